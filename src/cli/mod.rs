@@ -1,0 +1,43 @@
+//! The command line: subcommands and their options, parsed with clap.
+
+mod generate;
+mod progress;
+mod scan;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "syncready", version, about = "Find and fix what Entra ID sync would reject in Active Directory")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan a directory export (or, with no source, the built-in demo directory).
+    Scan(scan::ScanArgs),
+    /// Write a seeded, realistic dirty directory as LDIF, with its planted findings.
+    Generate(generate::GenerateArgs),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::try_parse().map_err(|e| {
+        let _ = e.print();
+        let code = if e.use_stderr() { 2 } else { 0 };
+        std::process::exit(code);
+    })?;
+    match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Generate(args) => generate::run(args),
+    }
+}
+
+/// Where reports go when `--out` is not given.
+fn default_out_dir() -> PathBuf {
+    PathBuf::from("reports")
+}

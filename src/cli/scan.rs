@@ -1,0 +1,84 @@
+//! `syncready scan`: read the sources, run the ruleset, write `findings.csv` and
+//! `summary.csv`, print a one-screen summary.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::progress::TerminalProgress;
+use crate::report::summary::{SummaryRow, summarize, write_summary};
+use crate::report::csv::write_findings;
+use crate::rules::{Ruleset, scan};
+use crate::source::{SourceSpec, read_sources};
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// An LDIF export (ldifde -f); repeat for several.
+    #[arg(long = "ldif", value_name = "FILE")]
+    ldif: Vec<PathBuf>,
+    /// A csvde export; repeat for several.
+    #[arg(long = "csvde", value_name = "FILE")]
+    csvde: Vec<PathBuf>,
+    /// Ruleset: a built-in name (multi-tenant) or a .toml file that overrides it.
+    #[arg(long, value_name = "NAME|PATH", default_value = "multi-tenant")]
+    ruleset: String,
+    /// Folder for findings.csv and summary.csv.
+    #[arg(long, value_name = "DIR", default_value_os_t = super::default_out_dir())]
+    out: PathBuf,
+}
+
+pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let ruleset = Ruleset::load(&args.ruleset)?;
+    let mut specs: Vec<SourceSpec> = args.ldif.into_iter().map(SourceSpec::Ldif).collect();
+    specs.extend(args.csvde.into_iter().map(SourceSpec::Csvde));
+    if specs.is_empty() {
+        eprintln!("No --ldif or --csvde given: scanning the built-in demo directory.");
+        specs.push(SourceSpec::Demo);
+    }
+    let progress = TerminalProgress::new();
+    let snapshot = read_sources(&specs, &progress);
+    progress.finish();
+    let snapshot = snapshot?;
+    let result = scan(&snapshot.objects, &ruleset);
+    let summary = summarize(&result.findings, &result.stats)?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let findings_path = args.out.join("findings.csv");
+    let summary_path = args.out.join("summary.csv");
+    write_findings(&findings_path, &result.findings)?;
+    write_summary(&summary_path, &summary)?;
+
+    println!("syncready scan, ruleset {}", ruleset.name);
+    for source in &snapshot.sources {
+        println!("  {}: {} objects, {:.1} MB", source.name, source.objects, source.bytes as f64 / 1e6);
+    }
+    print_summary(&summary);
+    println!("Wrote {} and {} in {:.1} s.", findings_path.display(), summary_path.display(), started.elapsed().as_secs_f64());
+    Ok(if result.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn print_summary(rows: &[SummaryRow]) {
+    let view = |name: &'static str| rows.iter().filter(move |r| r.view == name);
+    let totals: Vec<String> = view("total").map(|r| format!("{} {}", r.key, r.findings)).collect();
+    println!("  {}", totals.join(" · "));
+    for row in view("skipped") {
+        println!("    skipped, {}: {}", row.key, row.findings);
+    }
+    let mut by_error: Vec<(&str, u64)> = Vec::new();
+    for row in view("error") {
+        match by_error.iter_mut().find(|(name, _)| *name == row.key) {
+            Some((_, count)) => *count += row.findings,
+            None => by_error.push((&row.key, row.findings)),
+        }
+    }
+    by_error.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if !by_error.is_empty() {
+        println!("  Findings by error name:");
+    }
+    for (name, count) in by_error {
+        println!("    {name:<18} {count:>9}");
+    }
+}

@@ -1,0 +1,96 @@
+//! Attribute names: the ones the rules know as an enum, anything else kept by its spelling.
+//! Comparison is case-insensitive, as in Active Directory; display keeps AD's spelling.
+
+use std::fmt;
+
+macro_rules! known_attributes {
+    ($($variant:ident => $name:literal, binary = $binary:literal;)*) => {
+        /// An attribute name. Known names compare by identity; `Other` keeps the source's
+        /// spelling and compares case-insensitively.
+        #[derive(Debug, Clone, Eq)]
+        pub enum AttrName {
+            $($variant,)*
+            Other(Box<str>),
+        }
+
+        impl AttrName {
+            /// The name as Active Directory spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(AttrName::$variant => $name,)*
+                    AttrName::Other(name) => name,
+                }
+            }
+
+            /// Parses a name case-insensitively; unknown names become `Other`.
+            pub fn parse(name: &str) -> AttrName {
+                $(if name.eq_ignore_ascii_case($name) { return AttrName::$variant; })*
+                AttrName::Other(name.into())
+            }
+
+            /// Whether values of this attribute are raw bytes rather than text.
+            pub fn is_binary(&self) -> bool {
+                match self {
+                    $(AttrName::$variant => $binary,)*
+                    AttrName::Other(_) => false,
+                }
+            }
+
+            /// Whether this is one of the names the rules know.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, AttrName::Other(_))
+            }
+        }
+    };
+}
+
+known_attributes! {
+    ObjectClass => "objectClass", binary = false;
+    Cn => "cn", binary = false;
+    DisplayName => "displayName", binary = false;
+    GivenName => "givenName", binary = false;
+    Sn => "sn", binary = false;
+    Mail => "mail", binary = false;
+    MailNickname => "mailNickname", binary = false;
+    ProxyAddresses => "proxyAddresses", binary = false;
+    SamAccountName => "sAMAccountName", binary = false;
+    TargetAddress => "targetAddress", binary = false;
+    UserPrincipalName => "userPrincipalName", binary = false;
+    IsCriticalSystemObject => "isCriticalSystemObject", binary = false;
+    MsExchRecipientTypeDetails => "msExchRecipientTypeDetails", binary = false;
+    Member => "member", binary = false;
+    ObjectGuid => "objectGUID", binary = true;
+    MsDsConsistencyGuid => "mS-DS-ConsistencyGuid", binary = true;
+    UserCertificate => "userCertificate", binary = true;
+    UserSmimeCertificate => "userSMIMECertificate", binary = true;
+}
+
+impl PartialEq for AttrName {
+    fn eq(&self, other: &AttrName) -> bool {
+        match (self, other) {
+            (AttrName::Other(a), AttrName::Other(b)) => a.eq_ignore_ascii_case(b),
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
+    }
+}
+
+impl fmt::Display for AttrName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_parse_case_insensitively_and_keep_ad_spelling() {
+        assert_eq!(AttrName::parse("USERPRINCIPALNAME"), AttrName::UserPrincipalName);
+        assert_eq!(AttrName::parse("proxyaddresses").as_str(), "proxyAddresses");
+        assert_eq!(AttrName::parse("extensionAttribute1"), AttrName::parse("EXTENSIONATTRIBUTE1"));
+        assert_eq!(AttrName::parse("extensionAttribute1").as_str(), "extensionAttribute1");
+        assert!(AttrName::parse("objectguid").is_binary());
+        assert!(!AttrName::parse("mail").is_binary());
+    }
+}

@@ -1,0 +1,68 @@
+//! Distinguished-name helpers that respect RFC 4514 escaping (`CN=Smith\, John,OU=...`).
+
+/// Byte index of the first unescaped comma, if any.
+fn first_separator(dn: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in dn.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            ',' => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The DN of the container holding `dn` (empty for a top-level DN).
+pub fn parent_dn(dn: &str) -> &str {
+    first_separator(dn).map_or("", |i| dn[i + 1..].trim_start())
+}
+
+/// The value of the first RDN, unescaped: `CN=Smith\, John,OU=x` gives `Smith, John`.
+pub fn first_rdn_value(dn: &str) -> String {
+    let rdn = first_separator(dn).map_or(dn, |i| &dn[..i]);
+    let value = rdn.split_once('=').map_or(rdn, |(_, v)| v);
+    unescape(value.trim())
+}
+
+fn unescape(value: &str) -> String {
+    let mut out = Vec::with_capacity(value.len());
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && i + 1 < bytes.len() {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(byte);
+                i += 3;
+            } else {
+                out.push(bytes[i + 1]);
+                i += 2;
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_commas_stay_inside_the_rdn() {
+        let dn = r"CN=Smith\, John,OU=Sales,DC=contoso,DC=com";
+        assert_eq!(first_rdn_value(dn), "Smith, John");
+        assert_eq!(parent_dn(dn), "OU=Sales,DC=contoso,DC=com");
+        assert_eq!(parent_dn("DC=com"), "");
+    }
+
+    #[test]
+    fn hex_escapes_decode_to_utf8() {
+        assert_eq!(first_rdn_value(r"CN=J\C3\BCrgen,DC=x"), "Jürgen");
+        assert_eq!(first_rdn_value(r"CN=Dup\0ACNF:1234,DC=x"), "Dup\nCNF:1234");
+    }
+}

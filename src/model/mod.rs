@@ -1,0 +1,12 @@
+//! The directory model: objects as read from any source, with case-insensitive attribute
+//! names, multi-valued text and binary values, and the DN and GUID helpers around them.
+
+mod attr;
+mod dn;
+mod guid;
+mod object;
+
+pub use attr::AttrName;
+pub use dn::{first_rdn_value, parent_dn};
+pub use guid::ObjectGuid;
+pub use object::{DirObject, ObjectBuilder, ValueRef};

@@ -1,0 +1,138 @@
+//! `summary.csv`: findings counted by error name and object class, by rule, and by OU (the
+//! 20 worst), plus the scan's totals, aggregated with polars. The GUI's chart reads the same
+//! table.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::{ReportError, write_csv};
+use crate::model::parent_dn;
+use crate::rules::{Finding, ScanStats};
+
+/// One row of the summary: a view (`total`, `skipped`, `error`, `rule`, `ou`), its key, the
+/// object class (for the `error` view), how many findings and how many distinct objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryRow {
+    pub view: String,
+    pub key: String,
+    pub object_class: String,
+    pub findings: u64,
+    pub objects: u64,
+}
+
+/// How many OUs the `ou` view keeps.
+pub const WORST_OUS: usize = 20;
+
+fn polars_error(e: PolarsError) -> ReportError {
+    ReportError::Summary(e.to_string())
+}
+
+/// Aggregates the findings and stats into summary rows.
+pub fn summarize(findings: &[Finding], stats: &ScanStats) -> Result<Vec<SummaryRow>, ReportError> {
+    let mut rows = totals(findings, stats);
+    let frame = rule_frame(findings).map_err(polars_error)?;
+    let views: [(&str, &[&str], Option<usize>); 3] = [
+        ("error", &["ERROR", "OBJECTCLASS"], None),
+        ("rule", &["RULE"], None),
+        ("ou", &["OU"], Some(WORST_OUS)),
+    ];
+    for (view, keys, limit) in views {
+        let grouped = group(frame.clone(), keys, limit).map_err(polars_error)?;
+        rows.extend(to_rows(view, &grouped, keys).map_err(polars_error)?);
+    }
+    Ok(rows)
+}
+
+fn totals(findings: &[Finding], stats: &ScanStats) -> Vec<SummaryRow> {
+    let row = |view: &str, key: &str, count: u64| SummaryRow {
+        view: view.into(),
+        key: key.into(),
+        object_class: String::new(),
+        findings: count,
+        objects: 0,
+    };
+    let mut rows = vec![
+        row("total", "objects read", stats.objects_read),
+        row("total", "objects checked", stats.checked),
+        row("total", "objects skipped", stats.skipped),
+        row("total", "objects out of scope", stats.out_of_scope),
+        row("total", "findings", findings.len() as u64),
+    ];
+    rows.extend(stats.skipped_by_reason.iter().map(|(reason, n)| row("skipped", reason.as_str(), *n)));
+    rows
+}
+
+/// One row per (finding, failing rule).
+fn rule_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
+    let mut rule = Vec::new();
+    let mut error = Vec::new();
+    let mut class = Vec::new();
+    let mut ou = Vec::new();
+    let mut finding_index = Vec::new();
+    let mut object = Vec::new();
+    for (i, finding) in findings.iter().enumerate() {
+        for id in &finding.rules {
+            rule.push(id.code());
+            error.push(id.rule().error.as_str());
+            class.push(finding.object_class);
+            ou.push(parent_dn(&finding.dn));
+            finding_index.push(i as u64);
+            object.push(finding.object);
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("RULE".into(), rule),
+        Column::new("ERROR".into(), error),
+        Column::new("OBJECTCLASS".into(), class),
+        Column::new("OU".into(), ou),
+        Column::new("FINDING".into(), finding_index),
+        Column::new("OBJECT".into(), object),
+    ])
+}
+
+/// Distinct findings and objects per key, most findings first, then by key.
+fn group(frame: DataFrame, keys: &[&str], limit: Option<usize>) -> PolarsResult<DataFrame> {
+    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+    let mut sort_by = vec![col("FINDINGS")];
+    sort_by.extend(key_exprs.iter().cloned());
+    let mut descending = vec![true];
+    descending.extend(keys.iter().map(|_| false));
+    let sorted = frame
+        .lazy()
+        .group_by(key_exprs)
+        .agg([
+            col("FINDING").n_unique().cast(DataType::UInt64).alias("FINDINGS"),
+            col("OBJECT").n_unique().cast(DataType::UInt64).alias("OBJECTS"),
+        ])
+        .sort_by_exprs(sort_by, SortMultipleOptions::default().with_order_descending_multi(descending));
+    match limit {
+        Some(n) => sorted.limit(n as IdxSize).collect(),
+        None => sorted.collect(),
+    }
+}
+
+fn to_rows(view: &str, frame: &DataFrame, keys: &[&str]) -> PolarsResult<Vec<SummaryRow>> {
+    let key = frame.column(keys[0])?.str()?;
+    let class = keys.get(1).map(|k| frame.column(k)).transpose()?.map(|c| c.str()).transpose()?;
+    let findings = frame.column("FINDINGS")?.u64()?;
+    let objects = frame.column("OBJECTS")?.u64()?;
+    Ok((0..frame.height())
+        .map(|i| SummaryRow {
+            view: view.into(),
+            key: key.get(i).unwrap_or_default().into(),
+            object_class: class.and_then(|c| c.get(i)).unwrap_or_default().into(),
+            findings: findings.get(i).unwrap_or_default(),
+            objects: objects.get(i).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Writes the summary rows to `path` (UTF-8 with a BOM, CRLF, like the findings).
+pub fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
+    let header = ["VIEW", "KEY", "OBJECTCLASS", "FINDINGS", "OBJECTS"];
+    let cells = rows.iter().map(|row| {
+        [row.view.clone(), row.key.clone(), row.object_class.clone(), row.findings.to_string(), row.objects.to_string()]
+    });
+    write_csv(path, &header, cells)
+}

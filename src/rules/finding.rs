@@ -1,0 +1,56 @@
+//! A finding: one report row per (object, attribute, value), with every failing rule.
+
+use super::catalog::{ErrorName, FixSafety, RuleId, Severity};
+use crate::model::ObjectGuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Index of the object in the scanned snapshot.
+    pub object: u32,
+    pub dn: String,
+    pub common_name: String,
+    pub object_class: &'static str,
+    pub attribute: String,
+    /// The value as the directory holds it (empty for whole-attribute and missing values).
+    pub value: String,
+    /// The value after every fix in the chain (empty when none proposes one).
+    pub update: String,
+    /// The failing rules, in chain order.
+    pub rules: Vec<RuleId>,
+    pub fix: FixSafety,
+    pub guid: Option<ObjectGuid>,
+    pub detail: String,
+}
+
+impl Finding {
+    /// The distinct error names of the failing rules, in chain order.
+    pub fn errors(&self) -> Vec<ErrorName> {
+        let mut names: Vec<ErrorName> = Vec::with_capacity(self.rules.len());
+        for rule in &self.rules {
+            let name = rule.rule().error;
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    /// The ERROR column: error names joined by `, `.
+    pub fn error_text(&self) -> String {
+        join(self.errors().iter().map(|e| e.as_str()))
+    }
+
+    /// The RULE column: rule codes joined by `, `.
+    pub fn rule_text(&self) -> String {
+        join(self.rules.iter().map(|r| r.code()))
+    }
+
+    /// The most severe of the failing rules.
+    pub fn severity(&self) -> Severity {
+        self.rules.iter().map(|r| r.rule().severity).max().unwrap_or(Severity::Info)
+    }
+}
+
+fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    parts.collect::<Vec<_>>().join(", ")
+}

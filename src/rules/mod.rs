@@ -1,0 +1,73 @@
+//! The rule engine: classifies objects, builds the duplicate index once, then runs every
+//! object's checks in parallel. Rules never touch the network: they see a snapshot.
+
+pub mod catalog;
+mod chain;
+mod checks;
+pub mod duplicates;
+mod email;
+mod finding;
+pub mod ruleset;
+pub mod scope;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+pub use catalog::{ErrorName, FixSafety, RULES, Rule, RuleId, Severity};
+pub use finding::Finding;
+pub use ruleset::{Ruleset, RulesetError};
+pub use scope::{ObjectKind, Scope, SkipReason};
+
+use crate::model::DirObject;
+use checks::{ScanContext, check_object};
+use duplicates::DuplicateIndex;
+
+/// Counts of what a scan looked at.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScanStats {
+    pub objects_read: u64,
+    pub checked: u64,
+    pub skipped: u64,
+    pub out_of_scope: u64,
+    pub skipped_by_reason: BTreeMap<SkipReason, u64>,
+}
+
+/// The findings of a scan, in snapshot order, and what was counted on the way.
+#[derive(Debug, Clone, Default)]
+pub struct ScanResult {
+    pub findings: Vec<Finding>,
+    pub stats: ScanStats,
+}
+
+/// Runs every enabled rule of `ruleset` over `objects`.
+pub fn scan(objects: &[DirObject], ruleset: &Ruleset) -> ScanResult {
+    let scopes: Vec<Scope> = objects.par_iter().map(|o| scope::classify(o, ruleset)).collect();
+    let duplicates = DuplicateIndex::build(objects, &scopes);
+    let ctx = ScanContext { objects, ruleset, duplicates: &duplicates };
+    let findings = scopes
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(index, scope)| match scope {
+            Scope::Checked(kind) => check_object(&ctx, index as u32, *kind),
+            _ => Vec::new(),
+        })
+        .collect();
+    ScanResult { findings, stats: count(&scopes) }
+}
+
+fn count(scopes: &[Scope]) -> ScanStats {
+    let mut stats = ScanStats { objects_read: scopes.len() as u64, ..ScanStats::default() };
+    for scope in scopes {
+        match scope {
+            Scope::Checked(_) => stats.checked += 1,
+            Scope::OutOfScope => stats.out_of_scope += 1,
+            Scope::Skipped(reason) => {
+                stats.skipped += 1;
+                *stats.skipped_by_reason.entry(*reason).or_default() += 1;
+            }
+        }
+    }
+    stats
+}

@@ -1,0 +1,392 @@
+//! Streaming LDIF reader (RFC 2849, as `ldifde -f` writes it): `dn:` and `::` base64 values,
+//! folded lines, comments, `version:`, `changetype: add`, CRLF or LF, a UTF-8 BOM. Only one
+//! record is held at a time; any malformation is an error naming the file and line.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use super::{ObjectReader, SourceError};
+use crate::model::{AttrName, DirObject, ObjectBuilder};
+
+/// Reads `DirObject`s from LDIF content records.
+pub struct LdifReader<R> {
+    input: R,
+    path: PathBuf,
+    /// Physical line read ahead of the current logical line, with its number.
+    ahead: Vec<u8>,
+    ahead_line: u64,
+    ahead_valid: bool,
+    eof: bool,
+    lines_read: u64,
+    bytes_read: u64,
+    logical: Vec<u8>,
+    builder: ObjectBuilder,
+    records: u64,
+    failed: bool,
+}
+
+impl<R: BufRead> LdifReader<R> {
+    pub fn new(input: R, path: &Path) -> LdifReader<R> {
+        LdifReader {
+            input,
+            path: path.to_owned(),
+            ahead: Vec::new(),
+            ahead_line: 0,
+            ahead_valid: false,
+            eof: false,
+            lines_read: 0,
+            bytes_read: 0,
+            logical: Vec::new(),
+            builder: ObjectBuilder::default(),
+            records: 0,
+            failed: false,
+        }
+    }
+
+    fn error(&self, line: u64, message: impl Into<String>) -> SourceError {
+        SourceError::Syntax { path: self.path.clone(), line, message: message.into() }
+    }
+
+    /// Reads the next physical line into `ahead`, without its line ending.
+    fn read_physical(&mut self) -> Result<bool, SourceError> {
+        self.ahead.clear();
+        if self.eof {
+            return Ok(false);
+        }
+        let n = self
+            .input
+            .read_until(b'\n', &mut self.ahead)
+            .map_err(|source| SourceError::Io { path: self.path.clone(), source })?;
+        if n == 0 {
+            self.eof = true;
+            return Ok(false);
+        }
+        self.bytes_read += n as u64;
+        self.lines_read += 1;
+        if self.lines_read == 1 {
+            if self.ahead.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                self.ahead.drain(..3);
+            } else if self.ahead.starts_with(&[0xFF, 0xFE]) || self.ahead.starts_with(&[0xFE, 0xFF]) {
+                return Err(self.error(
+                    1,
+                    "the file is UTF-16 (ldifde -u writes that); convert it first: \
+                     iconv -f UTF-16 -t UTF-8 IN > OUT",
+                ));
+            }
+        }
+        if self.ahead.last() == Some(&b'\n') {
+            self.ahead.pop();
+            if self.ahead.last() == Some(&b'\r') {
+                self.ahead.pop();
+            }
+        }
+        self.ahead_line = self.lines_read;
+        Ok(true)
+    }
+
+    /// Assembles the next logical line (a line plus its folded continuations) into `logical`
+    /// and returns its first line number, or `None` at the end of the input.
+    fn next_logical(&mut self) -> Result<Option<u64>, SourceError> {
+        if !self.ahead_valid && !self.read_physical()? {
+            return Ok(None);
+        }
+        std::mem::swap(&mut self.logical, &mut self.ahead);
+        let start = self.ahead_line;
+        if self.logical.first() == Some(&b' ') {
+            return Err(self.error(
+                start,
+                "line starts with a space but there is no line before it to continue",
+            ));
+        }
+        loop {
+            if !self.read_physical()? {
+                self.ahead_valid = false;
+                break;
+            }
+            // A blank line ends a record: nothing folds onto it.
+            if self.ahead.first() == Some(&b' ') && !self.logical.is_empty() {
+                self.logical.extend_from_slice(&self.ahead[1..]);
+            } else {
+                self.ahead_valid = true;
+                break;
+            }
+        }
+        Ok(Some(start))
+    }
+
+    fn read_record(&mut self) -> Result<Option<DirObject>, SourceError> {
+        let mut in_record = false;
+        loop {
+            let Some(line) = self.next_logical()? else {
+                if in_record {
+                    return Ok(Some(self.finish_record()));
+                }
+                if self.records == 0 {
+                    return Err(SourceError::Content {
+                        path: self.path.clone(),
+                        message: "no directory objects in this file (is it empty?)".into(),
+                    });
+                }
+                return Ok(None);
+            };
+            if self.logical.is_empty() {
+                if in_record {
+                    return Ok(Some(self.finish_record()));
+                }
+                continue;
+            }
+            if self.logical[0] == b'#' {
+                continue;
+            }
+            let (name, value) = self.parse_line(line)?;
+            if !in_record {
+                if name.eq_ignore_ascii_case("version") && self.records == 0 {
+                    continue;
+                }
+                if !name.eq_ignore_ascii_case("dn") {
+                    return Err(self.error(line, format!("record starts with '{name}:' instead of 'dn:'")));
+                }
+                let dn = self.text(line, &name, value)?;
+                if dn.trim().is_empty() {
+                    return Err(self.error(line, "empty dn"));
+                }
+                self.builder.set_dn(&dn);
+                in_record = true;
+                continue;
+            }
+            self.add_attribute(line, &name, value)?;
+        }
+    }
+
+    fn finish_record(&mut self) -> DirObject {
+        self.records += 1;
+        self.builder.build()
+    }
+
+    fn add_attribute(&mut self, line: u64, name: &str, value: RawValue) -> Result<(), SourceError> {
+        if name.eq_ignore_ascii_case("dn") {
+            return Err(self.error(line, "a second 'dn:' in one record (is a blank line missing?)"));
+        }
+        if name.eq_ignore_ascii_case("changetype") {
+            let kind = self.text(line, name, value)?;
+            if kind.trim().eq_ignore_ascii_case("add") {
+                return Ok(());
+            }
+            return Err(self.error(
+                line,
+                format!("'changetype: {kind}' is a change record, not a directory export"),
+            ));
+        }
+        let (base, options) = name.split_once(';').unwrap_or((name, ""));
+        let attr = AttrName::parse(base);
+        let binary_option = options.split(';').any(|o| o.eq_ignore_ascii_case("binary"));
+        if attr.is_binary() || binary_option {
+            let bytes = self.bytes(line, name, value)?;
+            self.builder.add_binary(attr, &bytes);
+            return Ok(());
+        }
+        match value {
+            RawValue::Base64(range) => {
+                let bytes = self.decode(line, name, range)?;
+                match String::from_utf8(bytes) {
+                    Ok(text) => self.builder.add_text(attr, &text),
+                    Err(e) if !attr.is_known() => self.builder.add_binary(attr, e.as_bytes()),
+                    Err(_) => {
+                        return Err(self.error(line, format!("value of {name} is not valid UTF-8 text")));
+                    }
+                }
+            }
+            RawValue::Plain(range) => {
+                let text = self.plain(line, name, range)?.to_owned();
+                self.builder.add_text(attr, &text);
+            }
+        }
+        Ok(())
+    }
+
+    /// Splits `name[;options]:[:] value`, returning the name and where the value lies.
+    fn parse_line(&self, line: u64) -> Result<(String, RawValue), SourceError> {
+        let text = &self.logical;
+        let Some(colon) = text.iter().position(|&b| b == b':') else {
+            return Err(self.error(line, "expected 'attribute: value' (no ':' on this line)"));
+        };
+        let name = &text[..colon];
+        let valid_name = !name.is_empty()
+            && name.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b';' | b'=' | b'.'));
+        if !valid_name {
+            let shown = String::from_utf8_lossy(name);
+            return Err(self.error(line, format!("'{shown}' is not an attribute name")));
+        }
+        let name = String::from_utf8_lossy(name).into_owned();
+        let skip_fill = |from: usize| from + text[from..].iter().take_while(|&&b| b == b' ').count();
+        let value = match text.get(colon + 1) {
+            Some(b':') => RawValue::Base64(skip_fill(colon + 2)..text.len()),
+            Some(b'<') => {
+                return Err(self.error(line, format!("URL values ('{name}:<') are not supported")));
+            }
+            _ => RawValue::Plain(skip_fill(colon + 1)..text.len()),
+        };
+        Ok((name, value))
+    }
+
+    fn plain(&self, line: u64, name: &str, range: std::ops::Range<usize>) -> Result<&str, SourceError> {
+        std::str::from_utf8(&self.logical[range])
+            .map_err(|_| self.error(line, format!("value of {name} is not valid UTF-8")))
+    }
+
+    fn decode(&self, line: u64, name: &str, range: std::ops::Range<usize>) -> Result<Vec<u8>, SourceError> {
+        let encoded = &self.logical[range];
+        let trimmed = encoded.trim_ascii_end();
+        STANDARD
+            .decode(trimmed)
+            .map_err(|e| self.error(line, format!("value of {name} is not valid base64 ({e})")))
+    }
+
+    fn text(&self, line: u64, name: &str, value: RawValue) -> Result<String, SourceError> {
+        match value {
+            RawValue::Plain(range) => Ok(self.plain(line, name, range)?.to_owned()),
+            RawValue::Base64(range) => String::from_utf8(self.decode(line, name, range)?)
+                .map_err(|_| self.error(line, format!("value of {name} is not valid UTF-8 text"))),
+        }
+    }
+
+    fn bytes(&self, line: u64, name: &str, value: RawValue) -> Result<Vec<u8>, SourceError> {
+        match value {
+            RawValue::Plain(range) => Ok(self.logical[range].to_vec()),
+            RawValue::Base64(range) => self.decode(line, name, range),
+        }
+    }
+}
+
+/// Where a value lies in the logical line, and how it is encoded.
+enum RawValue {
+    Plain(std::ops::Range<usize>),
+    Base64(std::ops::Range<usize>),
+}
+
+impl<R: BufRead> Iterator for LdifReader<R> {
+    type Item = Result<DirObject, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let result = self.read_record().transpose();
+        self.failed = matches!(result, Some(Err(_)));
+        result
+    }
+}
+
+impl<R: BufRead> ObjectReader for LdifReader<R> {
+    fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+}
+
+/// Parses a whole LDIF text (tests, fuzzing, small inputs).
+pub fn parse_str(text: &[u8], path: &Path) -> Result<Vec<DirObject>, SourceError> {
+    LdifReader::new(text, path).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ValueRef;
+
+    fn parse(text: &str) -> Result<Vec<DirObject>, SourceError> {
+        parse_str(text.as_bytes(), Path::new("t.ldif"))
+    }
+
+    fn error_of(text: &[u8]) -> String {
+        parse_str(text, Path::new("t.ldif")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_what_ldifde_writes() {
+        let text = "\u{feff}version: 1\r\n# exported\r\n#  folded comment\r\n\r\n\
+            dn: CN=J\\C3\\BCrgen,OU=Sales,DC=contoso,DC=com\r\nchangetype: add\r\n\
+            objectClass: top\r\nobjectClass: user\r\ndisplayName:: SsO8cmdlbiBNw7xsbGVy\r\n\
+            proxyAddresses: SMTP:juergen@contoso.com\r\nproxyAddresses: smtp:j@cont\r\n oso.com\r\n\
+            objectGUID:: AAECAwQFBgcICQoLDA0ODw==\r\n\r\n\
+            dn:: Q049Wm/DqyxEQz14\nmail: zoe@x.com\n";
+        let objects = parse(text).unwrap();
+        assert_eq!(objects.len(), 2);
+        let first = &objects[0];
+        assert_eq!(first.dn(), "CN=J\\C3\\BCrgen,OU=Sales,DC=contoso,DC=com");
+        assert_eq!(first.first_text(&AttrName::DisplayName), Some("Jürgen Müller"));
+        let proxies: Vec<_> = first.texts(&AttrName::ProxyAddresses).collect();
+        assert_eq!(proxies, ["SMTP:juergen@contoso.com", "smtp:j@contoso.com"]);
+        assert!(first.has_class("USER"));
+        assert_eq!(first.guid().unwrap().0, core::array::from_fn(|i| i as u8));
+        assert_eq!(objects[1].dn(), "CN=Zoë,DC=x");
+        assert_eq!(objects[1].first_text(&AttrName::Mail), Some("zoe@x.com"));
+    }
+
+    #[test]
+    fn binary_and_ranged_attributes_keep_their_bytes() {
+        let text = "dn: CN=a,DC=x\nuserCertificate;binary:: /wA=\nmember;range=0-1: CN=b,DC=x\nmsDS-Other:: /w==\n";
+        let objects = parse(text).unwrap();
+        let certs: Vec<_> = objects[0].values(&AttrName::UserCertificate).map(|(_, v)| v).collect();
+        assert_eq!(certs, [ValueRef::Binary(&[0xff, 0x00])]);
+        assert_eq!(objects[0].first_text(&AttrName::Member), Some("CN=b,DC=x"));
+        let other = objects[0].values(&AttrName::parse("msds-other")).next().unwrap().1;
+        assert_eq!(other, ValueRef::Binary(&[0xff]));
+    }
+
+    #[test]
+    fn malformed_inputs_name_the_line() {
+        assert_eq!(error_of(b""), "t.ldif: no directory objects in this file (is it empty?)");
+        assert_eq!(
+            error_of(b"version: 1\n\n"),
+            "t.ldif: no directory objects in this file (is it empty?)"
+        );
+        assert_eq!(
+            error_of(b" dn: CN=a\n"),
+            "t.ldif:1: line starts with a space but there is no line before it to continue"
+        );
+        assert_eq!(
+            error_of(b"dn: CN=a,DC=x\nmail: a@x\n\n continued\n"),
+            "t.ldif:4: line starts with a space but there is no line before it to continue"
+        );
+        assert_eq!(
+            error_of(b"dn: CN=a,DC=x\nmail: a@x\n\nmail: b@x\n"),
+            "t.ldif:4: record starts with 'mail:' instead of 'dn:'"
+        );
+        assert!(
+            error_of(b"dn: CN=a,DC=x\ndisplayName:: SsO8cmdl\n YW4=x\n")
+                .starts_with("t.ldif:2: value of displayName is not valid base64")
+        );
+        assert_eq!(
+            error_of(b"dn: CN=a,DC=x\ndisplayName: J\xfcrgen\n"),
+            "t.ldif:2: value of displayName is not valid UTF-8"
+        );
+        assert_eq!(
+            error_of(b"dn: CN=a,DC=x\ndisplayName:: /w==\n"),
+            "t.ldif:2: value of displayName is not valid UTF-8 text"
+        );
+        assert_eq!(
+            error_of(b"dn: CN=a,DC=x\nchangetype: modify\n"),
+            "t.ldif:2: 'changetype: modify' is a change record, not a directory export"
+        );
+        assert_eq!(
+            error_of(b"dn: CN=a,DC=x\nmail a@x\n"),
+            "t.ldif:2: expected 'attribute: value' (no ':' on this line)"
+        );
+        assert_eq!(
+            error_of(b"dn: CN=a,DC=x\nmail: a@x\ndn: CN=b,DC=x\n"),
+            "t.ldif:3: a second 'dn:' in one record (is a blank line missing?)"
+        );
+        assert!(error_of(b"\xff\xfed\x00n\x00").contains("UTF-16"));
+    }
+
+    #[test]
+    fn an_error_ends_the_stream() {
+        let mut reader = LdifReader::new(&b"dn: CN=a,DC=x\n\nbad line\n\ndn: CN=b,DC=x\n"[..], Path::new("t"));
+        assert!(reader.next().unwrap().is_ok());
+        assert!(reader.next().unwrap().is_err());
+        assert!(reader.next().is_none());
+    }
+}
