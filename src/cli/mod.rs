@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "syncready", version, about = "Find and fix what Entra ID sync would reject in Active Directory")]
+#[command(
+    name = "syncready",
+    version,
+    about = "Find and fix what Entra ID sync would reject in Active Directory"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -9,8 +9,8 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::progress::TerminalProgress;
-use crate::report::summary::{SummaryRow, summarize, write_summary};
 use crate::report::csv::write_findings;
+use crate::report::summary::{SummaryRow, summarize, write_summary};
 use crate::rules::{Ruleset, scan};
 use crate::source::{SourceSpec, read_sources};
 
@@ -45,7 +45,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let snapshot = snapshot?;
     let result = scan(&snapshot.objects, &ruleset);
     let summary = summarize(&result.findings, &result.stats)?;
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
     write_findings(&findings_path, &result.findings)?;
@@ -53,16 +54,32 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 
     println!("syncready scan, ruleset {}", ruleset.name);
     for source in &snapshot.sources {
-        println!("  {}: {} objects, {:.1} MB", source.name, source.objects, source.bytes as f64 / 1e6);
+        println!(
+            "  {}: {} objects, {:.1} MB",
+            source.name,
+            source.objects,
+            source.bytes as f64 / 1e6
+        );
     }
     print_summary(&summary);
-    println!("Wrote {} and {} in {:.1} s.", findings_path.display(), summary_path.display(), started.elapsed().as_secs_f64());
-    Ok(if result.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    println!(
+        "Wrote {} and {} in {:.1} s.",
+        findings_path.display(),
+        summary_path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if result.findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn print_summary(rows: &[SummaryRow]) {
     let view = |name: &'static str| rows.iter().filter(move |r| r.view == name);
-    let totals: Vec<String> = view("total").map(|r| format!("{} {}", r.key, r.findings)).collect();
+    let totals: Vec<String> = view("total")
+        .map(|r| format!("{} {}", r.key, r.findings))
+        .collect();
     println!("  {}", totals.join(" · "));
     for row in view("skipped") {
         println!("    skipped, {}: {}", row.key, row.findings);

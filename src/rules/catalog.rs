@@ -177,7 +177,10 @@ impl RuleId {
 
     /// Finds a rule by its code (case-insensitive).
     pub fn from_code(code: &str) -> Option<RuleId> {
-        RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code)).map(|r| r.id)
+        RULES
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code))
+            .map(|r| r.id)
     }
 }
 

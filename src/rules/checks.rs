@@ -4,7 +4,9 @@
 use super::catalog::{FixSafety, RuleId};
 use super::chain::{Chain, Fix};
 use super::duplicates::{DuplicateIndex, smtp_address};
-use super::email::{AddressRules, check_address, check_domain_part, check_top_level_domain, split_address};
+use super::email::{
+    AddressRules, check_address, check_domain_part, check_top_level_domain, split_address,
+};
 use super::finding::Finding;
 use super::ruleset::Ruleset;
 use super::scope::{ObjectKind, common_name};
@@ -43,7 +45,13 @@ const SMTP_PREFIX_LEN: usize = "smtp:".len();
 
 /// Checks one object and returns its findings in attribute order.
 pub fn check_object(ctx: &ScanContext, index: u32, kind: ObjectKind) -> Vec<Finding> {
-    let mut checker = ObjectChecker { ctx, index, object: &ctx.objects[index as usize], kind, findings: Vec::new() };
+    let mut checker = ObjectChecker {
+        ctx,
+        index,
+        object: &ctx.objects[index as usize],
+        kind,
+        findings: Vec::new(),
+    };
     checker.display_name();
     checker.length_only(AttrName::GivenName, RuleId::GivenNameLength, 64);
     checker.length_only(AttrName::Sn, RuleId::SnLength, 64);
@@ -68,7 +76,10 @@ struct ObjectChecker<'a> {
 
 /// A Length check that proposes the first `limit` characters.
 fn truncation(limit: usize) -> impl FnOnce(&str) -> Option<Fix> {
-    move |v| (char_len(v) > limit).then(|| Fix::to(truncate_chars(v, limit).to_owned(), FixSafety::Unsafe))
+    move |v| {
+        (char_len(v) > limit)
+            .then(|| Fix::to(truncate_chars(v, limit).to_owned(), FixSafety::Unsafe))
+    }
 }
 
 /// A Length check with no automatic fix (addresses are not truncated).
@@ -78,7 +89,11 @@ fn too_long(limit: usize) -> impl FnOnce(&str) -> Option<Fix> {
 
 /// A Character check that removes what `bad` rejects.
 fn without(bad: impl Fn(char) -> bool) -> impl FnOnce(&str) -> Option<Fix> {
-    move |v| v.chars().any(&bad).then(|| Fix::removal(v, remove_chars(v, bad)))
+    move |v| {
+        v.chars()
+            .any(&bad)
+            .then(|| Fix::removal(v, remove_chars(v, bad)))
+    }
 }
 
 /// The `type:` prefix of a proxy or target address (letters and digits before a colon).
@@ -101,12 +116,17 @@ impl<'a> ObjectChecker<'a> {
     }
 
     fn text_values(&self, attr: &AttrName) -> Vec<(u32, &'a str)> {
-        self.object.values(attr).filter_map(|(i, v)| Some((i, v.as_text()?))).collect()
+        self.object
+            .values(attr)
+            .filter_map(|(i, v)| Some((i, v.as_text()?)))
+            .collect()
     }
 
     /// The Duplicate step: fails when the index holds the value elsewhere.
     fn duplicate(&self, chain: &mut Chain, rule: RuleId, value_index: u32) {
-        let Some(holders) = self.ctx.duplicates.holders(self.index, value_index) else { return };
+        let Some(holders) = self.ctx.duplicates.holders(self.index, value_index) else {
+            return;
+        };
         if !chain.check(rule, |_| Some(Fix::manual())) {
             return;
         }
@@ -114,18 +134,31 @@ impl<'a> ObjectChecker<'a> {
             chain.note("held twice by this object".into());
         }
         if holders.other_count > 0 {
-            let dns: Vec<&str> = holders.others.iter().map(|&o| self.ctx.objects[o as usize].dn()).collect();
+            let dns: Vec<&str> = holders
+                .others
+                .iter()
+                .map(|&o| self.ctx.objects[o as usize].dn())
+                .collect();
             let more = holders.other_count - holders.others.len();
-            let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             chain.note(format!("also held by: {}{tail}", dns.join("; ")));
         }
     }
 
     fn emit(&mut self, attr: &AttrName, value: &str, chain: Chain) {
-        let Some(outcome) = chain.finish() else { return };
+        let Some(outcome) = chain.finish() else {
+            return;
+        };
         let mut notes = outcome.notes;
         if !outcome.update.is_empty() {
-            let clash = self.ctx.duplicates.holders_of(self.ctx.objects, attr, &outcome.update, self.index);
+            let clash =
+                self.ctx
+                    .duplicates
+                    .holders_of(self.ctx.objects, attr, &outcome.update, self.index);
             if let Some(&first) = clash.first() {
                 let dn = self.ctx.objects[first as usize].dn();
                 notes.push(format!("the proposed value is already held by {dn}"));
@@ -159,8 +192,10 @@ impl<'a> ObjectChecker<'a> {
         for (_, value) in values {
             let mut chain = Chain::new(value, self.ruleset());
             chain.check(RuleId::DisplayNameLength, truncation(256));
-            chain.check(RuleId::DisplayNameWhitespace, |v| (v.trim() != v).then(|| Fix::to(v.trim().to_owned(), FixSafety::Safe)));
-            chain.check(RuleId::DisplayNameBlank, &blank);
+            chain.check(RuleId::DisplayNameWhitespace, |v| {
+                (v.trim() != v).then(|| Fix::to(v.trim().to_owned(), FixSafety::Safe))
+            });
+            chain.check(RuleId::DisplayNameBlank, blank);
             self.emit(&attr, value, chain);
         }
     }
@@ -192,7 +227,9 @@ impl<'a> ObjectChecker<'a> {
             let mut chain = Chain::new(value, self.ruleset());
             chain.check(RuleId::NicknameLength, truncation(64));
             chain.check(RuleId::NicknameCharacter, |v| {
-                v.chars().any(bad).then(|| Fix::removal(v, remove_chars(&transliterate(v), bad)))
+                v.chars()
+                    .any(bad)
+                    .then(|| Fix::removal(v, remove_chars(&transliterate(v), bad)))
             });
             chain.check(RuleId::NicknamePeriods, |v| {
                 has_bad_periods(v).then(|| {
@@ -211,8 +248,13 @@ impl<'a> ObjectChecker<'a> {
         for &(index, value) in &values {
             let mut chain = Chain::new(value, self.ruleset());
             chain.check(RuleId::ProxyLength, too_long(256));
-            chain.check(RuleId::ProxyPrefix, |v| address_type(v).is_none().then(Fix::manual));
-            match address_type(chain.value()).map(str::to_ascii_lowercase).as_deref() {
+            chain.check(RuleId::ProxyPrefix, |v| {
+                address_type(v).is_none().then(Fix::manual)
+            });
+            match address_type(chain.value())
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
                 Some("smtp") => {
                     let bad = |c: char| c.is_whitespace() || ":<>();,[]\"".contains(c);
                     chain.check(RuleId::ProxySmtpCharacter, type_body_without(bad));
@@ -231,7 +273,10 @@ impl<'a> ObjectChecker<'a> {
             self.duplicate(&mut chain, RuleId::ProxyDuplicate, index);
             self.emit(&attr, value, chain);
         }
-        let primaries = values.iter().filter(|(_, v)| v.starts_with("SMTP:")).count();
+        let primaries = values
+            .iter()
+            .filter(|(_, v)| v.starts_with("SMTP:"))
+            .count();
         if primaries > 1 {
             let mut chain = Chain::empty(self.ruleset());
             if chain.check(RuleId::ProxyPrimaries, |_| Some(Fix::manual())) {
@@ -258,7 +303,10 @@ impl<'a> ObjectChecker<'a> {
         for (index, value) in self.text_values(&attr) {
             let mut chain = Chain::new(value, self.ruleset());
             chain.check(RuleId::SamLength, truncation(limit));
-            chain.check(RuleId::SamCharacter, without(|c| "\\\"|,/[]:<>+=;?*".contains(c)));
+            chain.check(
+                RuleId::SamCharacter,
+                without(|c| "\\\"|,/[]:<>+=;?*".contains(c)),
+            );
             self.duplicate(&mut chain, RuleId::SamDuplicate, index);
             self.emit(&attr, value, chain);
         }
@@ -269,7 +317,9 @@ impl<'a> ObjectChecker<'a> {
         for (index, value) in self.text_values(&attr) {
             let mut chain = Chain::new(value, self.ruleset());
             chain.check(RuleId::TargetLength, too_long(255));
-            chain.check(RuleId::TargetPrefix, |v| address_type(v).is_none().then(Fix::manual));
+            chain.check(RuleId::TargetPrefix, |v| {
+                address_type(v).is_none().then(Fix::manual)
+            });
             if smtp_address(chain.value()).is_some() {
                 let bad = |c: char| c.is_whitespace() || ":<>();,[]\"".contains(c);
                 chain.check(RuleId::TargetSmtpCharacter, type_body_without(bad));
@@ -287,7 +337,8 @@ impl<'a> ObjectChecker<'a> {
             let mut lengths = None;
             chain.check(RuleId::UpnLength, |v| {
                 let (local, domain) = split_address(v).unwrap_or((v, ""));
-                let (total, local_len, domain_len) = (char_len(v), char_len(local), char_len(domain));
+                let (total, local_len, domain_len) =
+                    (char_len(v), char_len(local), char_len(domain));
                 if total <= 113 && local_len <= 64 && domain_len <= 48 {
                     return None;
                 }
@@ -296,11 +347,17 @@ impl<'a> ObjectChecker<'a> {
                     return Some(Fix::manual());
                 }
                 let fixed = with_local(v, truncate_chars(local, 64));
-                let safety = if domain_len > 48 { FixSafety::Manual } else { FixSafety::Unsafe };
+                let safety = if domain_len > 48 {
+                    FixSafety::Manual
+                } else {
+                    FixSafety::Unsafe
+                };
                 Some(Fix::to(fixed, safety))
             });
             if let Some((total, local, domain)) = lengths {
-                chain.note(format!("{total} characters: {local} before '@', {domain} after (limits 113, 64, 48)"));
+                chain.note(format!(
+                    "{total} characters: {local} before '@', {domain} after (limits 113, 64, 48)"
+                ));
             }
             chain.check(RuleId::UpnCharacter, |v| {
                 let local = split_address(v).map_or(v, |(l, _)| l);
@@ -311,12 +368,18 @@ impl<'a> ObjectChecker<'a> {
                 Some(Fix::to(with_local(v, &fixed), FixSafety::Unsafe))
             });
             chain.check(RuleId::UpnFormat, |v| {
-                let Some((local, _)) = split_address(v) else { return Some(Fix::manual()) };
+                let Some((local, _)) = split_address(v) else {
+                    return Some(Fix::manual());
+                };
                 if !local.is_empty() && !has_bad_periods(local) {
                     return None;
                 }
                 let fixed = local.trim_end_matches('.');
-                let safety = if fixed.is_empty() || has_bad_periods(fixed) { FixSafety::Manual } else { FixSafety::Unsafe };
+                let safety = if fixed.is_empty() || has_bad_periods(fixed) {
+                    FixSafety::Manual
+                } else {
+                    FixSafety::Unsafe
+                };
                 Some(Fix::to(with_local(v, fixed), safety))
             });
             if chain.value().contains('@') {

@@ -51,7 +51,10 @@ pub fn key_of<'v>(attr: &AttrName, value: &'v str) -> Option<(Namespace, Cow<'v,
         },
         AttrName::MailNickname => (Namespace::MailNickname, value),
         AttrName::SamAccountName => (Namespace::SamAccountName, value),
-        AttrName::TargetAddress => (Namespace::TargetAddress, smtp_address(value).unwrap_or(value)),
+        AttrName::TargetAddress => (
+            Namespace::TargetAddress,
+            smtp_address(value).unwrap_or(value),
+        ),
         _ => return None,
     };
     Some((namespace, fold(compared)))
@@ -93,9 +96,15 @@ pub struct DuplicateIndex {
 /// The values of one object that take part, with their object-wide value indexes.
 fn indexed_values(object: &DirObject) -> impl Iterator<Item = (u32, &AttrName, &str)> {
     const SAM: [AttrName; 1] = [AttrName::SamAccountName];
-    let sam: &[AttrName] = if object.has(&AttrName::UserPrincipalName) { &[] } else { &SAM };
+    let sam: &[AttrName] = if object.has(&AttrName::UserPrincipalName) {
+        &[]
+    } else {
+        &SAM
+    };
     INDEXED.iter().chain(sam).flat_map(move |attr| {
-        object.values(attr).filter_map(move |(index, value)| Some((index, attr, value.as_text()?)))
+        object
+            .values(attr)
+            .filter_map(move |(index, value)| Some((index, attr, value.as_text()?)))
     })
 }
 
@@ -110,13 +119,23 @@ impl DuplicateIndex {
             .flat_map_iter(|(object_index, (object, _))| {
                 indexed_values(object).filter_map(move |(value, attr, text)| {
                     let (namespace, key) = key_of(attr, text)?;
-                    Some(Entry { hash: hash_key(namespace, &key), object: object_index as u32, value })
+                    Some(Entry {
+                        hash: hash_key(namespace, &key),
+                        object: object_index as u32,
+                        value,
+                    })
                 })
             })
             .collect();
         entries.par_sort_unstable_by_key(|e| (e.hash, e.object, e.value));
-        let runs: Vec<&[Entry]> = entries.chunk_by(|a, b| a.hash == b.hash).filter(|run| run.len() > 1).collect();
-        let holders = runs.par_iter().flat_map_iter(|run| duplicates_in_run(objects, run)).collect();
+        let runs: Vec<&[Entry]> = entries
+            .chunk_by(|a, b| a.hash == b.hash)
+            .filter(|run| run.len() > 1)
+            .collect();
+        let holders = runs
+            .par_iter()
+            .flat_map_iter(|run| duplicates_in_run(objects, run))
+            .collect();
         DuplicateIndex { entries, holders }
     }
 
@@ -127,14 +146,25 @@ impl DuplicateIndex {
 
     /// Objects other than `except` that hold `value` in `attr`'s namespace (for proposed
     /// values that would collide).
-    pub fn holders_of(&self, objects: &[DirObject], attr: &AttrName, value: &str, except: u32) -> Vec<u32> {
-        let Some((namespace, key)) = key_of(attr, value) else { return Vec::new() };
+    pub fn holders_of(
+        &self,
+        objects: &[DirObject],
+        attr: &AttrName,
+        value: &str,
+        except: u32,
+    ) -> Vec<u32> {
+        let Some((namespace, key)) = key_of(attr, value) else {
+            return Vec::new();
+        };
         let hash = hash_key(namespace, &key);
         let start = self.entries.partition_point(|e| e.hash < hash);
         let mut found: Vec<u32> = self.entries[start..]
             .iter()
             .take_while(|e| e.hash == hash)
-            .filter(|e| e.object != except && entry_key(objects, e).is_some_and(|(n, k)| n == namespace && k == key))
+            .filter(|e| {
+                e.object != except
+                    && entry_key(objects, e).is_some_and(|(n, k)| n == namespace && k == key)
+            })
             .map(|e| e.object)
             .collect();
         found.dedup();
@@ -150,13 +180,24 @@ fn entry_key<'o>(objects: &'o [DirObject], entry: &Entry) -> Option<(Namespace, 
 
 /// The duplicated holders within one run of equal hashes.
 fn duplicates_in_run(objects: &[DirObject], run: &[Entry]) -> Vec<((u32, u32), Holders)> {
-    let mut keyed: Vec<(Namespace, Cow<str>, &Entry)> =
-        run.iter().filter_map(|e| entry_key(objects, e).map(|(n, k)| (n, k, e))).collect();
-    keyed.sort_by(|a, b| (a.0, &a.1, a.2.object, a.2.value).cmp(&(b.0, &b.1, b.2.object, b.2.value)));
+    let mut keyed: Vec<(Namespace, Cow<str>, &Entry)> = run
+        .iter()
+        .filter_map(|e| entry_key(objects, e).map(|(n, k)| (n, k, e)))
+        .collect();
+    keyed.sort_by(|a, b| {
+        (a.0, &a.1, a.2.object, a.2.value).cmp(&(b.0, &b.1, b.2.object, b.2.value))
+    });
     let mut found = Vec::new();
-    for group in keyed.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1).filter(|g| g.len() > 1) {
+    for group in keyed
+        .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
+        .filter(|g| g.len() > 1)
+    {
         for (_, _, entry) in group {
-            let mut others: Vec<u32> = group.iter().map(|g| g.2.object).filter(|&o| o != entry.object).collect();
+            let mut others: Vec<u32> = group
+                .iter()
+                .map(|g| g.2.object)
+                .filter(|&o| o != entry.object)
+                .collect();
             others.dedup();
             let attr = objects[entry.object as usize].attribute_of(entry.value);
             let twice = group.iter().any(|(_, _, other)| {
@@ -167,7 +208,14 @@ fn duplicates_in_run(objects: &[DirObject], run: &[Entry]) -> Vec<((u32, u32), H
             if !others.is_empty() || twice {
                 let other_count = others.len();
                 others.truncate(MAX_LISTED);
-                found.push(((entry.object, entry.value), Holders { others, other_count, twice }));
+                found.push((
+                    (entry.object, entry.value),
+                    Holders {
+                        others,
+                        other_count,
+                        twice,
+                    },
+                ));
             }
         }
     }

@@ -47,7 +47,11 @@ impl Finding {
 
     /// The most severe of the failing rules.
     pub fn severity(&self) -> Severity {
-        self.rules.iter().map(|r| r.rule().severity).max().unwrap_or(Severity::Info)
+        self.rules
+            .iter()
+            .map(|r| r.rule().severity)
+            .max()
+            .unwrap_or(Severity::Info)
     }
 }
 

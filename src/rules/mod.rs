@@ -43,9 +43,16 @@ pub struct ScanResult {
 
 /// Runs every enabled rule of `ruleset` over `objects`.
 pub fn scan(objects: &[DirObject], ruleset: &Ruleset) -> ScanResult {
-    let scopes: Vec<Scope> = objects.par_iter().map(|o| scope::classify(o, ruleset)).collect();
+    let scopes: Vec<Scope> = objects
+        .par_iter()
+        .map(|o| scope::classify(o, ruleset))
+        .collect();
     let duplicates = DuplicateIndex::build(objects, &scopes);
-    let ctx = ScanContext { objects, ruleset, duplicates: &duplicates };
+    let ctx = ScanContext {
+        objects,
+        ruleset,
+        duplicates: &duplicates,
+    };
     let findings = scopes
         .par_iter()
         .enumerate()
@@ -54,11 +61,17 @@ pub fn scan(objects: &[DirObject], ruleset: &Ruleset) -> ScanResult {
             _ => Vec::new(),
         })
         .collect();
-    ScanResult { findings, stats: count(&scopes) }
+    ScanResult {
+        findings,
+        stats: count(&scopes),
+    }
 }
 
 fn count(scopes: &[Scope]) -> ScanStats {
-    let mut stats = ScanStats { objects_read: scopes.len() as u64, ..ScanStats::default() };
+    let mut stats = ScanStats {
+        objects_read: scopes.len() as u64,
+        ..ScanStats::default()
+    };
     for scope in scopes {
         match scope {
             Scope::Checked(_) => stats.checked += 1,

@@ -16,9 +16,17 @@ const MULTI_TENANT: &str = include_str!("../../rulesets/multi-tenant.toml");
 #[derive(Debug, thiserror::Error)]
 pub enum RulesetError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}: {key}: {message}")]
-    Invalid { path: PathBuf, line: usize, key: String, message: String },
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
     #[error("unknown ruleset '{0}' (built in: multi-tenant; or give a path to a .toml file)")]
     UnknownName(String),
 }
@@ -92,8 +100,10 @@ impl Ruleset {
         if path.extension().is_none_or(|e| e != "toml") && !path.exists() {
             return Err(RulesetError::UnknownName(name_or_path.to_owned()));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| RulesetError::Io { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| RulesetError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let mut ruleset = Ruleset::multi_tenant();
         ruleset.apply(&text, path)?;
         Ok(ruleset)
@@ -105,7 +115,12 @@ impl Ruleset {
             let line = e.span().map_or(1, |span| line_of(text, span.start));
             let message = e.message().to_owned();
             let key = key_named_in(&message).unwrap_or_else(|| key_at(text, line));
-            RulesetError::Invalid { path: path.to_owned(), line, key, message }
+            RulesetError::Invalid {
+                path: path.to_owned(),
+                line,
+                key,
+                message,
+            }
         })?;
         let lower = |list: Vec<String>| list.into_iter().map(|s| s.to_lowercase()).collect();
         if let Some(name) = file.name {
@@ -121,17 +136,24 @@ impl Ruleset {
             self.skip_user_sam_prefixes = lower(list);
         }
         if let Some(list) = file.domains.extra_tlds {
-            self.extra_tlds = list.into_iter().map(|s| s.trim_start_matches('.').to_lowercase()).collect();
+            self.extra_tlds = list
+                .into_iter()
+                .map(|s| s.trim_start_matches('.').to_lowercase())
+                .collect();
         }
         if let Some(codes) = file.rules.disabled {
             self.disabled = vec![false; RULES.len()];
             for code in codes {
-                let rule = RuleId::from_code(code.get_ref()).ok_or_else(|| RulesetError::Invalid {
-                    path: path.to_owned(),
-                    line: line_of(text, code.span().start),
-                    key: "rules.disabled".into(),
-                    message: format!("unknown rule code '{}' (see `syncready rules`)", code.get_ref()),
-                })?;
+                let rule =
+                    RuleId::from_code(code.get_ref()).ok_or_else(|| RulesetError::Invalid {
+                        path: path.to_owned(),
+                        line: line_of(text, code.span().start),
+                        key: "rules.disabled".into(),
+                        message: format!(
+                            "unknown rule code '{}' (see `syncready rules`)",
+                            code.get_ref()
+                        ),
+                    })?;
                 self.disabled[rule as usize] = true;
             }
         }
@@ -145,7 +167,8 @@ impl Ruleset {
     /// Whether `tld` (one label, any case) is a real top-level domain or one the ruleset adds.
     pub fn is_known_tld(&self, tld: &str) -> bool {
         let lower = tld.to_ascii_lowercase();
-        psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known()) || self.extra_tlds.contains(&lower)
+        psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known())
+            || self.extra_tlds.contains(&lower)
     }
 }
 
@@ -188,7 +211,9 @@ mod tests {
 
     #[test]
     fn a_user_file_overrides_only_what_it_sets() {
-        let ruleset = load_text("[rules]\ndisabled = [\"dsp003\"]\n[domains]\nextra_tlds = [\".CORP\"]\n").unwrap();
+        let ruleset =
+            load_text("[rules]\ndisabled = [\"dsp003\"]\n[domains]\nextra_tlds = [\".CORP\"]\n")
+                .unwrap();
         assert!(!ruleset.is_enabled(RuleId::DisplayNameBlank));
         assert!(ruleset.is_enabled(RuleId::DisplayNameLength));
         assert!(ruleset.is_known_tld("corp"));
@@ -202,8 +227,17 @@ mod tests {
             error("name = \"x\"\n[rules]\ndisabled = [\"DSP001\", \"XYZ999\"]\n"),
             "mine.toml:3: rules.disabled: unknown rule code 'XYZ999' (see `syncready rules`)"
         );
-        assert!(error("[scope]\nskip_cn_exat = []\n").starts_with("mine.toml:2: skip_cn_exat: unknown field"));
-        assert!(error("[domains]\nextra_tlds = \"corp\"\n").starts_with("mine.toml:2: extra_tlds: invalid type"));
-        assert!(matches!(Ruleset::load("nonsense"), Err(RulesetError::UnknownName(_))));
+        assert!(
+            error("[scope]\nskip_cn_exat = []\n")
+                .starts_with("mine.toml:2: skip_cn_exat: unknown field")
+        );
+        assert!(
+            error("[domains]\nextra_tlds = \"corp\"\n")
+                .starts_with("mine.toml:2: extra_tlds: invalid type")
+        );
+        assert!(matches!(
+            Ruleset::load("nonsense"),
+            Err(RulesetError::UnknownName(_))
+        ));
     }
 }

@@ -50,21 +50,65 @@ enum Defect {
 use Defect::*;
 
 const USER_DEFECTS: &[Defect] = &[
-    DisplayNameLong, DisplayNameWhitespace, DisplayNameMissing, DisplayNameEncoding, GivenNameLong, SnLong,
-    MailWhitespace, MailLocalPart, MailDomainPart, MailTopLevelDomain, MailFormat, MailDuplicate,
-    NicknameWhitespace, NicknameNonAscii, NicknamePeriods, NicknameLong, NicknameDuplicate, ProxyNoPrefix,
-    ProxySmtpCharacter, ProxyTwoPrimaries, ProxyX500Character, ProxyDuplicate, ProxyTwiceOnObject, SamCharacter,
-    SamLong, UpnCharacter, UpnFormat, UpnLocalLong, UpnDomainLong, UpnTopLevelDomain, UpnSingleLabel,
-    UpnDuplicate, UpnCollidesWithContact, CertificatesMany, ProxyTooMany,
+    DisplayNameLong,
+    DisplayNameWhitespace,
+    DisplayNameMissing,
+    DisplayNameEncoding,
+    GivenNameLong,
+    SnLong,
+    MailWhitespace,
+    MailLocalPart,
+    MailDomainPart,
+    MailTopLevelDomain,
+    MailFormat,
+    MailDuplicate,
+    NicknameWhitespace,
+    NicknameNonAscii,
+    NicknamePeriods,
+    NicknameLong,
+    NicknameDuplicate,
+    ProxyNoPrefix,
+    ProxySmtpCharacter,
+    ProxyTwoPrimaries,
+    ProxyX500Character,
+    ProxyDuplicate,
+    ProxyTwiceOnObject,
+    SamCharacter,
+    SamLong,
+    UpnCharacter,
+    UpnFormat,
+    UpnLocalLong,
+    UpnDomainLong,
+    UpnTopLevelDomain,
+    UpnSingleLabel,
+    UpnDuplicate,
+    UpnCollidesWithContact,
+    CertificatesMany,
+    ProxyTooMany,
 ];
 
 const CONTACT_DEFECTS: &[Defect] = &[
-    DisplayNameLong, DisplayNameWhitespace, DisplayNameMissing, DisplayNameEncoding, MailLocalPart,
-    MailTopLevelDomain, MailDuplicate, NicknamePeriods, ProxySmtpCharacter, TargetCharacter, TargetDuplicate,
+    DisplayNameLong,
+    DisplayNameWhitespace,
+    DisplayNameMissing,
+    DisplayNameEncoding,
+    MailLocalPart,
+    MailTopLevelDomain,
+    MailDuplicate,
+    NicknamePeriods,
+    ProxySmtpCharacter,
+    TargetCharacter,
+    TargetDuplicate,
 ];
 
-const GROUP_DEFECTS: &[Defect] =
-    &[DisplayNameWhitespace, DisplayNameMissing, DisplayNameEncoding, SamCharacter, SamDuplicate, ProxyNoPrefix];
+const GROUP_DEFECTS: &[Defect] = &[
+    DisplayNameWhitespace,
+    DisplayNameMissing,
+    DisplayNameEncoding,
+    SamCharacter,
+    SamDuplicate,
+    ProxyNoPrefix,
+];
 
 /// `s` padded with letters to `len` characters.
 fn padded(s: &str, len: usize) -> String {
@@ -98,10 +142,24 @@ impl Generator {
         let upn = r.get("userPrincipalName").map(str::to_owned);
         let needs_mail = matches!(
             defect,
-            MailWhitespace | MailLocalPart | MailDomainPart | MailTopLevelDomain | MailFormat | MailDuplicate
-                | NicknameWhitespace | NicknameNonAscii | NicknamePeriods | NicknameLong | NicknameDuplicate
-                | ProxyNoPrefix | ProxySmtpCharacter | ProxyTwoPrimaries | ProxyX500Character | ProxyDuplicate
-                | ProxyTwiceOnObject | ProxyTooMany
+            MailWhitespace
+                | MailLocalPart
+                | MailDomainPart
+                | MailTopLevelDomain
+                | MailFormat
+                | MailDuplicate
+                | NicknameWhitespace
+                | NicknameNonAscii
+                | NicknamePeriods
+                | NicknameLong
+                | NicknameDuplicate
+                | ProxyNoPrefix
+                | ProxySmtpCharacter
+                | ProxyTwoPrimaries
+                | ProxyX500Character
+                | ProxyDuplicate
+                | ProxyTwiceOnObject
+                | ProxyTooMany
         );
         if needs_mail && mail.is_none() {
             return false;
@@ -118,26 +176,50 @@ impl Generator {
             DisplayNameLong => {
                 self.set_planted(r, "displayName", padded(&display, 300), "Length");
             }
-            DisplayNameWhitespace => self.set_planted(r, "displayName", format!("{display} "), "Character"),
+            DisplayNameWhitespace => {
+                self.set_planted(r, "displayName", format!("{display} "), "Character")
+            }
             DisplayNameMissing => {
                 r.remove("displayName");
                 self.plant(&dn, "displayName", "", "Blank");
             }
-            DisplayNameEncoding => self.set_planted(r, "displayName", "Rene\u{301}e Lafleur".into(), "Encoding"),
+            DisplayNameEncoding => {
+                self.set_planted(r, "displayName", "Rene\u{301}e Lafleur".into(), "Encoding")
+            }
             GivenNameLong => self.set_planted(r, "givenName", padded(&given_name, 70), "Length"),
             SnLong => self.set_planted(r, "sn", padded(&surname, 65), "Length"),
-            MailWhitespace => self.set_planted(r, "mail", format!("{local} @{domain}"), "Character"),
-            MailLocalPart => self.set_planted(r, "mail", format!("{local}(ops)@{domain}"), "LocalPart"),
-            MailDomainPart => self.set_planted(r, "mail", format!("{local}@my_{domain}"), "DomainPart"),
-            MailTopLevelDomain => self.set_planted(r, "mail", format!("{local}@contoso.con"), "TopLevelDomain"),
+            MailWhitespace => {
+                self.set_planted(r, "mail", format!("{local} @{domain}"), "Character")
+            }
+            MailLocalPart => {
+                self.set_planted(r, "mail", format!("{local}(ops)@{domain}"), "LocalPart")
+            }
+            MailDomainPart => {
+                self.set_planted(r, "mail", format!("{local}@my_{domain}"), "DomainPart")
+            }
+            MailTopLevelDomain => {
+                self.set_planted(r, "mail", format!("{local}@contoso.con"), "TopLevelDomain")
+            }
             MailFormat => self.set_planted(r, "mail", format!("{local}.{domain}"), "Format"),
-            NicknameWhitespace => self.set_planted(r, "mailNickname", format!("{nickname} x"), "Character"),
-            NicknameNonAscii => self.set_planted(r, "mailNickname", format!("{nickname}é"), "Character"),
-            NicknamePeriods => self.set_planted(r, "mailNickname", format!(".{nickname}"), "Character"),
+            NicknameWhitespace => {
+                self.set_planted(r, "mailNickname", format!("{nickname} x"), "Character")
+            }
+            NicknameNonAscii => {
+                self.set_planted(r, "mailNickname", format!("{nickname}é"), "Character")
+            }
+            NicknamePeriods => {
+                self.set_planted(r, "mailNickname", format!(".{nickname}"), "Character")
+            }
             NicknameLong => self.set_planted(r, "mailNickname", padded(&nickname, 65), "Length"),
             ProxyNoPrefix => self.add_proxy(r, format!("legacy.{local}@{domain}"), "Format"),
-            ProxySmtpCharacter => self.add_proxy(r, format!("smtp:{local}(ops)@{domain}"), "Character"),
-            ProxyX500Character => self.add_proxy(r, format!("X500:/o=Contoso/ou=Legacy (2003)/cn=Recipients/cn=[{local}]"), "Character"),
+            ProxySmtpCharacter => {
+                self.add_proxy(r, format!("smtp:{local}(ops)@{domain}"), "Character")
+            }
+            ProxyX500Character => self.add_proxy(
+                r,
+                format!("X500:/o=Contoso/ou=Legacy (2003)/cn=Recipients/cn=[{local}]"),
+                "Character",
+            ),
             ProxyTwoPrimaries => {
                 r.text("proxyAddresses", format!("SMTP:alt.{local}@{domain}"));
                 self.plant(&dn, "proxyAddresses", "", "Format");
@@ -157,19 +239,57 @@ impl Generator {
                 self.plant(&dn, "proxyAddresses", &primary, "Duplicate");
             }
             SamCharacter => {
-                self.set_planted(r, "sAMAccountName", format!("{}/{}", &sam[..1], &sam[1..]), "Character");
+                self.set_planted(
+                    r,
+                    "sAMAccountName",
+                    format!("{}/{}", &sam[..1], &sam[1..]),
+                    "Character",
+                );
             }
             SamLong => self.set_planted(r, "sAMAccountName", padded(&sam, 24), "Length"),
-            TargetCharacter => self.set_planted(r, "targetAddress", format!("SMTP:{local} @{domain}"), "Character"),
-            UpnCharacter => self.set_planted(r, "userPrincipalName", upn_with_local(&upn, |l| format!("{l}é")), "Character"),
-            UpnFormat => self.set_planted(r, "userPrincipalName", upn_with_local(&upn, |l| format!("{l}.")), "Format"),
-            UpnLocalLong => self.set_planted(r, "userPrincipalName", upn_with_local(&upn, |l| padded(&l.replace('.', "-"), 70)), "Length"),
+            TargetCharacter => self.set_planted(
+                r,
+                "targetAddress",
+                format!("SMTP:{local} @{domain}"),
+                "Character",
+            ),
+            UpnCharacter => self.set_planted(
+                r,
+                "userPrincipalName",
+                upn_with_local(&upn, |l| format!("{l}é")),
+                "Character",
+            ),
+            UpnFormat => self.set_planted(
+                r,
+                "userPrincipalName",
+                upn_with_local(&upn, |l| format!("{l}.")),
+                "Format",
+            ),
+            UpnLocalLong => self.set_planted(
+                r,
+                "userPrincipalName",
+                upn_with_local(&upn, |l| padded(&l.replace('.', "-"), 70)),
+                "Length",
+            ),
             UpnDomainLong => {
-                let long = upn_with_domain(&upn, "averyveryverylongsubdomainnamethatgoesonandon.contoso.com");
+                let long = upn_with_domain(
+                    &upn,
+                    "averyveryverylongsubdomainnamethatgoesonandon.contoso.com",
+                );
                 self.set_planted(r, "userPrincipalName", long, "Length");
             }
-            UpnTopLevelDomain => self.set_planted(r, "userPrincipalName", upn_with_domain(&upn, "contoso.con"), "TopLevelDomain"),
-            UpnSingleLabel => self.set_planted(r, "userPrincipalName", upn_with_domain(&upn, "contoso"), "DomainPart"),
+            UpnTopLevelDomain => self.set_planted(
+                r,
+                "userPrincipalName",
+                upn_with_domain(&upn, "contoso.con"),
+                "TopLevelDomain",
+            ),
+            UpnSingleLabel => self.set_planted(
+                r,
+                "userPrincipalName",
+                upn_with_domain(&upn, "contoso"),
+                "DomainPart",
+            ),
             CertificatesMany => {
                 for k in 0..16u8 {
                     r.binary("userCertificate", vec![0x30, 0x82, k, k.wrapping_mul(7)]);
@@ -177,13 +297,21 @@ impl Generator {
                 self.plant(&dn, "userCertificate", "", "LargeObject");
             }
             MailDuplicate | ProxyDuplicate | UpnDuplicate | UpnCollidesWithContact => {
-                let partner_kind = if matches!(defect, UpnCollidesWithContact) { Kind::Contact } else { Kind::User };
-                let Some(partner) = self.take_partner(partner_kind) else { return false };
+                let partner_kind = if matches!(defect, UpnCollidesWithContact) {
+                    Kind::Contact
+                } else {
+                    Kind::User
+                };
+                let Some(partner) = self.take_partner(partner_kind) else {
+                    return false;
+                };
                 let address = match defect {
                     UpnDuplicate => partner.get("userPrincipalName"),
                     _ => partner.get("mail"),
                 };
-                let Some(address) = address.map(str::to_owned) else { return false };
+                let Some(address) = address.map(str::to_owned) else {
+                    return false;
+                };
                 let (attr, value) = match defect {
                     MailDuplicate => ("mail", address.clone()),
                     ProxyDuplicate => ("proxyAddresses", format!("smtp:{address}")),
@@ -205,8 +333,12 @@ impl Generator {
                     SamDuplicate => ("sAMAccountName", Kind::Group),
                     _ => ("targetAddress", Kind::Contact),
                 };
-                let Some(partner) = self.take_partner(kind) else { return false };
-                let Some(value) = partner.get(attr).map(str::to_owned) else { return false };
+                let Some(partner) = self.take_partner(kind) else {
+                    return false;
+                };
+                let Some(value) = partner.get(attr).map(str::to_owned) else {
+                    return false;
+                };
                 self.set_planted(r, attr, value.clone(), "Duplicate");
                 self.plant(&partner.dn, attr, &value, "Duplicate");
             }
@@ -226,7 +358,18 @@ impl Generator {
 
     /// How many special objects `finish_specials` writes.
     pub(super) fn specials(&self) -> Vec<&'static str> {
-        vec!["Administrator", "Guest", "krbtgt", "HealthMailbox", "MSOL", "Conflict", "Dollar", "Office", "Iwamoto", "InetOrg"]
+        vec![
+            "Administrator",
+            "Guest",
+            "krbtgt",
+            "HealthMailbox",
+            "MSOL",
+            "Conflict",
+            "Dollar",
+            "Office",
+            "Iwamoto",
+            "InetOrg",
+        ]
     }
 
     /// Objects that must be skipped or are clean despite IdFix's looser matching: system and
@@ -234,7 +377,9 @@ impl Generator {
     /// replication conflict, "Administration Office" and "Iwamoto Kenji".
     pub(super) fn finish_specials(&mut self, names: Vec<&'static str>) -> Vec<Record> {
         let users = format!("CN=Users,{BASE_DN}");
-        let partner_mail = self.take_partner(Kind::User).and_then(|p| p.get("mail").map(str::to_owned));
+        let partner_mail = self
+            .take_partner(Kind::User)
+            .and_then(|p| p.get("mail").map(str::to_owned));
         let person = ["top", "person", "organizationalPerson", "user"];
         names
             .into_iter()
@@ -251,22 +396,36 @@ impl Generator {
                     }
                     "HealthMailbox" => {
                         let cn = format!("HealthMailbox{n:x}");
-                        let mut r = Record::new(format!("CN={cn},CN=Monitoring Mailboxes,{BASE_DN}"), &person);
+                        let mut r = Record::new(
+                            format!("CN={cn},CN=Monitoring Mailboxes,{BASE_DN}"),
+                            &person,
+                        );
                         r.text("cn", cn);
-                        let mail = partner_mail.clone().unwrap_or_else(|| format!("health{n}@contoso.com"));
+                        let mail = partner_mail
+                            .clone()
+                            .unwrap_or_else(|| format!("health{n}@contoso.com"));
                         r.text("mail", mail.clone());
                         r.text("proxyAddresses", format!("SMTP:{mail}"));
                         r.text("proxyAddresses", "no prefix here");
                         r
                     }
                     "MSOL" => {
-                        let mut r = Record::new(format!("CN=On-Premises Directory Synchronization Service Account,{users}"), &person);
+                        let mut r = Record::new(
+                            format!(
+                                "CN=On-Premises Directory Synchronization Service Account,{users}"
+                            ),
+                            &person,
+                        );
                         r.text("sAMAccountName", format!("MSOL_{n:x}"));
-                        r.text("userPrincipalName", format!("MSOL_{n:x}@contoso (sync).com"));
+                        r.text(
+                            "userPrincipalName",
+                            format!("MSOL_{n:x}@contoso (sync).com"),
+                        );
                         r
                     }
                     "Conflict" => {
-                        let mut r = Record::new(format!("CN=Jane Doe\\0ACNF:{n:08x},{users}"), &person);
+                        let mut r =
+                            Record::new(format!("CN=Jane Doe\\0ACNF:{n:08x},{users}"), &person);
                         r.text("displayName", " Jane Doe ");
                         r.text("userPrincipalName", "jane doe@contoso.com");
                         r
@@ -277,7 +436,10 @@ impl Generator {
                         r
                     }
                     "Office" => {
-                        let mut r = Record::new(format!("CN=Administration Office,{users}"), &["top", "group"]);
+                        let mut r = Record::new(
+                            format!("CN=Administration Office,{users}"),
+                            &["top", "group"],
+                        );
                         r.text("displayName", "Administration Office");
                         r.text("sAMAccountName", "Administration Office");
                         r.text("mail", format!("administration.office{n}@contoso.com"));
@@ -291,11 +453,20 @@ impl Generator {
                         r
                     }
                     _ => {
-                        let classes = ["top", "person", "organizationalPerson", "user", "inetOrgPerson"];
+                        let classes = [
+                            "top",
+                            "person",
+                            "organizationalPerson",
+                            "user",
+                            "inetOrgPerson",
+                        ];
                         let mut r = Record::new(format!("CN=Guestrin Carlos,{users}"), &classes);
                         r.text("displayName", "Carlos Guestrin");
                         r.text("sAMAccountName", format!("cguestrin{n}"));
-                        r.text("userPrincipalName", format!("carlos.guestrin{n}@contoso.com"));
+                        r.text(
+                            "userPrincipalName",
+                            format!("carlos.guestrin{n}@contoso.com"),
+                        );
                         r
                     }
                 };
@@ -304,7 +475,8 @@ impl Generator {
                 }
                 let guid = self.rng.bytes16();
                 r.attrs.push(("objectGUID", Val::Binary(guid.to_vec())));
-                r.attrs.push(("mS-DS-ConsistencyGuid", Val::Binary(guid.to_vec())));
+                r.attrs
+                    .push(("mS-DS-ConsistencyGuid", Val::Binary(guid.to_vec())));
                 r
             })
             .collect()

@@ -1,0 +1,136 @@
+//! The command line: exit codes, the demo default, reports written, rulesets refused.
+
+use crate::{run_syncready, temp_dir, user};
+
+#[test]
+fn exit_code_is_0_clean_1_findings_2_error() {
+    let dir = temp_dir("exit-codes");
+    let clean = dir.join("clean.ldif");
+    std::fs::write(
+        &clean,
+        user(
+            "Ann",
+            &[("displayName", "Ann"), ("mail", "ann@contoso.com")],
+        ),
+    )
+    .unwrap();
+    let dirty = dir.join("dirty.ldif");
+    std::fs::write(
+        &dirty,
+        user(
+            "Ann",
+            &[("displayName", "Ann"), ("mail", "ann@contoso.con")],
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let scan = |file: &std::path::Path| {
+        run_syncready(&[
+            "scan",
+            "--ldif",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    assert_eq!(scan(&clean).status.code(), Some(0));
+    let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert_eq!(findings.lines().count(), 1, "header only");
+    assert_eq!(scan(&dirty).status.code(), Some(1));
+    let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert!(
+        findings.contains(",mail,TopLevelDomain,ann@contoso.con,,,MAIL005,error,manual,,\r\n"),
+        "{findings}"
+    );
+    assert_eq!(scan(&dir.join("missing.ldif")).status.code(), Some(2));
+}
+
+#[test]
+fn scan_without_a_source_scans_the_demo_directory_and_prints_a_summary() {
+    let dir = temp_dir("demo-default");
+    let output = run_syncready(&["scan", "--out", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("scanning the built-in demo directory"));
+    assert!(stdout.contains("objects read 2000"), "{stdout}");
+    assert!(stdout.contains("Findings by error name:"), "{stdout}");
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("\u{feff}VIEW,KEY,OBJECTCLASS,FINDINGS,OBJECTS\r\n"));
+    assert!(summary.contains("\r\ntotal,objects read,,2000,"));
+    assert!(summary.contains("\r\nerror,Duplicate,user,"));
+    assert!(summary.contains("\r\nrule,UPN"));
+    // The demo's findings sit in 15 OUs, fewer than the 20 the view keeps.
+    let ous = summary.lines().filter(|l| l.starts_with("ou,")).count();
+    assert_eq!(ous, 15);
+    assert!(
+        summary.contains("\r\nou,\"OU=Demo Core,DC=contoso,DC=com\",,33,27\r\n"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_broken_ruleset_stops_before_scanning() {
+    let dir = temp_dir("bad-ruleset");
+    let ruleset = dir.join("mine.toml");
+    std::fs::write(&ruleset, "[rules]\ndisabled = [\"NOPE01\"]\n").unwrap();
+    let out = dir.join("out");
+    let output = run_syncready(&[
+        "scan",
+        "--ruleset",
+        ruleset.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("mine.toml:2: rules.disabled: unknown rule code 'NOPE01'"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn generate_writes_the_directory_and_its_truth() {
+    let dir = temp_dir("generate");
+    let ldif = dir.join("d.ldif");
+    let truth = dir.join("t.csv");
+    let output = run_syncready(&[
+        "generate",
+        "--objects",
+        "300",
+        "--seed",
+        "3",
+        "--out",
+        ldif.to_str().unwrap(),
+        "--truth",
+        truth.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let planted = syncready::source::generate::read_truth(&truth).unwrap();
+    assert!(!planted.is_empty());
+    let out = dir.join("out");
+    let scan = run_syncready(&[
+        "scan",
+        "--ldif",
+        ldif.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(scan.status.code(), Some(1));
+    let too_few = run_syncready(&[
+        "generate",
+        "--objects",
+        "10",
+        "--out",
+        ldif.to_str().unwrap(),
+    ]);
+    assert_eq!(too_few.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&too_few.stderr).contains("--objects must be at least 60"));
+}

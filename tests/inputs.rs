@@ -1,0 +1,150 @@
+//! Bad input files: each gives a clear error naming the file and line, exit code 2, and no
+//! report; and the csvde reader sees what the LDIF reader sees.
+
+use crate::{rows, run_syncready, scan_ldif, temp_dir};
+
+/// Scans `content` saved as `name`; returns (exit code, stderr, whether a report appeared).
+fn scan_file(name: &str, content: &[u8]) -> (i32, String, bool) {
+    let dir = temp_dir(&format!("bad-{name}"));
+    let file = dir.join(name);
+    std::fs::write(&file, content).unwrap();
+    let flag = if name.ends_with(".csv") {
+        "--csvde"
+    } else {
+        "--ldif"
+    };
+    let out = dir.join("out");
+    let output = run_syncready(&[
+        "scan",
+        flag,
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(dir.to_str().unwrap(), "DIR");
+    (
+        output.status.code().unwrap(),
+        stderr,
+        out.join("findings.csv").exists() || out.join("summary.csv").exists(),
+    )
+}
+
+#[test]
+fn malformed_ldif_files_fail_with_the_file_and_line() {
+    let cases: [(&str, &[u8], &str); 6] = [
+        (
+            "truncated.ldif",
+            b"dn: CN=a,DC=x\nmail: a@x.com\n\ndn: CN=b,DC=x\ndisplayName:: SsO8cmdlbiBNw7\n",
+            "DIR/truncated.ldif:5: value of displayName is not valid base64",
+        ),
+        (
+            "space.ldif",
+            b" dn: CN=a,DC=x\nmail: a@x.com\n",
+            "DIR/space.ldif:1: line starts with a space but there is no line before it to continue",
+        ),
+        (
+            "nodn.ldif",
+            b"version: 1\n\nmail: a@x.com\ncn: a\n",
+            "DIR/nodn.ldif:3: record starts with 'mail:' instead of 'dn:'",
+        ),
+        (
+            "latin1.ldif",
+            b"dn: CN=a,DC=x\ndisplayName: J\xfcrgen\n",
+            "DIR/latin1.ldif:2: value of displayName is not valid UTF-8",
+        ),
+        (
+            "empty.ldif",
+            b"",
+            "DIR/empty.ldif: no directory objects in this file (is it empty?)",
+        ),
+        (
+            "utf16.ldif",
+            b"\xff\xfed\x00n\x00:\x00",
+            "DIR/utf16.ldif:1: the file is UTF-16",
+        ),
+    ];
+    for (name, content, message) in cases {
+        let (code, stderr, report) = scan_file(name, content);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(!report, "{name}: a report was written");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn malformed_csvde_files_fail_with_the_file_and_line() {
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "fields.csv",
+            b"DN,mail\n\"CN=a,DC=x\",a@x.com\n\"CN=b,DC=x\",b@x.com,extra\n",
+            "DIR/fields.csv:3: row has 3 fields but the header has 2",
+        ),
+        (
+            "nodn.csv",
+            b"mail,cn\na@x.com,a\n",
+            "DIR/nodn.csv:1: the header has no DN column",
+        ),
+        (
+            "empty.csv",
+            b"",
+            "DIR/empty.csv:1: the header has no DN column",
+        ),
+        (
+            "header.csv",
+            b"DN,mail\n",
+            "DIR/header.csv: no directory objects in this file",
+        ),
+        (
+            "latin1.csv",
+            b"DN,displayName\n\"CN=a,DC=x\",J\xfcrgen\n",
+            "DIR/latin1.csv:2: column displayName is not valid UTF-8",
+        ),
+    ];
+    for (name, content, message) in cases {
+        let (code, stderr, report) = scan_file(name, content);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(!report, "{name}: a report was written");
+    }
+}
+
+#[test]
+fn an_error_late_in_a_big_file_still_writes_no_report() {
+    let mut content = Vec::new();
+    for i in 0..5000 {
+        content.extend_from_slice(
+            format!("dn: CN=u{i},DC=x\nobjectClass: user\nmail: bad user{i}@x.com\n\n").as_bytes(),
+        );
+    }
+    content.extend_from_slice(b"dn: CN=last,DC=x\nmail:: ###\n");
+    let (code, stderr, report) = scan_file("late.ldif", &content);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("DIR/late.ldif:20002: value of mail is not valid base64"),
+        "{stderr}"
+    );
+    assert!(!report);
+}
+
+#[test]
+fn csvde_and_ldif_exports_of_the_same_objects_give_the_same_findings() {
+    let ldif = "dn: CN=Smith\\, Ann,OU=Staff,DC=contoso,DC=com\nobjectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user\n\
+        displayName:: IEFubiBTbWl0aA==\nmail: ann smith@contoso.com\nproxyAddresses: SMTP:ann@contoso.com\nproxyAddresses: smtp:felix(ops)@contoso.com\n\
+        userPrincipalName:: asO8cmdlbkBjb250b3NvLmNvbQ==\nobjectGUID:: AAECAwQFBgcICQoLDA0ODw==\n\n\
+        dn: CN=Bob,OU=Staff,DC=contoso,DC=com\nobjectClass: top\nobjectClass: group\nproxyAddresses: smtp:ANN@contoso.com\n\n";
+    let csvde = "DN,objectClass,displayName,mail,proxyAddresses,userPrincipalName,objectGUID\n\
+        \"CN=Smith\\, Ann,OU=Staff,DC=contoso,DC=com\",top;person;organizationalPerson;user, Ann Smith,ann smith@contoso.com,SMTP:ann@contoso.com;smtp:felix(ops)@contoso.com,jürgen@contoso.com,X'000102030405060708090a0b0c0d0e0f'\n\
+        \"CN=Bob,OU=Staff,DC=contoso,DC=com\",top;group,,,smtp:ANN@contoso.com,,\n";
+    let dir = temp_dir("csvde-same");
+    let csv_path = dir.join("export.csv");
+    std::fs::write(&csv_path, csvde).unwrap();
+    let objects: Vec<_> = syncready::source::csvde::CsvdeReader::new(csvde.as_bytes(), &csv_path)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let from_csv = syncready::rules::scan(&objects, &syncready::rules::Ruleset::multi_tenant());
+    let from_ldif = scan_ldif(ldif);
+    assert_eq!(from_csv.findings, from_ldif.findings);
+    assert_eq!(rows(&from_ldif).len(), 7);
+}
