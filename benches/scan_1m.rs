@@ -1,0 +1,86 @@
+//! The scan benchmark: generate (once) a 1,000,000-object dirty directory, then measure
+//! parse-only and full scans (all multi-tenant checks, findings.csv and summary.csv written)
+//! on the same file. Prints objects/s, MB/s, the full/parse ratio and peak RSS per phase.
+//!
+//! `cargo bench --bench scan_1m` (release). `SYNCREADY_BENCH_OBJECTS=N` for another size.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use syncready::report::csv::write_findings;
+use syncready::report::summary::{summarize, write_summary};
+use syncready::rules::{Ruleset, scan};
+use syncready::source::generate::{GenerateOptions, generate};
+use syncready::source::{NoProgress, SourceSpec, read_sources};
+
+/// Peak resident set size since the last reset, in bytes (Linux).
+fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("VmHWM: 0 kB");
+    let kb: u64 = line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+    kb * 1024
+}
+
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn main() {
+    let objects: u64 = std::env::var("SYNCREADY_BENCH_OBJECTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ldif = dir.join(format!("scan-{objects}.ldif"));
+    if !ldif.exists() {
+        let started = Instant::now();
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&ldif).unwrap());
+        let options = GenerateOptions { objects, seed: 1, defect_rate: 0.05 };
+        let planted = generate(&options, &mut out).unwrap();
+        out.flush().unwrap();
+        println!("generate: {objects} objects, {} planted findings, {:.2} s (target: at most 30 s)", planted.len(), started.elapsed().as_secs_f64());
+    }
+    let bytes = std::fs::metadata(&ldif).unwrap().len();
+    let megabytes = bytes as f64 / 1e6;
+    println!("input: {} ({megabytes:.0} MB, {objects} objects), {} threads", ldif.display(), rayon::current_num_threads());
+
+    reset_peak_rss();
+    let started = Instant::now();
+    let snapshot = read_sources(&[SourceSpec::Ldif(ldif.clone())], &NoProgress).unwrap();
+    let parse_seconds = started.elapsed().as_secs_f64();
+    let parse_rss = peak_rss();
+    assert_eq!(snapshot.objects.len() as u64, objects);
+    drop(snapshot);
+    report("parse only", objects, megabytes, parse_seconds, parse_rss);
+
+    reset_peak_rss();
+    let out = dir.join("reports");
+    std::fs::create_dir_all(&out).unwrap();
+    let started = Instant::now();
+    let findings = full_scan(&ldif, &out);
+    let full_seconds = started.elapsed().as_secs_f64();
+    let full_rss = peak_rss();
+    report("full scan", objects, megabytes, full_seconds, full_rss);
+    println!("  {findings} findings written to {}", out.join("findings.csv").display());
+    println!("full scan / parse only: {:.2}", full_seconds / parse_seconds);
+    let met = full_seconds <= 15.0 && full_rss <= 2_000_000_000;
+    println!("targets (full scan at most 15 s and 2 GB peak RSS): {}", if met { "met" } else { "NOT met" });
+}
+
+fn full_scan(ldif: &Path, out: &Path) -> usize {
+    let snapshot = read_sources(&[SourceSpec::Ldif(ldif.to_owned())], &NoProgress).unwrap();
+    let result = scan(&snapshot.objects, &Ruleset::multi_tenant());
+    let summary = summarize(&result.findings, &result.stats).unwrap();
+    write_findings(&out.join("findings.csv"), &result.findings).unwrap();
+    write_summary(&out.join("summary.csv"), &summary).unwrap();
+    result.findings.len()
+}
+
+fn report(phase: &str, objects: u64, megabytes: f64, seconds: f64, rss: u64) {
+    println!(
+        "{phase}: {seconds:.2} s, {:.0} objects/s, {:.1} MB/s, peak RSS {:.2} GB",
+        objects as f64 / seconds,
+        megabytes / seconds,
+        rss as f64 / 1e9
+    );
+}
