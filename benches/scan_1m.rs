@@ -38,11 +38,19 @@ fn main() {
         let options = GenerateOptions { objects, seed: 1, defect_rate: 0.05 };
         let planted = generate(&options, &mut out).unwrap();
         out.flush().unwrap();
-        println!("generate: {objects} objects, {} planted findings, {:.2} s (target: at most 30 s)", planted.len(), started.elapsed().as_secs_f64());
+        println!(
+            "generate: {objects} objects, {} planted findings, {:.2} s (target: at most 30 s)",
+            planted.len(),
+            started.elapsed().as_secs_f64()
+        );
     }
     let bytes = std::fs::metadata(&ldif).unwrap().len();
     let megabytes = bytes as f64 / 1e6;
-    println!("input: {} ({megabytes:.0} MB, {objects} objects), {} threads", ldif.display(), rayon::current_num_threads());
+    println!(
+        "input: {} ({megabytes:.0} MB, {objects} objects), {} threads",
+        ldif.display(),
+        rayon::current_num_threads()
+    );
 
     reset_peak_rss();
     let started = Instant::now();

@@ -6,32 +6,12 @@ use crate::{run_syncready, temp_dir, user};
 fn exit_code_is_0_clean_1_findings_2_error() {
     let dir = temp_dir("exit-codes");
     let clean = dir.join("clean.ldif");
-    std::fs::write(
-        &clean,
-        user(
-            "Ann",
-            &[("displayName", "Ann"), ("mail", "ann@contoso.com")],
-        ),
-    )
-    .unwrap();
+    std::fs::write(&clean, user("Ann", &[("displayName", "Ann"), ("mail", "ann@contoso.com")])).unwrap();
     let dirty = dir.join("dirty.ldif");
-    std::fs::write(
-        &dirty,
-        user(
-            "Ann",
-            &[("displayName", "Ann"), ("mail", "ann@contoso.con")],
-        ),
-    )
-    .unwrap();
+    std::fs::write(&dirty, user("Ann", &[("displayName", "Ann"), ("mail", "ann@contoso.con")])).unwrap();
     let out = dir.join("out");
     let scan = |file: &std::path::Path| {
-        run_syncready(&[
-            "scan",
-            "--ldif",
-            file.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
+        run_syncready(&["scan", "--ldif", file.to_str().unwrap(), "--out", out.to_str().unwrap()])
     };
     assert_eq!(scan(&clean).status.code(), Some(0));
     let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
@@ -39,7 +19,9 @@ fn exit_code_is_0_clean_1_findings_2_error() {
     assert_eq!(scan(&dirty).status.code(), Some(1));
     let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
     assert!(
-        findings.contains(",mail,TopLevelDomain,ann@contoso.con,,,MAIL005,error,manual,,\r\n"),
+        findings.contains(
+            ",mail,TopLevelDomain,ann@contoso.con,,,MAIL005,error,manual,768cc7be-1e84-92fe-b256-7c06bde85736,\r\n"
+        ),
         "{findings}"
     );
     assert_eq!(scan(&dir.join("missing.ldif")).status.code(), Some(2));
@@ -63,10 +45,7 @@ fn scan_without_a_source_scans_the_demo_directory_and_prints_a_summary() {
     // The demo's findings sit in 15 OUs, fewer than the 20 the view keeps.
     let ous = summary.lines().filter(|l| l.starts_with("ou,")).count();
     assert_eq!(ous, 15);
-    assert!(
-        summary.contains("\r\nou,\"OU=Demo Core,DC=contoso,DC=com\",,33,27\r\n"),
-        "{summary}"
-    );
+    assert!(summary.contains("\r\nou,\"OU=Demo Core,DC=contoso,DC=com\",,33,27\r\n"), "{summary}");
 }
 
 #[test]
@@ -75,19 +54,10 @@ fn a_broken_ruleset_stops_before_scanning() {
     let ruleset = dir.join("mine.toml");
     std::fs::write(&ruleset, "[rules]\ndisabled = [\"NOPE01\"]\n").unwrap();
     let out = dir.join("out");
-    let output = run_syncready(&[
-        "scan",
-        "--ruleset",
-        ruleset.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = run_syncready(&["scan", "--ruleset", ruleset.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("mine.toml:2: rules.disabled: unknown rule code 'NOPE01'"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("mine.toml:2: rules.disabled: unknown rule code 'NOPE01'"), "{stderr}");
     assert!(!out.exists());
 }
 
@@ -107,30 +77,13 @@ fn generate_writes_the_directory_and_its_truth() {
         "--truth",
         truth.to_str().unwrap(),
     ]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let planted = syncready::source::generate::read_truth(&truth).unwrap();
     assert!(!planted.is_empty());
     let out = dir.join("out");
-    let scan = run_syncready(&[
-        "scan",
-        "--ldif",
-        ldif.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let scan = run_syncready(&["scan", "--ldif", ldif.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(scan.status.code(), Some(1));
-    let too_few = run_syncready(&[
-        "generate",
-        "--objects",
-        "10",
-        "--out",
-        ldif.to_str().unwrap(),
-    ]);
+    let too_few = run_syncready(&["generate", "--objects", "10", "--out", ldif.to_str().unwrap()]);
     assert_eq!(too_few.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&too_few.stderr).contains("--objects must be at least 60"));
 }

@@ -14,20 +14,9 @@ const EXPECTED: &[u8] = include_bytes!("../fixtures/demo/expected-findings.csv")
 
 fn generated_part() -> (String, Vec<Planted>) {
     let mut bulk = Vec::new();
-    let planted = generate(
-        &GenerateOptions {
-            objects: 1959,
-            seed: 2026,
-            defect_rate: 0.05,
-        },
-        &mut bulk,
-    )
-    .unwrap();
+    let planted = generate(&GenerateOptions { objects: 1959, seed: 2026, defect_rate: 0.05 }, &mut bulk).unwrap();
     let bulk = String::from_utf8(bulk).unwrap();
-    (
-        bulk.strip_prefix("version: 1\n").unwrap().to_owned(),
-        planted,
-    )
+    (bulk.strip_prefix("version: 1\n").unwrap().to_owned(), planted)
 }
 
 #[test]
@@ -44,11 +33,7 @@ fn a_scan_of_the_demo_reproduces_the_reviewed_report() {
     let objects = parse_str(DEMO_LDIF.as_bytes(), Path::new("demo.ldif")).unwrap();
     assert_eq!(objects.len(), 2000);
     let result = scan(&objects, &Ruleset::multi_tenant());
-    let actual: Vec<FindingRow> = result
-        .findings
-        .iter()
-        .map(FindingRow::from_finding)
-        .collect();
+    let actual: Vec<FindingRow> = result.findings.iter().map(FindingRow::from_finding).collect();
     let expected = read_rows(Path::new("expected-findings.csv"), EXPECTED).unwrap();
     assert_eq!(actual.len(), expected.len());
     for (a, e) in actual.iter().zip(&expected) {
@@ -90,12 +75,7 @@ fn core_cases_idfix_got_wrong_have_no_findings() {
         "CNF:",
         "PC-0001",
     ] {
-        assert!(
-            !expected
-                .iter()
-                .any(|row| row.distinguished_name.contains(clean)),
-            "{clean} has findings"
-        );
+        assert!(!expected.iter().any(|row| row.distinguished_name.contains(clean)), "{clean} has findings");
     }
     let sales: Vec<&str> = expected
         .iter()

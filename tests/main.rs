@@ -1,5 +1,6 @@
 //! syncready's integration tests: one binary, one module per area.
 
+mod beyond_idfix;
 mod cli;
 mod demo;
 mod generated;
@@ -26,10 +27,7 @@ pub fn scan_ldif_with(text: &str, ruleset: &Ruleset) -> ScanResult {
 /// are not plain ASCII, as ldifde writes them).
 pub fn record(dn: &str, classes: &[&str], attrs: &[(&str, &str)]) -> String {
     use base64::Engine as _;
-    let mut out = format!(
-        "dn:: {}\n",
-        base64::engine::general_purpose::STANDARD.encode(dn)
-    );
+    let mut out = format!("dn:: {}\n", base64::engine::general_purpose::STANDARD.encode(dn));
     for class in classes {
         out.push_str(&format!("objectClass: {class}\n"));
     }
@@ -40,22 +38,35 @@ pub fn record(dn: &str, classes: &[&str], attrs: &[(&str, &str)]) -> String {
         if plain {
             out.push_str(&format!("{name}: {value}\n"));
         } else {
-            out.push_str(&format!(
-                "{name}:: {}\n",
-                base64::engine::general_purpose::STANDARD.encode(value)
-            ));
+            out.push_str(&format!("{name}:: {}\n", base64::engine::general_purpose::STANDARD.encode(value)));
         }
+    }
+    let has = |name: &str| attrs.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+    if !has("objectGUID") && !has("mS-DS-ConsistencyGuid") {
+        // A clean anchor: the objectGUID, distinct per DN, stamped as mS-DS-ConsistencyGuid.
+        let guid = base64::engine::general_purpose::STANDARD.encode(guid_for(dn));
+        out.push_str(&format!("objectGUID:: {guid}\nmS-DS-ConsistencyGuid:: {guid}\n"));
     }
     out.push('\n');
     out
 }
 
+/// A GUID derived from a DN, so that test objects get distinct, stable ones.
+pub fn guid_for(dn: &str) -> [u8; 16] {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let half = |salt: u8| {
+        let mut hasher = DefaultHasher::new();
+        (salt, dn).hash(&mut hasher);
+        hasher.finish().to_le_bytes()
+    };
+    let mut guid = [0u8; 16];
+    guid[..8].copy_from_slice(&half(1));
+    guid[8..].copy_from_slice(&half(2));
+    guid
+}
+
 pub fn user(cn: &str, attrs: &[(&str, &str)]) -> String {
-    record(
-        &format!("CN={cn},OU=Staff,DC=contoso,DC=com"),
-        &["top", "person", "organizationalPerson", "user"],
-        attrs,
-    )
+    record(&format!("CN={cn},OU=Staff,DC=contoso,DC=com"), &["top", "person", "organizationalPerson", "user"], attrs)
 }
 
 pub fn contact(cn: &str, attrs: &[(&str, &str)]) -> String {
@@ -67,29 +78,13 @@ pub fn contact(cn: &str, attrs: &[(&str, &str)]) -> String {
 }
 
 pub fn group(cn: &str, attrs: &[(&str, &str)]) -> String {
-    record(
-        &format!("CN={cn},OU=Groups,DC=contoso,DC=com"),
-        &["top", "group"],
-        attrs,
-    )
+    record(&format!("CN={cn},OU=Groups,DC=contoso,DC=com"), &["top", "group"], attrs)
 }
 
 /// A finding as (DN's first RDN value, attribute, value, ERROR, UPDATE).
 pub fn row(finding: &Finding) -> (String, String, String, String, String) {
-    let cn = finding
-        .dn
-        .split(',')
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("CN=")
-        .to_owned();
-    (
-        cn,
-        finding.attribute.clone(),
-        finding.value.clone(),
-        finding.error_text(),
-        finding.update.clone(),
-    )
+    let cn = finding.dn.split(',').next().unwrap_or("").trim_start_matches("CN=").to_owned();
+    (cn, finding.attribute.clone(), finding.value.clone(), finding.error_text(), finding.update.clone())
 }
 
 pub fn rows(result: &ScanResult) -> Vec<(String, String, String, String, String)> {
@@ -97,28 +92,13 @@ pub fn rows(result: &ScanResult) -> Vec<(String, String, String, String, String)
 }
 
 /// Owned strings for a row literal.
-pub fn r(
-    cn: &str,
-    attr: &str,
-    value: &str,
-    error: &str,
-    update: &str,
-) -> (String, String, String, String, String) {
-    (
-        cn.into(),
-        attr.into(),
-        value.into(),
-        error.into(),
-        update.into(),
-    )
+pub fn r(cn: &str, attr: &str, value: &str, error: &str, update: &str) -> (String, String, String, String, String) {
+    (cn.into(), attr.into(), value.into(), error.into(), update.into())
 }
 
 /// Runs the `syncready` binary.
 pub fn run_syncready(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
-        .args(args)
-        .output()
-        .expect("syncready runs")
+    std::process::Command::new(env!("CARGO_BIN_EXE_syncready")).args(args).output().expect("syncready runs")
 }
 
 /// A fresh temporary folder for one test.

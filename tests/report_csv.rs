@@ -48,23 +48,15 @@ fn every_value_survives_a_round_trip_through_the_csv_crate() {
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.starts_with("\u{feff}DISTINGUISHEDNAME,COMMONNAME,".as_bytes()));
     let text = String::from_utf8(bytes.clone()).unwrap();
-    assert!(
-        text.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""),
-        "formula not neutralized"
-    );
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""), "formula not neutralized");
     assert!(text.contains(",'@SUM(A1:A2),"));
     assert!(!text.lines().any(|l| l.contains(",=")));
 
     // Read with the plain csv crate: every cell is intact once the neutralizing quote is undone.
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
-    assert_eq!(
-        reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        COLUMNS
-    );
-    let read: Vec<Vec<String>> = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(|c| restore(c).to_owned()).collect())
-        .collect();
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), COLUMNS);
+    let read: Vec<Vec<String>> =
+        reader.records().map(|r| r.unwrap().iter().map(|c| restore(c).to_owned()).collect()).collect();
     assert_eq!(read.len(), rows.len());
     for (row, cells) in rows.iter().zip(&read) {
         assert_eq!(cells[0], row.distinguished_name);

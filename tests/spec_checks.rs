@@ -20,11 +20,7 @@ type Row = (String, String, String, String, String);
 
 /// The findings of a clean user whose `attr` holds `values` instead (none: attribute absent).
 fn check(attr: &str, values: &[&str]) -> Vec<Row> {
-    let mut attrs: Vec<(&str, &str)> = BASELINE
-        .iter()
-        .copied()
-        .filter(|(name, _)| *name != attr)
-        .collect();
+    let mut attrs: Vec<(&str, &str)> = BASELINE.iter().copied().filter(|(name, _)| *name != attr).collect();
     attrs.extend(values.iter().map(|v| (attr, *v)));
     rows(&scan_ldif(&user("T", &attrs)))
 }
@@ -40,11 +36,7 @@ fn one(attr: &str, value: &str) -> Option<(String, String)> {
 }
 
 fn fails(attr: &str, value: &str, error: &str, update: &str) {
-    assert_eq!(
-        one(attr, value),
-        Some((error.to_owned(), update.to_owned())),
-        "{attr} = {value:?}"
-    );
+    assert_eq!(one(attr, value), Some((error.to_owned(), update.to_owned())), "{attr} = {value:?}");
 }
 
 fn passes(attr: &str, value: &str) {
@@ -62,10 +54,7 @@ fn display_name_length_whitespace_and_blank() {
     passes("displayName", &"D".repeat(256));
     fails("displayName", " Ann Lee\u{a0}", "Character", "Ann Lee");
     fails("displayName", "   ", "Character, Blank", "T");
-    assert_eq!(
-        check("displayName", &[]),
-        [r("T", "displayName", "", "Blank", "T")]
-    );
+    assert_eq!(check("displayName", &[]), [r("T", "displayName", "", "Blank", "T")]);
     fails("displayName", "Rene\u{301}e", "Encoding", "Renée");
 }
 
@@ -78,37 +67,17 @@ fn given_name_and_sn_lengths_count_characters() {
 
 #[test]
 fn mail_checks() {
-    fails(
-        "mail",
-        "ann lee@contoso.com",
-        "Character",
-        "annlee@contoso.com",
-    );
-    fails(
-        "mail",
-        "ann(x)@contoso.com",
-        "LocalPart",
-        "annx@contoso.com",
-    );
+    fails("mail", "ann lee@contoso.com", "Character", "annlee@contoso.com");
+    fails("mail", "ann(x)@contoso.com", "LocalPart", "annx@contoso.com");
     fails("mail", "ann.@contoso.com", "LocalPart", "ann@contoso.com");
     fails("mail", "ann@b@contoso.com", "LocalPart", "annb@contoso.com");
-    fails(
-        "mail",
-        "jürgen@contoso.com",
-        "LocalPart",
-        "jurgen@contoso.com",
-    );
+    fails("mail", "jürgen@contoso.com", "LocalPart", "jurgen@contoso.com");
     fails("mail", ".ann@contoso.com", "LocalPart, Format", "");
     fails("mail", "ann@con_toso.com", "DomainPart", "ann@contoso.com");
     fails("mail", "ann@contoso", "DomainPart", "");
     fails("mail", "ann@contoso.con", "TopLevelDomain", "");
     fails("mail", "ann.contoso.com", "Format", "");
-    fails(
-        "mail",
-        "ann lee@contoso.con",
-        "Character, TopLevelDomain",
-        "annlee@contoso.con",
-    );
+    fails("mail", "ann lee@contoso.con", "Character, TopLevelDomain", "annlee@contoso.con");
     let long = format!("{}@contoso.com", "a".repeat(250));
     fails("mail", &long, "Length, DomainPart", &long[..256]);
     for valid in [
@@ -127,12 +96,7 @@ fn mail_checks() {
 #[test]
 fn mail_whitespace_at_the_ends_is_a_safe_fix_and_inside_is_not() {
     let fix = |value: &str| {
-        scan_ldif(&user("T", &[("mail", value)]))
-            .findings
-            .iter()
-            .find(|f| f.attribute == "mail")
-            .unwrap()
-            .fix
+        scan_ldif(&user("T", &[("mail", value)])).findings.iter().find(|f| f.attribute == "mail").unwrap().fix
     };
     assert_eq!(fix(" a@contoso.com "), FixSafety::Safe);
     assert_eq!(fix("a b@contoso.com"), FixSafety::Unsafe);
@@ -154,54 +118,24 @@ fn mail_nickname_checks() {
 #[test]
 fn proxy_address_checks_by_type() {
     fails("proxyAddresses", "ann@contoso.com", "Format", "");
-    fails(
-        "proxyAddresses",
-        "smtp:felix(ops)@x.com",
-        "Character",
-        "smtp:felixops@x.com",
-    );
-    fails(
-        "proxyAddresses",
-        "smtp:a b@contoso.com",
-        "Character",
-        "smtp:ab@contoso.com",
-    );
-    fails(
-        "proxyAddresses",
-        "smtp:a:b@contoso.com",
-        "Character",
-        "smtp:ab@contoso.com",
-    );
+    fails("proxyAddresses", "smtp:felix(ops)@x.com", "Character", "smtp:felixops@x.com");
+    fails("proxyAddresses", "smtp:a b@contoso.com", "Character", "smtp:ab@contoso.com");
+    fails("proxyAddresses", "smtp:a:b@contoso.com", "Character", "smtp:ab@contoso.com");
     fails("proxyAddresses", "smtp:a@contoso.con", "TopLevelDomain", "");
-    fails(
-        "proxyAddresses",
-        "smtp:a.@contoso.com",
-        "LocalPart",
-        "smtp:a@contoso.com",
-    );
+    fails("proxyAddresses", "smtp:a.@contoso.com", "LocalPart", "smtp:a@contoso.com");
     fails("proxyAddresses", "smtp:a.contoso.com", "Format", "");
     passes(
         "proxyAddresses",
         "X500:/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=O'Neil Ann",
     );
-    fails(
-        "proxyAddresses",
-        "x500:/o=Contoso/cn=[Ann]",
-        "Character",
-        "x500:/o=Contoso/cn=Ann",
-    );
+    fails("proxyAddresses", "x500:/o=Contoso/cn=[Ann]", "Character", "x500:/o=Contoso/cn=Ann");
     fails(
         "proxyAddresses",
         "X400:c=US;a= ;p=Contoso;o=Exchange;s=O\"Neil;",
         "Character",
         "X400:c=US;a= ;p=Contoso;o=Exchange;s=ONeil;",
     );
-    fails(
-        "proxyAddresses",
-        "sip:ann lee@contoso.com",
-        "Character",
-        "sip:annlee@contoso.com",
-    );
+    fails("proxyAddresses", "sip:ann lee@contoso.com", "Character", "sip:annlee@contoso.com");
     passes("proxyAddresses", "sip:ann@contoso.com");
     let long = format!("smtp:{}@contoso.com", "a".repeat(250));
     fails("proxyAddresses", &long, "Length", "");
@@ -209,17 +143,11 @@ fn proxy_address_checks_by_type() {
 
 #[test]
 fn proxy_addresses_whole_attribute_checks() {
-    let found = check(
-        "proxyAddresses",
-        &["SMTP:t@contoso.com", "SMTP:t2@contoso.com"],
-    );
+    let found = check("proxyAddresses", &["SMTP:t@contoso.com", "SMTP:t2@contoso.com"]);
     assert_eq!(found, [r("T", "proxyAddresses", "", "Format", "")]);
     let many: Vec<String> = (0..301).map(|i| format!("smtp:a{i}@contoso.com")).collect();
     let many: Vec<&str> = many.iter().map(String::as_str).collect();
-    assert_eq!(
-        check("proxyAddresses", &many),
-        [r("T", "proxyAddresses", "", "LargeObject", "")]
-    );
+    assert_eq!(check("proxyAddresses", &many), [r("T", "proxyAddresses", "", "LargeObject", "")]);
     assert!(check("proxyAddresses", &many[..300]).is_empty());
 }
 
@@ -229,36 +157,15 @@ fn sam_account_name_checks() {
     fails("sAMAccountName", "ann/lee*", "Character", "annlee");
     let group_name = "g".repeat(21);
     let long_group = group("G", &[("sAMAccountName", group_name.as_str())]);
-    assert!(
-        rows(&scan_ldif(&long_group))
-            .iter()
-            .all(|row| row.1 != "sAMAccountName")
-    );
+    assert!(rows(&scan_ldif(&long_group)).iter().all(|row| row.1 != "sAMAccountName"));
     let very_long = "g".repeat(257);
-    let found = rows(&scan_ldif(&group(
-        "G",
-        &[("displayName", "G"), ("sAMAccountName", very_long.as_str())],
-    )));
-    assert_eq!(
-        found,
-        [r(
-            "G",
-            "sAMAccountName",
-            &very_long,
-            "Length",
-            &"g".repeat(256)
-        )]
-    );
+    let found = rows(&scan_ldif(&group("G", &[("displayName", "G"), ("sAMAccountName", very_long.as_str())])));
+    assert_eq!(found, [r("G", "sAMAccountName", &very_long, "Length", &"g".repeat(256))]);
 }
 
 #[test]
 fn target_address_checks() {
-    fails(
-        "targetAddress",
-        "SMTP:a b@contoso.com",
-        "Character",
-        "SMTP:ab@contoso.com",
-    );
+    fails("targetAddress", "SMTP:a b@contoso.com", "Character", "SMTP:ab@contoso.com");
     fails("targetAddress", "a@contoso.com", "Format", "");
     fails("targetAddress", "SMTP:a@contoso.con", "TopLevelDomain", "");
     passes("targetAddress", "SMTP:ann@contoso.mail.onmicrosoft.com");
@@ -270,53 +177,18 @@ fn target_address_checks() {
 fn user_principal_name_checks() {
     passes("userPrincipalName", "o'neil.ann_b-c!d#e^f~g@contoso.com");
     passes("userPrincipalName", "ann@xn--mnchen-3ya.de");
-    fails(
-        "userPrincipalName",
-        "ann lee@contoso.com",
-        "Character",
-        "annlee@contoso.com",
-    );
-    fails(
-        "userPrincipalName",
-        "jürgen@contoso.com",
-        "Character",
-        "jurgen@contoso.com",
-    );
-    fails(
-        "userPrincipalName",
-        "łukasz@contoso.com",
-        "Character",
-        "ukasz@contoso.com",
-    );
-    fails(
-        "userPrincipalName",
-        "a&b@c@contoso.com",
-        "Character",
-        "abc@contoso.com",
-    );
-    fails(
-        "userPrincipalName",
-        "ann.@contoso.com",
-        "Format",
-        "ann@contoso.com",
-    );
+    fails("userPrincipalName", "ann lee@contoso.com", "Character", "annlee@contoso.com");
+    fails("userPrincipalName", "jürgen@contoso.com", "Character", "jurgen@contoso.com");
+    fails("userPrincipalName", "łukasz@contoso.com", "Character", "ukasz@contoso.com");
+    fails("userPrincipalName", "a&b@c@contoso.com", "Character", "abc@contoso.com");
+    fails("userPrincipalName", "ann.@contoso.com", "Format", "ann@contoso.com");
     fails("userPrincipalName", ".ann@contoso.com", "Format", "");
     fails("userPrincipalName", "a..b@contoso.com", "Format", "");
     fails("userPrincipalName", "ann", "Format", "");
     fails("userPrincipalName", "ann@contoso.con", "TopLevelDomain", "");
-    fails("userPrincipalName", "ann@corp", "DomainPart", "");
-    fails(
-        "userPrincipalName",
-        "ann@contoso .com",
-        "DomainPart",
-        "ann@contoso.com",
-    );
-    fails(
-        "userPrincipalName",
-        "Jose\u{301}@contoso.com",
-        "Encoding, Character",
-        "Jose@contoso.com",
-    );
+    fails("userPrincipalName", "ann@corp", "DomainPart, NonRoutableDomain", "");
+    fails("userPrincipalName", "ann@contoso .com", "DomainPart", "ann@contoso.com");
+    fails("userPrincipalName", "Jose\u{301}@contoso.com", "Encoding, Character", "Jose@contoso.com");
 }
 
 #[test]
@@ -330,51 +202,28 @@ fn user_principal_name_part_lengths_are_64_and_48() {
     let both = format!("{}@{}.com", "u".repeat(70), "d".repeat(50));
     let expected = format!("{}@{}.com", "u".repeat(64), "d".repeat(50));
     fails("userPrincipalName", &both, "Length", &expected);
-    let found = scan_ldif(&user(
-        "T",
-        &[("displayName", "T"), ("userPrincipalName", both.as_str())],
-    ));
+    let found = scan_ldif(&user("T", &[("displayName", "T"), ("userPrincipalName", both.as_str())]));
     let finding = &found.findings[0];
     assert_eq!(finding.fix, FixSafety::Manual);
-    assert_eq!(
-        finding.detail,
-        "125 characters: 70 before '@', 54 after (limits 113, 64, 48)"
-    );
+    assert_eq!(finding.detail, "125 characters: 70 before '@', 54 after (limits 113, 64, 48)");
 }
 
 #[test]
 fn certificates_over_fifteen_are_a_large_object() {
     let certs = |n: usize| {
-        (0..n)
-            .map(|i| format!("userCertificate:: {}\n", ["AAE=", "AAI=", "AAM="][i % 3]))
-            .collect::<String>()
+        (0..n).map(|i| format!("userCertificate:: {}\n", ["AAE=", "AAI=", "AAM="][i % 3])).collect::<String>()
     };
     let ldif = |n: usize| {
-        user("T", &[("displayName", "T")])
-            .replace("displayName: T\n", &format!("displayName: T\n{}", certs(n)))
+        user("T", &[("displayName", "T")]).replace("displayName: T\n", &format!("displayName: T\n{}", certs(n)))
     };
     assert!(rows(&scan_ldif(&ldif(15))).is_empty());
-    assert_eq!(
-        rows(&scan_ldif(&ldif(16))),
-        [r("T", "userCertificate", "", "LargeObject", "")]
-    );
+    assert_eq!(rows(&scan_ldif(&ldif(16))), [r("T", "userCertificate", "", "LargeObject", "")]);
 }
 
 #[test]
 fn smtp_duplicates_ignore_case_and_prefix_and_flag_every_holder() {
-    let ldif = user(
-        "A",
-        &[
-            ("displayName", "A"),
-            ("proxyAddresses", "SMTP:a@contoso.com"),
-        ],
-    ) + &user(
-        "B",
-        &[
-            ("displayName", "B"),
-            ("proxyAddresses", "smtp:A@CONTOSO.com"),
-        ],
-    );
+    let ldif = user("A", &[("displayName", "A"), ("proxyAddresses", "SMTP:a@contoso.com")])
+        + &user("B", &[("displayName", "B"), ("proxyAddresses", "smtp:A@CONTOSO.com")]);
     let found = scan_ldif(&ldif);
     assert_eq!(
         rows(&found),
@@ -383,47 +232,23 @@ fn smtp_duplicates_ignore_case_and_prefix_and_flag_every_holder() {
             r("B", "proxyAddresses", "smtp:A@CONTOSO.com", "Duplicate", ""),
         ]
     );
-    assert_eq!(
-        found.findings[0].detail,
-        "also held by: CN=B,OU=Staff,DC=contoso,DC=com"
-    );
-    assert_eq!(
-        found.findings[1].detail,
-        "also held by: CN=A,OU=Staff,DC=contoso,DC=com"
-    );
+    assert_eq!(found.findings[0].detail, "also held by: CN=B,OU=Staff,DC=contoso,DC=com");
+    assert_eq!(found.findings[1].detail, "also held by: CN=A,OU=Staff,DC=contoso,DC=com");
     assert_eq!(found.findings[0].fix, FixSafety::Manual);
     // The spec's own example: a single-label domain, so DomainPart comes along.
     let ldif = user("A", &[("displayName", "A"), ("proxyAddresses", "SMTP:a@x")])
         + &user("B", &[("displayName", "B"), ("proxyAddresses", "smtp:A@x")]);
-    let errors: Vec<String> = scan_ldif(&ldif)
-        .findings
-        .iter()
-        .map(|f| f.error_text())
-        .collect();
+    let errors: Vec<String> = scan_ldif(&ldif).findings.iter().map(|f| f.error_text()).collect();
     assert_eq!(errors, ["DomainPart, Duplicate", "DomainPart, Duplicate"]);
 }
 
 #[test]
 fn duplicates_compare_after_nfc() {
-    let ldif = user(
-        "A",
-        &[("displayName", "A"), ("mailNickname", "Jose\u{301}")],
-    ) + &user("B", &[("displayName", "B"), ("mailNickname", "josé")]);
+    let ldif = user("A", &[("displayName", "A"), ("mailNickname", "Jose\u{301}")])
+        + &user("B", &[("displayName", "B"), ("mailNickname", "josé")]);
     let found = rows(&scan_ldif(&ldif));
-    assert_eq!(
-        found[0],
-        r(
-            "A",
-            "mailNickname",
-            "Jose\u{301}",
-            "Encoding, Character, Duplicate",
-            "Jose"
-        )
-    );
-    assert_eq!(
-        found[1],
-        r("B", "mailNickname", "josé", "Character, Duplicate", "jose")
-    );
+    assert_eq!(found[0], r("A", "mailNickname", "Jose\u{301}", "Encoding, Character, Duplicate", "Jose"));
+    assert_eq!(found[1], r("B", "mailNickname", "josé", "Character, Duplicate", "jose"));
 }
 
 #[test]
@@ -451,63 +276,37 @@ fn the_same_value_twice_on_one_object_is_a_duplicate_but_mail_matching_its_own_p
 
 #[test]
 fn upn_mail_and_smtp_share_one_namespace_across_objects() {
-    let ldif = user(
-        "A",
-        &[
-            ("displayName", "A"),
-            ("userPrincipalName", "pat@contoso.com"),
-        ],
-    ) + &contact(
-        "B",
-        &[
-            ("displayName", "B"),
-            ("mail", "Pat@contoso.com"),
-            ("proxyAddresses", "smtp:pat@contoso.com"),
-            ("targetAddress", "SMTP:pat@contoso.com"),
-        ],
-    );
+    let ldif = user("A", &[("displayName", "A"), ("userPrincipalName", "pat@contoso.com")])
+        + &contact(
+            "B",
+            &[
+                ("displayName", "B"),
+                ("mail", "Pat@contoso.com"),
+                ("proxyAddresses", "smtp:pat@contoso.com"),
+                ("targetAddress", "SMTP:pat@contoso.com"),
+            ],
+        );
     assert_eq!(
         rows(&scan_ldif(&ldif)),
         [
             r("A", "userPrincipalName", "pat@contoso.com", "Duplicate", ""),
             r("B", "mail", "Pat@contoso.com", "Duplicate", ""),
-            r(
-                "B",
-                "proxyAddresses",
-                "smtp:pat@contoso.com",
-                "Duplicate",
-                ""
-            ),
+            r("B", "proxyAddresses", "smtp:pat@contoso.com", "Duplicate", ""),
         ]
     );
 }
 
 #[test]
 fn sam_account_name_duplicates_count_only_objects_without_a_upn() {
-    let with_upn = user(
-        "A",
-        &[
-            ("displayName", "A"),
-            ("sAMAccountName", "pat"),
-            ("userPrincipalName", "a@contoso.com"),
-        ],
-    ) + &user(
-        "B",
-        &[
-            ("displayName", "B"),
-            ("sAMAccountName", "PAT"),
-            ("userPrincipalName", "b@contoso.com"),
-        ],
-    );
+    let with_upn =
+        user("A", &[("displayName", "A"), ("sAMAccountName", "pat"), ("userPrincipalName", "a@contoso.com")])
+            + &user("B", &[("displayName", "B"), ("sAMAccountName", "PAT"), ("userPrincipalName", "b@contoso.com")]);
     assert!(rows(&scan_ldif(&with_upn)).is_empty());
     let without = user("A", &[("displayName", "A"), ("sAMAccountName", "pat")])
         + &group("G", &[("displayName", "G"), ("sAMAccountName", "PAT")]);
     assert_eq!(
         rows(&scan_ldif(&without)),
-        [
-            r("A", "sAMAccountName", "pat", "Duplicate", ""),
-            r("G", "sAMAccountName", "PAT", "Duplicate", "")
-        ]
+        [r("A", "sAMAccountName", "pat", "Duplicate", ""), r("G", "sAMAccountName", "PAT", "Duplicate", "")]
     );
 }
 
@@ -515,37 +314,17 @@ fn sam_account_name_duplicates_count_only_objects_without_a_upn() {
 fn other_duplicate_namespaces() {
     let ldif = contact(
         "A",
-        &[
-            ("displayName", "A"),
-            ("targetAddress", "SMTP:x@fabrikam.com"),
-            ("proxyAddresses", "X500:/o=Org/cn=Shared"),
-        ],
+        &[("displayName", "A"), ("targetAddress", "SMTP:x@fabrikam.com"), ("proxyAddresses", "X500:/o=Org/cn=Shared")],
     ) + &contact(
         "B",
-        &[
-            ("displayName", "B"),
-            ("targetAddress", "smtp:X@fabrikam.com"),
-            ("proxyAddresses", "x500:/o=org/cn=shared"),
-        ],
+        &[("displayName", "B"), ("targetAddress", "smtp:X@fabrikam.com"), ("proxyAddresses", "x500:/o=org/cn=shared")],
     );
     assert_eq!(
         rows(&scan_ldif(&ldif)),
         [
-            r(
-                "A",
-                "proxyAddresses",
-                "X500:/o=Org/cn=Shared",
-                "Duplicate",
-                ""
-            ),
+            r("A", "proxyAddresses", "X500:/o=Org/cn=Shared", "Duplicate", ""),
             r("A", "targetAddress", "SMTP:x@fabrikam.com", "Duplicate", ""),
-            r(
-                "B",
-                "proxyAddresses",
-                "x500:/o=org/cn=shared",
-                "Duplicate",
-                ""
-            ),
+            r("B", "proxyAddresses", "x500:/o=org/cn=shared", "Duplicate", ""),
             r("B", "targetAddress", "smtp:X@fabrikam.com", "Duplicate", ""),
         ]
     );
@@ -553,70 +332,25 @@ fn other_duplicate_namespaces() {
 
 #[test]
 fn a_proposed_value_that_collides_says_so() {
-    let ldif = user(
-        "A",
-        &[
-            ("displayName", "A"),
-            ("userPrincipalName", "ann lee@contoso.com"),
-        ],
-    ) + &user(
-        "B",
-        &[
-            ("displayName", "B"),
-            ("userPrincipalName", "annlee@contoso.com"),
-        ],
-    );
+    let ldif = user("A", &[("displayName", "A"), ("userPrincipalName", "ann lee@contoso.com")])
+        + &user("B", &[("displayName", "B"), ("userPrincipalName", "annlee@contoso.com")]);
     let found = scan_ldif(&ldif);
-    assert_eq!(
-        rows(&found),
-        [r(
-            "A",
-            "userPrincipalName",
-            "ann lee@contoso.com",
-            "Character",
-            "annlee@contoso.com"
-        )]
-    );
-    assert_eq!(
-        found.findings[0].detail,
-        "the proposed value is already held by CN=B,OU=Staff,DC=contoso,DC=com"
-    );
+    assert_eq!(rows(&found), [r("A", "userPrincipalName", "ann lee@contoso.com", "Character", "annlee@contoso.com")]);
+    assert_eq!(found.findings[0].detail, "the proposed value is already held by CN=B,OU=Staff,DC=contoso,DC=com");
 }
 
 #[test]
 fn skipped_objects_are_counted_absent_and_take_no_part_in_duplicates() {
-    let ldif = user(
-        "Ann",
-        &[("displayName", "Ann"), ("mail", "ann@contoso.com")],
-    ) + &user(
-        "HealthMailbox1a2b",
-        &[
-            ("mail", "ann@contoso.com"),
-            ("userPrincipalName", "bad user@x"),
-        ],
-    ) + &user("krbtgt", &[("userPrincipalName", "krbtgt@contoso.local")])
-        + &user(
-            "Sync",
-            &[
-                ("sAMAccountName", "AAD_1234"),
-                ("userPrincipalName", "bad user@x"),
-            ],
-        )
+    let ldif = user("Ann", &[("displayName", "Ann"), ("mail", "ann@contoso.com")])
+        + &user("HealthMailbox1a2b", &[("mail", "ann@contoso.com"), ("userPrincipalName", "bad user@x")])
+        + &user("krbtgt", &[("userPrincipalName", "krbtgt@contoso.local")])
+        + &user("Sync", &[("sAMAccountName", "AAD_1234"), ("userPrincipalName", "bad user@x")])
         + &user("Ann\\0ACNF:5a7e", &[("mail", "ann@contoso.com")])
-        + &record(
-            "CN=PC1,OU=Staff,DC=contoso,DC=com",
-            &["top", "user", "computer"],
-            &[("displayName", " PC1 ")],
-        );
+        + &record("CN=PC1,OU=Staff,DC=contoso,DC=com", &["top", "user", "computer"], &[("displayName", " PC1 ")]);
     let found = scan_ldif(&ldif);
     assert!(found.findings.is_empty(), "{:?}", rows(&found));
     assert_eq!(
-        (
-            found.stats.objects_read,
-            found.stats.checked,
-            found.stats.skipped,
-            found.stats.out_of_scope
-        ),
+        (found.stats.objects_read, found.stats.checked, found.stats.skipped, found.stats.out_of_scope),
         (6, 1, 4, 1)
     );
 }
@@ -629,18 +363,12 @@ fn a_ruleset_that_disables_a_rule_removes_its_findings() {
     let ruleset = Ruleset::load(path.to_str().unwrap()).unwrap();
     let ldif = user("A", &[("mail", "a@contoso.con")]);
     assert_eq!(rows(&scan_ldif(&ldif)).len(), 2);
-    assert_eq!(
-        rows(&scan_ldif_with(&ldif, &ruleset)),
-        [r("A", "mail", "a@contoso.con", "TopLevelDomain", "")]
-    );
+    assert_eq!(rows(&scan_ldif_with(&ldif, &ruleset)), [r("A", "mail", "a@contoso.con", "TopLevelDomain", "")]);
 }
 
 fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "syncready-test-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("syncready-test-{}-{:?}", std::process::id(), std::thread::current().id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

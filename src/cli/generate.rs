@@ -33,23 +33,13 @@ pub struct GenerateArgs {
 }
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(
-        (0.0..=1.0).contains(&args.defect_rate),
-        "--defect-rate must be between 0 and 1"
-    );
+    anyhow::ensure!((0.0..=1.0).contains(&args.defect_rate), "--defect-rate must be between 0 and 1");
     let started = Instant::now();
-    let options = GenerateOptions {
-        objects: args.objects,
-        seed: args.seed,
-        defect_rate: args.defect_rate,
-    };
-    let file =
-        File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let options = GenerateOptions { objects: args.objects, seed: args.seed, defect_rate: args.defect_rate };
+    let file = File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    let planted =
-        generate(&options, &mut out).with_context(|| format!("writing {}", args.out.display()))?;
-    out.flush()
-        .with_context(|| format!("writing {}", args.out.display()))?;
+    let planted = generate(&options, &mut out).with_context(|| format!("writing {}", args.out.display()))?;
+    out.flush().with_context(|| format!("writing {}", args.out.display()))?;
     if let Some(truth) = &args.truth {
         write_truth(truth, &planted).with_context(|| format!("writing {}", truth.display()))?;
     }

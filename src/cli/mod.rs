@@ -2,6 +2,7 @@
 
 mod generate;
 mod progress;
+mod rules;
 mod scan;
 
 use std::path::PathBuf;
@@ -10,11 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "syncready",
-    version,
-    about = "Find and fix what Entra ID sync would reject in Active Directory"
-)]
+#[command(name = "syncready", version, about = "Find and fix what Entra ID sync would reject in Active Directory")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,6 +23,8 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Write a seeded, realistic dirty directory as LDIF, with its planted findings.
     Generate(generate::GenerateArgs),
+    /// Print the rule catalogue.
+    Rules(rules::RulesArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -38,6 +37,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Rules(args) => rules::run(args),
     }
 }
 

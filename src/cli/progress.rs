@@ -11,9 +11,7 @@ pub struct TerminalProgress {
 
 impl TerminalProgress {
     pub fn new() -> TerminalProgress {
-        TerminalProgress {
-            bar: ProgressBar::hidden(),
-        }
+        TerminalProgress { bar: ProgressBar::hidden() }
     }
 
     pub fn finish(&self) {
@@ -23,14 +21,12 @@ impl TerminalProgress {
 
 impl Progress for TerminalProgress {
     fn started(&self, source: &str, total_bytes: Option<u64>) {
-        self.bar
-            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         self.bar.reset();
         self.bar.set_length(total_bytes.unwrap_or(0));
         self.bar.set_position(0);
         let template = "{prefix} [{bar:30}] {bytes}/{total_bytes} {msg} ({elapsed})";
-        let style =
-            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
         self.bar.set_style(style.progress_chars("=> "));
         self.bar.set_prefix(source.to_owned());
     }
@@ -38,9 +34,6 @@ impl Progress for TerminalProgress {
     fn advanced(&self, _source: &str, objects: u64, bytes: u64) {
         self.bar.set_position(bytes);
         let seconds = self.bar.elapsed().as_secs_f64().max(0.001);
-        self.bar.set_message(format!(
-            "{objects} objects, {:.0}/s",
-            objects as f64 / seconds
-        ));
+        self.bar.set_message(format!("{objects} objects, {:.0}/s", objects as f64 / seconds));
     }
 }

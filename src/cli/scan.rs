@@ -11,7 +11,8 @@ use clap::Args;
 use super::progress::TerminalProgress;
 use crate::report::csv::write_findings;
 use crate::report::summary::{SummaryRow, summarize, write_summary};
-use crate::rules::{Ruleset, scan};
+use crate::rules::{Anchor, Ruleset, scan};
+use crate::source::domains::read_verified_domains;
 use crate::source::{SourceSpec, read_sources};
 
 #[derive(Args)]
@@ -25,6 +26,24 @@ pub struct ScanArgs {
     /// Ruleset: a built-in name (multi-tenant) or a .toml file that overrides it.
     #[arg(long, value_name = "NAME|PATH", default_value = "multi-tenant")]
     ruleset: String,
+    /// The tenant's verified domains, comma-separated: UPN suffixes outside them (and their
+    /// subdomains) are UnverifiedDomain.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    verified_domains: Vec<String>,
+    /// A file of verified domains: one per line, or the CSV of the Entra admin center or
+    /// `Get-MgDomain | Export-Csv` (verified ones are kept).
+    #[arg(long, value_name = "FILE")]
+    verified_domains_file: Option<PathBuf>,
+    /// Domain proposed for unverified or non-routable UPN suffixes.
+    #[arg(long, value_name = "DOMAIN")]
+    target_domain: Option<String>,
+    /// The source anchor: mS-DS-ConsistencyGuid (the default) or objectGUID.
+    #[arg(long, value_name = "ATTRIBUTE")]
+    anchor: Option<String>,
+    /// The attribute Entra ID takes the sign-in name from, when not userPrincipalName (IdFix's
+    /// "Alternate Login ID"), e.g. mail.
+    #[arg(long, value_name = "ATTRIBUTE")]
+    alternate_login_id: Option<String>,
     /// Folder for findings.csv and summary.csv.
     #[arg(long, value_name = "DIR", default_value_os_t = super::default_out_dir())]
     out: PathBuf,
@@ -32,7 +51,7 @@ pub struct ScanArgs {
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let ruleset = Ruleset::load(&args.ruleset)?;
+    let ruleset = configured_ruleset(&args)?;
     let mut specs: Vec<SourceSpec> = args.ldif.into_iter().map(SourceSpec::Ldif).collect();
     specs.extend(args.csvde.into_iter().map(SourceSpec::Csvde));
     if specs.is_empty() {
@@ -45,8 +64,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let snapshot = snapshot?;
     let result = scan(&snapshot.objects, &ruleset);
     let summary = summarize(&result.findings, &result.stats)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
     write_findings(&findings_path, &result.findings)?;
@@ -54,12 +72,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 
     println!("syncready scan, ruleset {}", ruleset.name);
     for source in &snapshot.sources {
-        println!(
-            "  {}: {} objects, {:.1} MB",
-            source.name,
-            source.objects,
-            source.bytes as f64 / 1e6
-        );
+        println!("  {}: {} objects, {:.1} MB", source.name, source.objects, source.bytes as f64 / 1e6);
     }
     print_summary(&summary);
     println!(
@@ -68,18 +81,35 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         summary_path.display(),
         started.elapsed().as_secs_f64()
     );
-    Ok(if result.findings.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(if result.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The ruleset with the command line's options applied over its own.
+fn configured_ruleset(args: &ScanArgs) -> anyhow::Result<Ruleset> {
+    let mut ruleset = Ruleset::load(&args.ruleset)?;
+    let mut verified = args.verified_domains.clone();
+    if let Some(path) = &args.verified_domains_file {
+        verified.extend(read_verified_domains(path)?);
+    }
+    if !verified.is_empty() {
+        ruleset.set_verified_domains(verified);
+    }
+    if let Some(target) = &args.target_domain {
+        ruleset.set_target_domain(target);
+    }
+    if let Some(anchor) = &args.anchor {
+        ruleset.anchor = Anchor::parse(anchor)
+            .ok_or_else(|| anyhow::anyhow!("--anchor must be objectGUID or mS-DS-ConsistencyGuid, not '{anchor}'"))?;
+    }
+    if let Some(attribute) = &args.alternate_login_id {
+        ruleset.set_alternate_login_id(attribute).map_err(|e| anyhow::anyhow!("--alternate-login-id: {e}"))?;
+    }
+    Ok(ruleset)
 }
 
 fn print_summary(rows: &[SummaryRow]) {
     let view = |name: &'static str| rows.iter().filter(move |r| r.view == name);
-    let totals: Vec<String> = view("total")
-        .map(|r| format!("{} {}", r.key, r.findings))
-        .collect();
+    let totals: Vec<String> = view("total").map(|r| format!("{} {}", r.key, r.findings)).collect();
     println!("  {}", totals.join(" · "));
     for row in view("skipped") {
         println!("    skipped, {}: {}", row.key, row.findings);

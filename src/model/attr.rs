@@ -86,19 +86,10 @@ mod tests {
 
     #[test]
     fn names_parse_case_insensitively_and_keep_ad_spelling() {
-        assert_eq!(
-            AttrName::parse("USERPRINCIPALNAME"),
-            AttrName::UserPrincipalName
-        );
+        assert_eq!(AttrName::parse("USERPRINCIPALNAME"), AttrName::UserPrincipalName);
         assert_eq!(AttrName::parse("proxyaddresses").as_str(), "proxyAddresses");
-        assert_eq!(
-            AttrName::parse("extensionAttribute1"),
-            AttrName::parse("EXTENSIONATTRIBUTE1")
-        );
-        assert_eq!(
-            AttrName::parse("extensionAttribute1").as_str(),
-            "extensionAttribute1"
-        );
+        assert_eq!(AttrName::parse("extensionAttribute1"), AttrName::parse("EXTENSIONATTRIBUTE1"));
+        assert_eq!(AttrName::parse("extensionAttribute1").as_str(), "extensionAttribute1");
         assert!(AttrName::parse("objectguid").is_binary());
         assert!(!AttrName::parse("mail").is_binary());
     }

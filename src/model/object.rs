@@ -55,20 +55,14 @@ impl DirObject {
 
     /// Every attribute with its values.
     pub fn attributes(&self) -> impl Iterator<Item = (&AttrName, Values<'_>)> {
-        self.attrs
-            .iter()
-            .map(|slot| (&slot.name, self.slot_values(slot)))
+        self.attrs.iter().map(|slot| (&slot.name, self.slot_values(slot)))
     }
 
     /// The values of one attribute (none when the object lacks it).
     pub fn values(&self, name: &AttrName) -> Values<'_> {
         match self.attrs.iter().find(|slot| slot.name == *name) {
             Some(slot) => self.slot_values(slot),
-            None => Values {
-                object: self,
-                next: 0,
-                end: 0,
-            },
+            None => Values { object: self, next: 0, end: 0 },
         }
     }
 
@@ -94,8 +88,7 @@ impl DirObject {
 
     /// Whether `objectClass` holds `class` (case-insensitive).
     pub fn has_class(&self, class: &str) -> bool {
-        self.texts(&AttrName::ObjectClass)
-            .any(|c| c.eq_ignore_ascii_case(class))
+        self.texts(&AttrName::ObjectClass).any(|c| c.eq_ignore_ascii_case(class))
     }
 
     /// The value with a given object-wide index (as handed out by `values`).
@@ -116,20 +109,12 @@ impl DirObject {
 
     /// The attribute a value (by object-wide index) belongs to.
     pub fn attribute_of(&self, index: u32) -> &AttrName {
-        let slot = self
-            .attrs
-            .iter()
-            .find(|slot| index < slot.end)
-            .expect("value index in range");
+        let slot = self.attrs.iter().find(|slot| index < slot.end).expect("value index in range");
         &slot.name
     }
 
     fn slot_values(&self, slot: &AttrSlot) -> Values<'_> {
-        Values {
-            object: self,
-            next: slot.first,
-            end: slot.end,
-        }
+        Values { object: self, next: slot.first, end: slot.end }
     }
 }
 
@@ -197,8 +182,7 @@ impl ObjectBuilder {
         };
         let start = self.buf.len() as u32;
         self.buf.extend_from_slice(value);
-        self.pending
-            .push((slot, start, self.buf.len() as u32, binary));
+        self.pending.push((slot, start, self.buf.len() as u32, binary));
     }
 
     /// Packs the collected values, grouped by attribute in order of first appearance.
@@ -213,11 +197,7 @@ impl ObjectBuilder {
             if slot != current {
                 current = slot;
                 let first = value_ends.len() as u32;
-                attrs.push(AttrSlot {
-                    name: names.next().expect("one name per slot"),
-                    first,
-                    end: first,
-                });
+                attrs.push(AttrSlot { name: names.next().expect("one name per slot"), first, end: first });
             }
             data.extend_from_slice(&self.buf[start as usize..end as usize]);
             let flag = if binary { BINARY_FLAG } else { 0 };

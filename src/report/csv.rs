@@ -58,7 +58,7 @@ impl FindingRow {
             update: finding.update.clone(),
             action: String::new(),
             rule: finding.rule_text(),
-            severity: finding.severity().as_str().to_owned(),
+            severity: finding.severity.as_str().to_owned(),
             fix: finding.fix.as_str().to_owned(),
             object_guid: finding.guid.map(|g| g.to_string()).unwrap_or_default(),
             detail: finding.detail.clone(),
@@ -123,18 +123,13 @@ pub fn binary_cell(bytes: &[u8]) -> String {
 }
 
 fn starts_dangerously(cell: &str) -> bool {
-    cell.trim_start_matches('\'')
-        .starts_with(['=', '+', '-', '@', '\t', '\r'])
+    cell.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// The cell as written: a `'` in front when a spreadsheet would run it as a formula (or
 /// when it is such a cell's escape already, so that the reader can always undo it).
 pub fn neutralize(cell: &str) -> Cow<'_, str> {
-    if starts_dangerously(cell) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
+    if starts_dangerously(cell) { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
 }
 
 /// Undoes `neutralize`.
@@ -146,15 +141,8 @@ pub fn restore(cell: &str) -> &str {
 }
 
 /// Writes the report rows to `path`.
-pub fn write_rows(
-    path: &Path,
-    rows: impl IntoIterator<Item = FindingRow>,
-) -> Result<(), ReportError> {
-    write_csv(
-        path,
-        &COLUMNS,
-        rows.into_iter().map(|row| row.cells().map(str::to_owned)),
-    )
+pub fn write_rows(path: &Path, rows: impl IntoIterator<Item = FindingRow>) -> Result<(), ReportError> {
+    write_csv(path, &COLUMNS, rows.into_iter().map(|row| row.cells().map(str::to_owned)))
 }
 
 /// Writes a scan's findings to `path`.
@@ -164,22 +152,10 @@ pub fn write_findings(path: &Path, findings: &[Finding]) -> Result<(), ReportErr
 
 /// Reads a findings report back (with or without the BOM, LF or CRLF), restoring cells.
 pub fn read_rows(path: &Path, input: impl Read) -> Result<Vec<FindingRow>, ReportError> {
-    let row_error = |line: u64, message: String| ReportError::Row {
-        path: path.to_owned(),
-        line,
-        message,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| row_error(1, e.to_string()))?
-        .clone();
-    let names: Vec<&str> = headers
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim())
-        .collect();
+    let row_error = |line: u64, message: String| ReportError::Row { path: path.to_owned(), line, message };
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
+    let headers = reader.headers().map_err(|e| row_error(1, e.to_string()))?.clone();
+    let names: Vec<&str> = headers.iter().map(|h| h.trim_start_matches('\u{feff}').trim()).collect();
     let positions: Vec<usize> = COLUMNS
         .iter()
         .map(|column| {
@@ -195,8 +171,7 @@ pub fn read_rows(path: &Path, input: impl Read) -> Result<Vec<FindingRow>, Repor
             let line = e.position().map_or(0, |p| p.line());
             row_error(line, e.to_string())
         })?;
-        let cells =
-            std::array::from_fn(|i| restore(record.get(positions[i]).unwrap_or("")).to_owned());
+        let cells = std::array::from_fn(|i| restore(record.get(positions[i]).unwrap_or("")).to_owned());
         rows.push(FindingRow::from_cells(cells));
     }
     Ok(rows)
@@ -208,9 +183,7 @@ mod tests {
 
     #[test]
     fn neutralizing_is_reversible() {
-        for cell in [
-            "=1+2", "+x", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''=x", "'plain", "plain", "",
-        ] {
+        for cell in ["=1+2", "+x", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''=x", "'plain", "plain", ""] {
             assert_eq!(restore(&neutralize(cell)), cell, "{cell:?}");
         }
         assert_eq!(neutralize("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");

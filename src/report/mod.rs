@@ -11,16 +11,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}:{line}: {message}")]
-    Row {
-        path: PathBuf,
-        line: u64,
-        message: String,
-    },
+    Row { path: PathBuf, line: u64, message: String },
     #[error("summary: {0}")]
     Summary(String),
 }
@@ -38,15 +31,10 @@ where
 {
     write_atomically(path, |out| {
         out.write_all("\u{feff}".as_bytes())?;
-        let mut writer = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::CRLF)
-            .from_writer(out);
+        let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
         writer.write_record(header)?;
         for row in rows {
-            let cells: Vec<String> = row
-                .into_iter()
-                .map(|c| csv::neutralize(c.as_ref()).into_owned())
-                .collect();
+            let cells: Vec<String> = row.into_iter().map(|c| csv::neutralize(c.as_ref()).into_owned()).collect();
             writer.write_record(&cells)?;
         }
         writer.flush()?;
@@ -60,10 +48,7 @@ pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<(), ReportError> {
-    let io_error = |source| ReportError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io_error = |source| ReportError::Io { path: path.to_owned(), source };
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".partial");
     let temporary = PathBuf::from(temporary);

@@ -32,11 +32,8 @@ fn polars_error(e: PolarsError) -> ReportError {
 pub fn summarize(findings: &[Finding], stats: &ScanStats) -> Result<Vec<SummaryRow>, ReportError> {
     let mut rows = totals(findings, stats);
     let frame = rule_frame(findings).map_err(polars_error)?;
-    let views: [(&str, &[&str], Option<usize>); 3] = [
-        ("error", &["ERROR", "OBJECTCLASS"], None),
-        ("rule", &["RULE"], None),
-        ("ou", &["OU"], Some(WORST_OUS)),
-    ];
+    let views: [(&str, &[&str], Option<usize>); 3] =
+        [("error", &["ERROR", "OBJECTCLASS"], None), ("rule", &["RULE"], None), ("ou", &["OU"], Some(WORST_OUS))];
     for (view, keys, limit) in views {
         let grouped = group(frame.clone(), keys, limit).map_err(polars_error)?;
         rows.extend(to_rows(view, &grouped, keys).map_err(polars_error)?);
@@ -59,12 +56,7 @@ fn totals(findings: &[Finding], stats: &ScanStats) -> Vec<SummaryRow> {
         row("total", "objects out of scope", stats.out_of_scope),
         row("total", "findings", findings.len() as u64),
     ];
-    rows.extend(
-        stats
-            .skipped_by_reason
-            .iter()
-            .map(|(reason, n)| row("skipped", reason.as_str(), *n)),
-    );
+    rows.extend(stats.skipped_by_reason.iter().map(|(reason, n)| row("skipped", reason.as_str(), *n)));
     rows
 }
 
@@ -107,19 +99,10 @@ fn group(frame: DataFrame, keys: &[&str], limit: Option<usize>) -> PolarsResult<
         .lazy()
         .group_by(key_exprs)
         .agg([
-            col("FINDING")
-                .n_unique()
-                .cast(DataType::UInt64)
-                .alias("FINDINGS"),
-            col("OBJECT")
-                .n_unique()
-                .cast(DataType::UInt64)
-                .alias("OBJECTS"),
+            col("FINDING").n_unique().cast(DataType::UInt64).alias("FINDINGS"),
+            col("OBJECT").n_unique().cast(DataType::UInt64).alias("OBJECTS"),
         ])
-        .sort_by_exprs(
-            sort_by,
-            SortMultipleOptions::default().with_order_descending_multi(descending),
-        );
+        .sort_by_exprs(sort_by, SortMultipleOptions::default().with_order_descending_multi(descending));
     match limit {
         Some(n) => sorted.limit(n as IdxSize).collect(),
         None => sorted.collect(),
@@ -128,12 +111,7 @@ fn group(frame: DataFrame, keys: &[&str], limit: Option<usize>) -> PolarsResult<
 
 fn to_rows(view: &str, frame: &DataFrame, keys: &[&str]) -> PolarsResult<Vec<SummaryRow>> {
     let key = frame.column(keys[0])?.str()?;
-    let class = keys
-        .get(1)
-        .map(|k| frame.column(k))
-        .transpose()?
-        .map(|c| c.str())
-        .transpose()?;
+    let class = keys.get(1).map(|k| frame.column(k)).transpose()?.map(|c| c.str()).transpose()?;
     let findings = frame.column("FINDINGS")?.u64()?;
     let objects = frame.column("OBJECTS")?.u64()?;
     Ok((0..frame.height())
@@ -151,13 +129,7 @@ fn to_rows(view: &str, frame: &DataFrame, keys: &[&str]) -> PolarsResult<Vec<Sum
 pub fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
     let header = ["VIEW", "KEY", "OBJECTCLASS", "FINDINGS", "OBJECTS"];
     let cells = rows.iter().map(|row| {
-        [
-            row.view.clone(),
-            row.key.clone(),
-            row.object_class.clone(),
-            row.findings.to_string(),
-            row.objects.to_string(),
-        ]
+        [row.view.clone(), row.key.clone(), row.object_class.clone(), row.findings.to_string(), row.objects.to_string()]
     });
     write_csv(path, &header, cells)
 }
@@ -165,22 +137,19 @@ pub fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{FixSafety, RuleId};
+    use crate::rules::{FixSafety, RuleId, Severity};
 
     fn finding(object: u32, ou: usize, rules: Vec<RuleId>) -> Finding {
         Finding {
             object,
             dn: format!("CN=o{object},OU=ou{ou:02},DC=x"),
             common_name: String::new(),
-            object_class: if object.is_multiple_of(2) {
-                "user"
-            } else {
-                "group"
-            },
+            object_class: if object.is_multiple_of(2) { "user" } else { "group" },
             attribute: "mail".into(),
             value: String::new(),
             update: String::new(),
             rules,
+            severity: Severity::Error,
             fix: FixSafety::Manual,
             guid: None,
             detail: String::new(),
@@ -194,49 +163,26 @@ mod tests {
         let mut object = 0;
         for ou in 0..25 {
             for _ in 0..=ou {
-                findings.push(finding(
-                    object,
-                    ou,
-                    vec![RuleId::MailWhitespace, RuleId::MailLocalPart],
-                ));
+                findings.push(finding(object, ou, vec![RuleId::MailWhitespace, RuleId::MailLocalPart]));
                 object += 1;
             }
         }
         findings.push(finding(0, 0, vec![RuleId::MailDuplicate]));
-        let stats = ScanStats {
-            objects_read: 400,
-            checked: 390,
-            skipped: 4,
-            out_of_scope: 6,
-            ..ScanStats::default()
-        };
+        let stats = ScanStats { objects_read: 400, checked: 390, skipped: 4, out_of_scope: 6, ..ScanStats::default() };
         let rows = summarize(&findings, &stats).unwrap();
         let view = |name: &str| rows.iter().filter(|r| r.view == name).collect::<Vec<_>>();
         let ous = view("ou");
         assert_eq!(ous.len(), WORST_OUS);
-        assert_eq!(
-            (ous[0].key.as_str(), ous[0].findings, ous[0].objects),
-            ("OU=ou24,DC=x", 25, 25)
-        );
+        assert_eq!((ous[0].key.as_str(), ous[0].findings, ous[0].objects), ("OU=ou24,DC=x", 25, 25));
         assert_eq!(ous[19].key, "OU=ou05,DC=x");
         let rules = view("rule");
         assert_eq!(
-            rules
-                .iter()
-                .map(|r| (r.key.as_str(), r.findings, r.objects))
-                .collect::<Vec<_>>(),
-            [
-                ("MAIL002", 325, 325),
-                ("MAIL003", 325, 325),
-                ("MAIL007", 1, 1)
-            ]
+            rules.iter().map(|r| (r.key.as_str(), r.findings, r.objects)).collect::<Vec<_>>(),
+            [("MAIL002", 325, 325), ("MAIL003", 325, 325), ("MAIL007", 1, 1)]
         );
         let errors = view("error");
         assert_eq!(
-            errors
-                .iter()
-                .map(|r| (r.key.as_str(), r.object_class.as_str(), r.findings))
-                .collect::<Vec<_>>(),
+            errors.iter().map(|r| (r.key.as_str(), r.object_class.as_str(), r.findings)).collect::<Vec<_>>(),
             [
                 ("Character", "user", 163),
                 ("LocalPart", "user", 163),

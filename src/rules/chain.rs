@@ -14,36 +14,23 @@ pub struct Fix {
 
 impl Fix {
     pub fn to(value: String, safety: FixSafety) -> Fix {
-        Fix {
-            value: Some(value),
-            safety,
-        }
+        Fix { value: Some(value), safety }
     }
 
     /// No automatic value: an admin must decide.
     pub fn manual() -> Fix {
-        Fix {
-            value: None,
-            safety: FixSafety::Manual,
-        }
+        Fix { value: None, safety: FixSafety::Manual }
     }
 
     /// A removal of characters: safe when it only trimmed surrounding whitespace.
     pub fn removal(before: &str, after: String) -> Fix {
-        let safety = if after == before.trim() {
-            FixSafety::Safe
-        } else {
-            FixSafety::Unsafe
-        };
+        let safety = if after == before.trim() { FixSafety::Safe } else { FixSafety::Unsafe };
         Fix::to(after, safety)
     }
 
     /// The same fix with its value rewritten (to put a prefix or a domain back around it).
     pub fn map_value(self, f: impl FnOnce(String) -> String) -> Fix {
-        Fix {
-            value: self.value.map(f),
-            safety: self.safety,
-        }
+        Fix { value: self.value.map(f), safety: self.safety }
     }
 }
 
@@ -127,21 +114,12 @@ impl<'a> Chain<'a> {
             return None;
         }
         let changed = self.current != self.original;
-        let mut fix = if changed {
-            self.safety
-        } else {
-            FixSafety::Manual
-        };
+        let mut fix = if changed { self.safety } else { FixSafety::Manual };
         let mut notes = self.notes;
         if changed && self.current.is_empty() {
             fix = FixSafety::Manual;
             notes.push("the fixes leave nothing: enter a value or remove it".into());
         }
-        Some(Outcome {
-            rules: self.rules,
-            update: if changed { self.current } else { String::new() },
-            fix,
-            notes,
-        })
+        Some(Outcome { rules: self.rules, update: if changed { self.current } else { String::new() }, fix, notes })
     }
 }

@@ -38,23 +38,22 @@ pub fn smtp_address(value: &str) -> Option<&str> {
     prefix.eq_ignore_ascii_case("smtp:").then(|| &value[5..])
 }
 
-/// The namespace and comparison key of a value, or `None` when it takes no part.
-pub fn key_of<'v>(attr: &AttrName, value: &'v str) -> Option<(Namespace, Cow<'v, str>)> {
+/// The namespace and comparison key of a value, or `None` when it takes no part. `login` is
+/// the attribute Entra ID takes the sign-in name from (userPrincipalName, or the alternate
+/// login ID); with an alternate one, userPrincipalName takes no part.
+pub fn key_of<'v>(attr: &AttrName, value: &'v str, login: &AttrName) -> Option<(Namespace, Cow<'v, str>)> {
     if value.is_empty() {
         return None;
     }
     let (namespace, compared) = match attr {
-        AttrName::UserPrincipalName | AttrName::Mail => (Namespace::Address, value),
+        _ if attr == login || *attr == AttrName::Mail => (Namespace::Address, value),
         AttrName::ProxyAddresses => match smtp_address(value) {
             Some(address) => (Namespace::Address, address),
             None => (Namespace::OtherProxy, value),
         },
         AttrName::MailNickname => (Namespace::MailNickname, value),
         AttrName::SamAccountName => (Namespace::SamAccountName, value),
-        AttrName::TargetAddress => (
-            Namespace::TargetAddress,
-            smtp_address(value).unwrap_or(value),
-        ),
+        AttrName::TargetAddress => (Namespace::TargetAddress, smtp_address(value).unwrap_or(value)),
         _ => return None,
     };
     Some((namespace, fold(compared)))
@@ -91,52 +90,41 @@ const MAX_LISTED: usize = 10;
 pub struct DuplicateIndex {
     entries: Vec<Entry>,
     holders: HashMap<(u32, u32), Holders>,
+    login: AttrName,
 }
 
 /// The values of one object that take part, with their object-wide value indexes.
-fn indexed_values(object: &DirObject) -> impl Iterator<Item = (u32, &AttrName, &str)> {
+fn indexed_values<'o>(
+    object: &'o DirObject,
+    login: &'o AttrName,
+) -> impl Iterator<Item = (u32, &'o AttrName, &'o str)> {
     const SAM: [AttrName; 1] = [AttrName::SamAccountName];
-    let sam: &[AttrName] = if object.has(&AttrName::UserPrincipalName) {
-        &[]
-    } else {
-        &SAM
-    };
-    INDEXED.iter().chain(sam).flat_map(move |attr| {
-        object
-            .values(attr)
-            .filter_map(move |(index, value)| Some((index, attr, value.as_text()?)))
+    let sam: &[AttrName] = if object.has(&AttrName::UserPrincipalName) { &[] } else { &SAM };
+    let extra_login = (!INDEXED.contains(login)).then_some(login);
+    INDEXED.iter().chain(sam).chain(extra_login).flat_map(move |attr| {
+        object.values(attr).filter_map(move |(index, value)| Some((index, attr, value.as_text()?)))
     })
 }
 
 impl DuplicateIndex {
-    /// Indexes the objects whose scope is `Checked`.
-    pub fn build(objects: &[DirObject], scopes: &[Scope]) -> DuplicateIndex {
+    /// Indexes the objects whose scope is `Checked`; `login` as for `key_of`.
+    pub fn build(objects: &[DirObject], scopes: &[Scope], login: &AttrName) -> DuplicateIndex {
         let mut entries: Vec<Entry> = objects
             .par_iter()
             .zip(scopes.par_iter())
             .enumerate()
             .filter(|(_, (_, scope))| matches!(scope, Scope::Checked(_)))
             .flat_map_iter(|(object_index, (object, _))| {
-                indexed_values(object).filter_map(move |(value, attr, text)| {
-                    let (namespace, key) = key_of(attr, text)?;
-                    Some(Entry {
-                        hash: hash_key(namespace, &key),
-                        object: object_index as u32,
-                        value,
-                    })
+                indexed_values(object, login).filter_map(move |(value, attr, text)| {
+                    let (namespace, key) = key_of(attr, text, login)?;
+                    Some(Entry { hash: hash_key(namespace, &key), object: object_index as u32, value })
                 })
             })
             .collect();
         entries.par_sort_unstable_by_key(|e| (e.hash, e.object, e.value));
-        let runs: Vec<&[Entry]> = entries
-            .chunk_by(|a, b| a.hash == b.hash)
-            .filter(|run| run.len() > 1)
-            .collect();
-        let holders = runs
-            .par_iter()
-            .flat_map_iter(|run| duplicates_in_run(objects, run))
-            .collect();
-        DuplicateIndex { entries, holders }
+        let runs: Vec<&[Entry]> = entries.chunk_by(|a, b| a.hash == b.hash).filter(|run| run.len() > 1).collect();
+        let holders = runs.par_iter().flat_map_iter(|run| duplicates_in_run(objects, run, login)).collect();
+        DuplicateIndex { entries, holders, login: login.clone() }
     }
 
     /// Who else holds value `value` of object `object`, when it is duplicated.
@@ -146,14 +134,8 @@ impl DuplicateIndex {
 
     /// Objects other than `except` that hold `value` in `attr`'s namespace (for proposed
     /// values that would collide).
-    pub fn holders_of(
-        &self,
-        objects: &[DirObject],
-        attr: &AttrName,
-        value: &str,
-        except: u32,
-    ) -> Vec<u32> {
-        let Some((namespace, key)) = key_of(attr, value) else {
+    pub fn holders_of(&self, objects: &[DirObject], attr: &AttrName, value: &str, except: u32) -> Vec<u32> {
+        let Some((namespace, key)) = key_of(attr, value, &self.login) else {
             return Vec::new();
         };
         let hash = hash_key(namespace, &key);
@@ -163,7 +145,7 @@ impl DuplicateIndex {
             .take_while(|e| e.hash == hash)
             .filter(|e| {
                 e.object != except
-                    && entry_key(objects, e).is_some_and(|(n, k)| n == namespace && k == key)
+                    && entry_key(objects, e, &self.login).is_some_and(|(n, k)| n == namespace && k == key)
             })
             .map(|e| e.object)
             .collect();
@@ -172,32 +154,21 @@ impl DuplicateIndex {
     }
 }
 
-fn entry_key<'o>(objects: &'o [DirObject], entry: &Entry) -> Option<(Namespace, Cow<'o, str>)> {
+fn entry_key<'o>(objects: &'o [DirObject], entry: &Entry, login: &AttrName) -> Option<(Namespace, Cow<'o, str>)> {
     let object = &objects[entry.object as usize];
     let attr = object.attribute_of(entry.value);
-    key_of(attr, object.value(entry.value).as_text()?)
+    key_of(attr, object.value(entry.value).as_text()?, login)
 }
 
 /// The duplicated holders within one run of equal hashes.
-fn duplicates_in_run(objects: &[DirObject], run: &[Entry]) -> Vec<((u32, u32), Holders)> {
-    let mut keyed: Vec<(Namespace, Cow<str>, &Entry)> = run
-        .iter()
-        .filter_map(|e| entry_key(objects, e).map(|(n, k)| (n, k, e)))
-        .collect();
-    keyed.sort_by(|a, b| {
-        (a.0, &a.1, a.2.object, a.2.value).cmp(&(b.0, &b.1, b.2.object, b.2.value))
-    });
+fn duplicates_in_run(objects: &[DirObject], run: &[Entry], login: &AttrName) -> Vec<((u32, u32), Holders)> {
+    let mut keyed: Vec<(Namespace, Cow<str>, &Entry)> =
+        run.iter().filter_map(|e| entry_key(objects, e, login).map(|(n, k)| (n, k, e))).collect();
+    keyed.sort_by(|a, b| (a.0, &a.1, a.2.object, a.2.value).cmp(&(b.0, &b.1, b.2.object, b.2.value)));
     let mut found = Vec::new();
-    for group in keyed
-        .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
-        .filter(|g| g.len() > 1)
-    {
+    for group in keyed.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1).filter(|g| g.len() > 1) {
         for (_, _, entry) in group {
-            let mut others: Vec<u32> = group
-                .iter()
-                .map(|g| g.2.object)
-                .filter(|&o| o != entry.object)
-                .collect();
+            let mut others: Vec<u32> = group.iter().map(|g| g.2.object).filter(|&o| o != entry.object).collect();
             others.dedup();
             let attr = objects[entry.object as usize].attribute_of(entry.value);
             let twice = group.iter().any(|(_, _, other)| {
@@ -208,14 +179,7 @@ fn duplicates_in_run(objects: &[DirObject], run: &[Entry]) -> Vec<((u32, u32), H
             if !others.is_empty() || twice {
                 let other_count = others.len();
                 others.truncate(MAX_LISTED);
-                found.push((
-                    (entry.object, entry.value),
-                    Holders {
-                        others,
-                        other_count,
-                        twice,
-                    },
-                ));
+                found.push(((entry.object, entry.value), Holders { others, other_count, twice }));
             }
         }
     }

@@ -21,10 +21,7 @@ fn is_atom_char(c: char) -> bool {
 
 /// Whether `local` is a sequence of dot-separated, non-empty atoms.
 fn is_dot_atom(local: &str) -> bool {
-    !local.is_empty()
-        && local
-            .split('.')
-            .all(|atom| !atom.is_empty() && atom.chars().all(is_atom_char))
+    !local.is_empty() && local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(is_atom_char))
 }
 
 fn is_label_char(c: char) -> bool {
@@ -35,10 +32,7 @@ fn is_label_char(c: char) -> bool {
 pub fn is_domain_syntax(domain: &str) -> bool {
     !domain.is_empty()
         && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label.chars().all(is_label_char)
-                && !label.starts_with('-')
-                && !label.ends_with('-')
+            !label.is_empty() && label.chars().all(is_label_char) && !label.starts_with('-') && !label.ends_with('-')
         })
 }
 
@@ -53,20 +47,12 @@ pub fn check_domain_part(chain: &mut Chain, rule: RuleId, prefix_len: usize) {
         if fixed == domain {
             return Some(Fix::manual());
         }
-        Some(
-            Fix::removal(domain, fixed.clone())
-                .map_value(|d| format!("{}{head}@{d}", &value[..prefix_len])),
-        )
+        Some(Fix::removal(domain, fixed.clone()).map_value(|d| format!("{}{head}@{d}", &value[..prefix_len])))
     });
 }
 
 /// The top-level-domain check: with two or more labels, the last must be a real TLD.
-pub fn check_top_level_domain(
-    chain: &mut Chain,
-    rule: RuleId,
-    prefix_len: usize,
-    ruleset: &Ruleset,
-) {
+pub fn check_top_level_domain(chain: &mut Chain, rule: RuleId, prefix_len: usize, ruleset: &Ruleset) {
     chain.check(rule, |value| {
         let (_, domain) = split_address(&value[prefix_len..])?;
         let (_, tld) = domain.rsplit_once('.')?;
@@ -78,12 +64,7 @@ pub fn check_top_level_domain(
 }
 
 /// All address checks, in chain order, on the part of the value after `prefix_len` bytes.
-pub fn check_address(
-    chain: &mut Chain,
-    rules: &AddressRules,
-    prefix_len: usize,
-    ruleset: &Ruleset,
-) {
+pub fn check_address(chain: &mut Chain, rules: &AddressRules, prefix_len: usize, ruleset: &Ruleset) {
     if !chain.value()[prefix_len..].contains('@') {
         chain.check(rules.format, |_| Some(Fix::manual()));
         return;
@@ -101,10 +82,7 @@ pub fn check_address(
         if fixed == local {
             return Some(Fix::manual());
         }
-        Some(Fix::to(
-            format!("{}{fixed}@{domain}", &value[..prefix_len]),
-            FixSafety::Unsafe,
-        ))
+        Some(Fix::to(format!("{}{fixed}@{domain}", &value[..prefix_len]), FixSafety::Unsafe))
     });
     check_domain_part(chain, rules.domain_part, prefix_len);
     check_top_level_domain(chain, rules.top_level_domain, prefix_len, ruleset);

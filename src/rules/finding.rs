@@ -17,6 +17,8 @@ pub struct Finding {
     pub update: String,
     /// The failing rules, in chain order.
     pub rules: Vec<RuleId>,
+    /// The most severe of the failing rules, as the ruleset rates them.
+    pub severity: Severity,
     pub fix: FixSafety,
     pub guid: Option<ObjectGuid>,
     pub detail: String,
@@ -47,11 +49,7 @@ impl Finding {
 
     /// The most severe of the failing rules.
     pub fn severity(&self) -> Severity {
-        self.rules
-            .iter()
-            .map(|r| r.rule().severity)
-            .max()
-            .unwrap_or(Severity::Info)
+        self.rules.iter().map(|r| r.rule().severity).max().unwrap_or(Severity::Info)
     }
 }
 

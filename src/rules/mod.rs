@@ -1,9 +1,11 @@
 //! The rule engine: classifies objects, builds the duplicate index once, then runs every
 //! object's checks in parallel. Rules never touch the network: they see a snapshot.
 
+mod anchor;
 pub mod catalog;
 mod chain;
 mod checks;
+pub mod docs;
 pub mod duplicates;
 mod email;
 mod finding;
@@ -17,10 +19,11 @@ use rayon::prelude::*;
 
 pub use catalog::{ErrorName, FixSafety, RULES, Rule, RuleId, Severity};
 pub use finding::Finding;
-pub use ruleset::{Ruleset, RulesetError};
+pub use ruleset::{Anchor, Ruleset, RulesetError};
 pub use scope::{ObjectKind, Scope, SkipReason};
 
-use crate::model::DirObject;
+use crate::model::{AttrName, DirObject};
+use anchor::AnchorIndex;
 use checks::{ScanContext, check_object};
 use duplicates::DuplicateIndex;
 
@@ -43,16 +46,11 @@ pub struct ScanResult {
 
 /// Runs every enabled rule of `ruleset` over `objects`.
 pub fn scan(objects: &[DirObject], ruleset: &Ruleset) -> ScanResult {
-    let scopes: Vec<Scope> = objects
-        .par_iter()
-        .map(|o| scope::classify(o, ruleset))
-        .collect();
-    let duplicates = DuplicateIndex::build(objects, &scopes);
-    let ctx = ScanContext {
-        objects,
-        ruleset,
-        duplicates: &duplicates,
-    };
+    let scopes: Vec<Scope> = objects.par_iter().map(|o| scope::classify(o, ruleset)).collect();
+    let login = ruleset.alternate_login_id.clone().unwrap_or(AttrName::UserPrincipalName);
+    let (duplicates, anchors) =
+        rayon::join(|| DuplicateIndex::build(objects, &scopes, &login), || AnchorIndex::build(objects, &scopes));
+    let ctx = ScanContext { objects, ruleset, duplicates: &duplicates, anchors: &anchors };
     let findings = scopes
         .par_iter()
         .enumerate()
@@ -61,17 +59,11 @@ pub fn scan(objects: &[DirObject], ruleset: &Ruleset) -> ScanResult {
             _ => Vec::new(),
         })
         .collect();
-    ScanResult {
-        findings,
-        stats: count(&scopes),
-    }
+    ScanResult { findings, stats: count(&scopes) }
 }
 
 fn count(scopes: &[Scope]) -> ScanStats {
-    let mut stats = ScanStats {
-        objects_read: scopes.len() as u64,
-        ..ScanStats::default()
-    };
+    let mut stats = ScanStats { objects_read: scopes.len() as u64, ..ScanStats::default() };
     for scope in scopes {
         match scope {
             Scope::Checked(_) => stats.checked += 1,

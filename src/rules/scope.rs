@@ -61,11 +61,7 @@ pub enum Scope {
     OutOfScope,
 }
 
-const NEVER_IN_SCOPE: [&str; 3] = [
-    "computer",
-    "msDS-GroupManagedServiceAccount",
-    "msDS-ManagedServiceAccount",
-];
+const NEVER_IN_SCOPE: [&str; 3] = ["computer", "msDS-GroupManagedServiceAccount", "msDS-ManagedServiceAccount"];
 
 /// Classifies one object.
 pub fn classify(object: &DirObject, ruleset: &Ruleset) -> Scope {
@@ -83,6 +79,9 @@ pub fn classify(object: &DirObject, ruleset: &Ruleset) -> Scope {
     } else {
         return Scope::OutOfScope;
     };
+    if ruleset.only_with_mail && !object.has(&AttrName::Mail) {
+        return Scope::OutOfScope;
+    }
     match skip_reason(object, kind, ruleset) {
         Some(reason) => Scope::Skipped(reason),
         None => Scope::Checked(kind),
@@ -101,24 +100,12 @@ fn skip_reason(object: &DirObject, kind: ObjectKind, ruleset: &Ruleset) -> Optio
     if cn.ends_with('$') {
         return Some(SkipReason::DollarName);
     }
-    if ruleset.skip_cn_exact.contains(&cn)
-        || ruleset
-            .skip_cn_prefixes
-            .iter()
-            .any(|p| cn.starts_with(p.as_str()))
-    {
+    if ruleset.skip_cn_exact.contains(&cn) || ruleset.skip_cn_prefixes.iter().any(|p| cn.starts_with(p.as_str())) {
         return Some(SkipReason::SystemName);
     }
     if kind.is_user() {
-        let sam = object
-            .first_text(&AttrName::SamAccountName)
-            .unwrap_or("")
-            .to_lowercase();
-        if ruleset
-            .skip_user_sam_prefixes
-            .iter()
-            .any(|p| sam.starts_with(p.as_str()))
-        {
+        let sam = object.first_text(&AttrName::SamAccountName).unwrap_or("").to_lowercase();
+        if ruleset.skip_user_sam_prefixes.iter().any(|p| sam.starts_with(p.as_str())) {
             return Some(SkipReason::ServiceAccount);
         }
     }
@@ -154,67 +141,26 @@ mod tests {
     fn skip_lists_match_exact_names_and_real_prefixes_only() {
         let ruleset = Ruleset::multi_tenant();
         let user = |cn: &str, sam: &str| {
-            classify(
-                &object(
-                    &format!("CN={cn},DC=x"),
-                    &["top", "user"],
-                    &[("sAMAccountName", sam)],
-                ),
-                &ruleset,
-            )
+            classify(&object(&format!("CN={cn},DC=x"), &["top", "user"], &[("sAMAccountName", sam)]), &ruleset)
         };
-        assert_eq!(
-            user("Administrator", "administrator"),
-            Scope::Skipped(SkipReason::SystemName)
-        );
-        assert_eq!(
-            user("krbtgt", "krbtgt"),
-            Scope::Skipped(SkipReason::SystemName)
-        );
-        assert_eq!(
-            user("HealthMailbox0a1b", "hm"),
-            Scope::Skipped(SkipReason::SystemName)
-        );
-        assert_eq!(
-            user("Iwamoto Kenji", "kiwamoto"),
-            Scope::Checked(ObjectKind::User)
-        );
-        assert_eq!(
-            user("Guestrin Carlos", "cguestrin"),
-            Scope::Checked(ObjectKind::User)
-        );
-        assert_eq!(
-            user("Sync Account", "MSOL_1a2b"),
-            Scope::Skipped(SkipReason::ServiceAccount)
-        );
+        assert_eq!(user("Administrator", "administrator"), Scope::Skipped(SkipReason::SystemName));
+        assert_eq!(user("krbtgt", "krbtgt"), Scope::Skipped(SkipReason::SystemName));
+        assert_eq!(user("HealthMailbox0a1b", "hm"), Scope::Skipped(SkipReason::SystemName));
+        assert_eq!(user("Iwamoto Kenji", "kiwamoto"), Scope::Checked(ObjectKind::User));
+        assert_eq!(user("Guestrin Carlos", "cguestrin"), Scope::Checked(ObjectKind::User));
+        assert_eq!(user("Sync Account", "MSOL_1a2b"), Scope::Skipped(SkipReason::ServiceAccount));
         assert_eq!(user("SVC$", "svc$"), Scope::Skipped(SkipReason::DollarName));
         let group = object("CN=Administration Office,DC=x", &["group"], &[]);
-        assert_eq!(
-            classify(&group, &ruleset),
-            Scope::Checked(ObjectKind::Group)
-        );
+        assert_eq!(classify(&group, &ruleset), Scope::Checked(ObjectKind::Group));
         let conflict = object("CN=Ann\\0ACNF:0b1c,DC=x", &["user"], &[]);
-        assert_eq!(
-            classify(&conflict, &ruleset),
-            Scope::Skipped(SkipReason::ReplicationConflict)
-        );
-        let critical = object(
-            "CN=Ann,DC=x",
-            &["user"],
-            &[("isCriticalSystemObject", "TRUE")],
-        );
-        assert_eq!(
-            classify(&critical, &ruleset),
-            Scope::Skipped(SkipReason::CriticalSystemObject)
-        );
+        assert_eq!(classify(&conflict, &ruleset), Scope::Skipped(SkipReason::ReplicationConflict));
+        let critical = object("CN=Ann,DC=x", &["user"], &[("isCriticalSystemObject", "TRUE")]);
+        assert_eq!(classify(&critical, &ruleset), Scope::Skipped(SkipReason::CriticalSystemObject));
         let computer = object("CN=PC1,DC=x", &["top", "user", "computer"], &[]);
         assert_eq!(classify(&computer, &ruleset), Scope::OutOfScope);
         let ou = object("OU=Sales,DC=x", &["organizationalUnit"], &[]);
         assert_eq!(classify(&ou, &ruleset), Scope::OutOfScope);
         let person = object("CN=P,DC=x", &["user", "inetOrgPerson"], &[]);
-        assert_eq!(
-            classify(&person, &ruleset),
-            Scope::Checked(ObjectKind::InetOrgPerson)
-        );
+        assert_eq!(classify(&person, &ruleset), Scope::Checked(ObjectKind::InetOrgPerson));
     }
 }

@@ -12,11 +12,7 @@ pub fn nfc(value: &str) -> Cow<'_, str> {
         return Cow::Borrowed(value);
     }
     let normalized: String = value.nfc().collect();
-    if normalized == value {
-        Cow::Borrowed(value)
-    } else {
-        Cow::Owned(normalized)
-    }
+    if normalized == value { Cow::Borrowed(value) } else { Cow::Owned(normalized) }
 }
 
 /// The comparison key for duplicates: NFC, then lower case.
@@ -41,11 +37,7 @@ pub fn transliterate(value: &str) -> Cow<'_, str> {
 
 /// Number of characters (Unicode scalar values).
 pub fn char_len(value: &str) -> usize {
-    if value.is_ascii() {
-        value.len()
-    } else {
-        value.chars().count()
-    }
+    if value.is_ascii() { value.len() } else { value.chars().count() }
 }
 
 /// The first `limit` characters of `value`.

@@ -35,20 +35,11 @@ fn is_multi_valued(attr: &AttrName) -> bool {
 
 impl<R: Read> CsvdeReader<R> {
     pub fn new(input: R, path: &Path) -> Result<CsvdeReader<R>, SourceError> {
-        let mut rows = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(input);
-        let headers = rows
-            .byte_headers()
-            .map_err(|e| csv_error(path, &e))?
-            .clone();
+        let mut rows = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
+        let headers = rows.byte_headers().map_err(|e| csv_error(path, &e))?.clone();
         let mut columns = Vec::with_capacity(headers.len());
         for (i, raw) in headers.iter().enumerate() {
-            let raw = if i == 0 {
-                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
-            } else {
-                raw
-            };
+            let raw = if i == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
             let name = std::str::from_utf8(raw).map_err(|_| SourceError::Syntax {
                 path: path.to_owned(),
                 line: 1,
@@ -58,10 +49,7 @@ impl<R: Read> CsvdeReader<R> {
         }
         let dn_column = columns
             .iter()
-            .position(|c| {
-                c.as_str().eq_ignore_ascii_case("DN")
-                    || c.as_str().eq_ignore_ascii_case("distinguishedName")
-            })
+            .position(|c| c.as_str().eq_ignore_ascii_case("DN") || c.as_str().eq_ignore_ascii_case("distinguishedName"))
             .ok_or_else(|| SourceError::Syntax {
                 path: path.to_owned(),
                 line: 1,
@@ -80,19 +68,11 @@ impl<R: Read> CsvdeReader<R> {
     }
 
     fn error(&self, line: u64, message: String) -> SourceError {
-        SourceError::Syntax {
-            path: self.path.clone(),
-            line,
-            message,
-        }
+        SourceError::Syntax { path: self.path.clone(), line, message }
     }
 
     fn read_row(&mut self) -> Result<Option<DirObject>, SourceError> {
-        if !self
-            .rows
-            .read_byte_record(&mut self.record)
-            .map_err(|e| csv_error(&self.path, &e))?
-        {
+        if !self.rows.read_byte_record(&mut self.record).map_err(|e| csv_error(&self.path, &e))? {
             if self.objects == 0 {
                 return Err(SourceError::Content {
                     path: self.path.clone(),
@@ -124,25 +104,14 @@ impl<R: Read> CsvdeReader<R> {
 
     fn add_cell(&mut self, line: u64, column: usize, cell: &str) -> Result<(), SourceError> {
         let attr = &self.columns[column];
-        let values: Vec<&str> = if is_multi_valued(attr) {
-            cell.split(';').collect()
-        } else {
-            vec![cell]
-        };
+        let values: Vec<&str> = if is_multi_valued(attr) { cell.split(';').collect() } else { vec![cell] };
         for value in values {
             if let Some(hex) = value.strip_prefix("X'").and_then(|v| v.strip_suffix('\'')) {
-                let bytes = decode_hex(hex).ok_or_else(|| {
-                    self.error(
-                        line,
-                        format!("column {attr}: '{value}' is not a valid X'hex' value"),
-                    )
-                })?;
+                let bytes = decode_hex(hex)
+                    .ok_or_else(|| self.error(line, format!("column {attr}: '{value}' is not a valid X'hex' value")))?;
                 self.builder.add_binary(attr.clone(), &bytes);
             } else if attr.is_binary() {
-                return Err(self.error(
-                    line,
-                    format!("column {attr}: binary value not in X'hex' form"),
-                ));
+                return Err(self.error(line, format!("column {attr}: binary value not in X'hex' form")));
             } else {
                 self.builder.add_text(attr.clone(), value);
             }
@@ -155,33 +124,23 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
     if !hex.len().is_multiple_of(2) {
         return None;
     }
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect()
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
 }
 
 fn csv_error(path: &Path, error: &csv::Error) -> SourceError {
     let line = error.position().map_or(0, |p| p.line());
     let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("row has {len} fields but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_owned(),
         _ => error.to_string(),
     };
     match error.kind() {
-        csv::ErrorKind::Io(e) => SourceError::Io {
-            path: path.to_owned(),
-            source: std::io::Error::new(e.kind(), e.to_string()),
-        },
-        _ => SourceError::Syntax {
-            path: path.to_owned(),
-            line,
-            message,
-        },
+        csv::ErrorKind::Io(e) => {
+            SourceError::Io { path: path.to_owned(), source: std::io::Error::new(e.kind(), e.to_string()) }
+        }
+        _ => SourceError::Syntax { path: path.to_owned(), line, message },
     }
 }
 
@@ -229,35 +188,17 @@ mod tests {
         assert!(!objects[1].has(&AttrName::DisplayName));
         let cert = "DN,userCertificate\nCN=a,X'ff00';X'01'\n";
         let objects = parse(cert.as_bytes()).unwrap();
-        let values: Vec<_> = objects[0]
-            .values(&AttrName::UserCertificate)
-            .map(|(_, v)| v)
-            .collect();
-        assert_eq!(
-            values,
-            [ValueRef::Binary(&[0xff, 0]), ValueRef::Binary(&[1])]
-        );
+        let values: Vec<_> = objects[0].values(&AttrName::UserCertificate).map(|(_, v)| v).collect();
+        assert_eq!(values, [ValueRef::Binary(&[0xff, 0]), ValueRef::Binary(&[1])]);
     }
 
     #[test]
     fn malformed_rows_name_the_line() {
         let error = |text: &[u8]| parse(text).unwrap_err().to_string();
-        assert_eq!(
-            error(b""),
-            "t.csv:1: the header has no DN column (is this a csvde export?)"
-        );
-        assert_eq!(
-            error(b"DN,mail\n"),
-            "t.csv: no directory objects in this file (only a header, or empty)"
-        );
-        assert_eq!(
-            error(b"DN,mail\nCN=a,a@x,extra\n"),
-            "t.csv:2: row has 3 fields but the header has 2"
-        );
-        assert_eq!(
-            error(b"DN,mail\nCN=a,a@\xfc\n"),
-            "t.csv:2: column mail is not valid UTF-8"
-        );
+        assert_eq!(error(b""), "t.csv:1: the header has no DN column (is this a csvde export?)");
+        assert_eq!(error(b"DN,mail\n"), "t.csv: no directory objects in this file (only a header, or empty)");
+        assert_eq!(error(b"DN,mail\nCN=a,a@x,extra\n"), "t.csv:2: row has 3 fields but the header has 2");
+        assert_eq!(error(b"DN,mail\nCN=a,a@\xfc\n"), "t.csv:2: column mail is not valid UTF-8");
         assert_eq!(
             error(b"DN,objectGUID\nCN=a,X'zz'\n"),
             "t.csv:2: column objectGUID: 'X'zz'' is not a valid X'hex' value"

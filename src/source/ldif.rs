@@ -47,11 +47,7 @@ impl<R: BufRead> LdifReader<R> {
     }
 
     fn error(&self, line: u64, message: impl Into<String>) -> SourceError {
-        SourceError::Syntax {
-            path: self.path.clone(),
-            line,
-            message: message.into(),
-        }
+        SourceError::Syntax { path: self.path.clone(), line, message: message.into() }
     }
 
     /// Reads the next physical line into `ahead`, without its line ending.
@@ -63,10 +59,7 @@ impl<R: BufRead> LdifReader<R> {
         let n = self
             .input
             .read_until(b'\n', &mut self.ahead)
-            .map_err(|source| SourceError::Io {
-                path: self.path.clone(),
-                source,
-            })?;
+            .map_err(|source| SourceError::Io { path: self.path.clone(), source })?;
         if n == 0 {
             self.eof = true;
             return Ok(false);
@@ -76,8 +69,7 @@ impl<R: BufRead> LdifReader<R> {
         if self.lines_read == 1 {
             if self.ahead.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 self.ahead.drain(..3);
-            } else if self.ahead.starts_with(&[0xFF, 0xFE]) || self.ahead.starts_with(&[0xFE, 0xFF])
-            {
+            } else if self.ahead.starts_with(&[0xFF, 0xFE]) || self.ahead.starts_with(&[0xFE, 0xFF]) {
                 return Err(self.error(
                     1,
                     "the file is UTF-16 (ldifde -u writes that); convert it first: \
@@ -104,10 +96,7 @@ impl<R: BufRead> LdifReader<R> {
         std::mem::swap(&mut self.logical, &mut self.ahead);
         let start = self.ahead_line;
         if self.logical.first() == Some(&b' ') {
-            return Err(self.error(
-                start,
-                "line starts with a space but there is no line before it to continue",
-            ));
+            return Err(self.error(start, "line starts with a space but there is no line before it to continue"));
         }
         loop {
             if !self.read_physical()? {
@@ -155,10 +144,7 @@ impl<R: BufRead> LdifReader<R> {
                     continue;
                 }
                 if !name.eq_ignore_ascii_case("dn") {
-                    return Err(self.error(
-                        line,
-                        format!("record starts with '{name}:' instead of 'dn:'"),
-                    ));
+                    return Err(self.error(line, format!("record starts with '{name}:' instead of 'dn:'")));
                 }
                 let dn = self.text(line, &name, value)?;
                 if dn.trim().is_empty() {
@@ -179,20 +165,14 @@ impl<R: BufRead> LdifReader<R> {
 
     fn add_attribute(&mut self, line: u64, name: &str, value: RawValue) -> Result<(), SourceError> {
         if name.eq_ignore_ascii_case("dn") {
-            return Err(self.error(
-                line,
-                "a second 'dn:' in one record (is a blank line missing?)",
-            ));
+            return Err(self.error(line, "a second 'dn:' in one record (is a blank line missing?)"));
         }
         if name.eq_ignore_ascii_case("changetype") {
             let kind = self.text(line, name, value)?;
             if kind.trim().eq_ignore_ascii_case("add") {
                 return Ok(());
             }
-            return Err(self.error(
-                line,
-                format!("'changetype: {kind}' is a change record, not a directory export"),
-            ));
+            return Err(self.error(line, format!("'changetype: {kind}' is a change record, not a directory export")));
         }
         let (base, options) = name.split_once(';').unwrap_or((name, ""));
         let attr = AttrName::parse(base);
@@ -209,9 +189,7 @@ impl<R: BufRead> LdifReader<R> {
                     Ok(text) => self.builder.add_text(attr, &text),
                     Err(e) if !attr.is_known() => self.builder.add_binary(attr, e.as_bytes()),
                     Err(_) => {
-                        return Err(
-                            self.error(line, format!("value of {name} is not valid UTF-8 text"))
-                        );
+                        return Err(self.error(line, format!("value of {name} is not valid UTF-8 text")));
                     }
                 }
             }
@@ -231,16 +209,13 @@ impl<R: BufRead> LdifReader<R> {
         };
         let name = &text[..colon];
         let valid_name = !name.is_empty()
-            && name
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b';' | b'=' | b'.'));
+            && name.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b';' | b'=' | b'.'));
         if !valid_name {
             let shown = String::from_utf8_lossy(name);
             return Err(self.error(line, format!("'{shown}' is not an attribute name")));
         }
         let name = String::from_utf8_lossy(name).into_owned();
-        let skip_fill =
-            |from: usize| from + text[from..].iter().take_while(|&&b| b == b' ').count();
+        let skip_fill = |from: usize| from + text[from..].iter().take_while(|&&b| b == b' ').count();
         let value = match text.get(colon + 1) {
             Some(b':') => RawValue::Base64(skip_fill(colon + 2)..text.len()),
             Some(b'<') => {
@@ -251,27 +226,15 @@ impl<R: BufRead> LdifReader<R> {
         Ok((name, value))
     }
 
-    fn plain(
-        &self,
-        line: u64,
-        name: &str,
-        range: std::ops::Range<usize>,
-    ) -> Result<&str, SourceError> {
+    fn plain(&self, line: u64, name: &str, range: std::ops::Range<usize>) -> Result<&str, SourceError> {
         std::str::from_utf8(&self.logical[range])
             .map_err(|_| self.error(line, format!("value of {name} is not valid UTF-8")))
     }
 
-    fn decode(
-        &self,
-        line: u64,
-        name: &str,
-        range: std::ops::Range<usize>,
-    ) -> Result<Vec<u8>, SourceError> {
+    fn decode(&self, line: u64, name: &str, range: std::ops::Range<usize>) -> Result<Vec<u8>, SourceError> {
         let encoded = &self.logical[range];
         let trimmed = encoded.trim_ascii_end();
-        STANDARD
-            .decode(trimmed)
-            .map_err(|e| self.error(line, format!("value of {name} is not valid base64 ({e})")))
+        STANDARD.decode(trimmed).map_err(|e| self.error(line, format!("value of {name} is not valid base64 ({e})")))
     }
 
     fn text(&self, line: u64, name: &str, value: RawValue) -> Result<String, SourceError> {
@@ -330,9 +293,7 @@ mod tests {
     }
 
     fn error_of(text: &[u8]) -> String {
-        parse_str(text, Path::new("t.ldif"))
-            .unwrap_err()
-            .to_string()
+        parse_str(text, Path::new("t.ldif")).unwrap_err().to_string()
     }
 
     #[test]
@@ -347,10 +308,7 @@ mod tests {
         assert_eq!(objects.len(), 2);
         let first = &objects[0];
         assert_eq!(first.dn(), "CN=J\\C3\\BCrgen,OU=Sales,DC=contoso,DC=com");
-        assert_eq!(
-            first.first_text(&AttrName::DisplayName),
-            Some("Jürgen Müller")
-        );
+        assert_eq!(first.first_text(&AttrName::DisplayName), Some("Jürgen Müller"));
         let proxies: Vec<_> = first.texts(&AttrName::ProxyAddresses).collect();
         assert_eq!(proxies, ["SMTP:juergen@contoso.com", "smtp:j@contoso.com"]);
         assert!(first.has_class("USER"));
@@ -363,30 +321,17 @@ mod tests {
     fn binary_and_ranged_attributes_keep_their_bytes() {
         let text = "dn: CN=a,DC=x\nuserCertificate;binary:: /wA=\nmember;range=0-1: CN=b,DC=x\nmsDS-Other:: /w==\n";
         let objects = parse(text).unwrap();
-        let certs: Vec<_> = objects[0]
-            .values(&AttrName::UserCertificate)
-            .map(|(_, v)| v)
-            .collect();
+        let certs: Vec<_> = objects[0].values(&AttrName::UserCertificate).map(|(_, v)| v).collect();
         assert_eq!(certs, [ValueRef::Binary(&[0xff, 0x00])]);
         assert_eq!(objects[0].first_text(&AttrName::Member), Some("CN=b,DC=x"));
-        let other = objects[0]
-            .values(&AttrName::parse("msds-other"))
-            .next()
-            .unwrap()
-            .1;
+        let other = objects[0].values(&AttrName::parse("msds-other")).next().unwrap().1;
         assert_eq!(other, ValueRef::Binary(&[0xff]));
     }
 
     #[test]
     fn malformed_inputs_name_the_line() {
-        assert_eq!(
-            error_of(b""),
-            "t.ldif: no directory objects in this file (is it empty?)"
-        );
-        assert_eq!(
-            error_of(b"version: 1\n\n"),
-            "t.ldif: no directory objects in this file (is it empty?)"
-        );
+        assert_eq!(error_of(b""), "t.ldif: no directory objects in this file (is it empty?)");
+        assert_eq!(error_of(b"version: 1\n\n"), "t.ldif: no directory objects in this file (is it empty?)");
         assert_eq!(
             error_of(b" dn: CN=a\n"),
             "t.ldif:1: line starts with a space but there is no line before it to continue"
@@ -428,10 +373,7 @@ mod tests {
 
     #[test]
     fn an_error_ends_the_stream() {
-        let mut reader = LdifReader::new(
-            &b"dn: CN=a,DC=x\n\nbad line\n\ndn: CN=b,DC=x\n"[..],
-            Path::new("t"),
-        );
+        let mut reader = LdifReader::new(&b"dn: CN=a,DC=x\n\nbad line\n\ndn: CN=b,DC=x\n"[..], Path::new("t"));
         assert!(reader.next().unwrap().is_ok());
         assert!(reader.next().unwrap().is_err());
         assert!(reader.next().is_none());

@@ -2,6 +2,7 @@
 //! one immutable `Snapshot`, with progress reported as they go.
 
 pub mod csvde;
+pub mod domains;
 pub mod generate;
 pub mod ldif;
 mod progress;
@@ -17,16 +18,9 @@ pub use progress::{NoProgress, Progress};
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}:{line}: {message}")]
-    Syntax {
-        path: PathBuf,
-        line: u64,
-        message: String,
-    },
+    Syntax { path: PathBuf, line: u64, message: String },
     #[error("{path}: {message}")]
     Content { path: PathBuf, message: String },
 }
@@ -59,10 +53,7 @@ pub struct Snapshot {
 }
 
 /// Reads every source into one snapshot, stopping at the first error.
-pub fn read_sources(
-    specs: &[SourceSpec],
-    progress: &dyn Progress,
-) -> Result<Snapshot, SourceError> {
+pub fn read_sources(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Snapshot, SourceError> {
     let mut snapshot = Snapshot::default();
     for spec in specs {
         let before = snapshot.objects.len();
@@ -72,46 +63,30 @@ pub fn read_sources(
                 let total = file.metadata().ok().map(|m| m.len());
                 let name = path.display().to_string();
                 let reader = ldif::LdifReader::new(BufReader::with_capacity(1 << 20, file), path);
-                (
-                    name.clone(),
-                    collect(reader, &name, total, progress, &mut snapshot.objects)?,
-                )
+                (name.clone(), collect(reader, &name, total, progress, &mut snapshot.objects)?)
             }
             SourceSpec::Csvde(path) => {
                 let file = open(path)?;
                 let total = file.metadata().ok().map(|m| m.len());
                 let name = path.display().to_string();
                 let reader = csvde::CsvdeReader::new(BufReader::new(file), path)?;
-                (
-                    name.clone(),
-                    collect(reader, &name, total, progress, &mut snapshot.objects)?,
-                )
+                (name.clone(), collect(reader, &name, total, progress, &mut snapshot.objects)?)
             }
             SourceSpec::Demo => {
                 let name = "demo directory (built in)".to_owned();
                 let reader = ldif::LdifReader::new(DEMO_LDIF.as_bytes(), Path::new("demo.ldif"));
                 let total = Some(DEMO_LDIF.len() as u64);
-                (
-                    name.clone(),
-                    collect(reader, &name, total, progress, &mut snapshot.objects)?,
-                )
+                (name.clone(), collect(reader, &name, total, progress, &mut snapshot.objects)?)
             }
         };
         let objects = (snapshot.objects.len() - before) as u64;
-        snapshot.sources.push(SourceSummary {
-            name,
-            objects,
-            bytes,
-        });
+        snapshot.sources.push(SourceSummary { name, objects, bytes });
     }
     Ok(snapshot)
 }
 
 fn open(path: &Path) -> Result<File, SourceError> {
-    File::open(path).map_err(|source| SourceError::Io {
-        path: path.to_owned(),
-        source,
-    })
+    File::open(path).map_err(|source| SourceError::Io { path: path.to_owned(), source })
 }
 
 /// A reader that yields objects and can say how far into its input it is.

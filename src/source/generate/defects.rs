@@ -2,6 +2,9 @@
 //! clean partner), each with the exact findings a scan must report for it; and the special
 //! objects (system, service, conflict, computer) that must produce none.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
 use super::record::{Kind, Record, Val};
 use super::{BASE_DN, Generator};
 
@@ -44,7 +47,12 @@ enum Defect {
     UpnSingleLabel,
     UpnDuplicate,
     UpnCollidesWithContact,
+    UpnNonRoutable,
     CertificatesMany,
+    AnchorMissing,
+    AnchorShort,
+    AnchorDiffers,
+    AnchorCopied,
 }
 
 use Defect::*;
@@ -84,6 +92,11 @@ const USER_DEFECTS: &[Defect] = &[
     UpnDuplicate,
     UpnCollidesWithContact,
     CertificatesMany,
+    UpnNonRoutable,
+    AnchorMissing,
+    AnchorShort,
+    AnchorDiffers,
+    AnchorCopied,
     ProxyTooMany,
 ];
 
@@ -101,14 +114,8 @@ const CONTACT_DEFECTS: &[Defect] = &[
     TargetDuplicate,
 ];
 
-const GROUP_DEFECTS: &[Defect] = &[
-    DisplayNameWhitespace,
-    DisplayNameMissing,
-    DisplayNameEncoding,
-    SamCharacter,
-    SamDuplicate,
-    ProxyNoPrefix,
-];
+const GROUP_DEFECTS: &[Defect] =
+    &[DisplayNameWhitespace, DisplayNameMissing, DisplayNameEncoding, SamCharacter, SamDuplicate, ProxyNoPrefix];
 
 /// `s` padded with letters to `len` characters.
 fn padded(s: &str, len: usize) -> String {
@@ -176,50 +183,28 @@ impl Generator {
             DisplayNameLong => {
                 self.set_planted(r, "displayName", padded(&display, 300), "Length");
             }
-            DisplayNameWhitespace => {
-                self.set_planted(r, "displayName", format!("{display} "), "Character")
-            }
+            DisplayNameWhitespace => self.set_planted(r, "displayName", format!("{display} "), "Character"),
             DisplayNameMissing => {
                 r.remove("displayName");
                 self.plant(&dn, "displayName", "", "Blank");
             }
-            DisplayNameEncoding => {
-                self.set_planted(r, "displayName", "Rene\u{301}e Lafleur".into(), "Encoding")
-            }
+            DisplayNameEncoding => self.set_planted(r, "displayName", "Rene\u{301}e Lafleur".into(), "Encoding"),
             GivenNameLong => self.set_planted(r, "givenName", padded(&given_name, 70), "Length"),
             SnLong => self.set_planted(r, "sn", padded(&surname, 65), "Length"),
-            MailWhitespace => {
-                self.set_planted(r, "mail", format!("{local} @{domain}"), "Character")
-            }
-            MailLocalPart => {
-                self.set_planted(r, "mail", format!("{local}(ops)@{domain}"), "LocalPart")
-            }
-            MailDomainPart => {
-                self.set_planted(r, "mail", format!("{local}@my_{domain}"), "DomainPart")
-            }
-            MailTopLevelDomain => {
-                self.set_planted(r, "mail", format!("{local}@contoso.con"), "TopLevelDomain")
-            }
+            MailWhitespace => self.set_planted(r, "mail", format!("{local} @{domain}"), "Character"),
+            MailLocalPart => self.set_planted(r, "mail", format!("{local}(ops)@{domain}"), "LocalPart"),
+            MailDomainPart => self.set_planted(r, "mail", format!("{local}@my_{domain}"), "DomainPart"),
+            MailTopLevelDomain => self.set_planted(r, "mail", format!("{local}@contoso.con"), "TopLevelDomain"),
             MailFormat => self.set_planted(r, "mail", format!("{local}.{domain}"), "Format"),
-            NicknameWhitespace => {
-                self.set_planted(r, "mailNickname", format!("{nickname} x"), "Character")
-            }
-            NicknameNonAscii => {
-                self.set_planted(r, "mailNickname", format!("{nickname}é"), "Character")
-            }
-            NicknamePeriods => {
-                self.set_planted(r, "mailNickname", format!(".{nickname}"), "Character")
-            }
+            NicknameWhitespace => self.set_planted(r, "mailNickname", format!("{nickname} x"), "Character"),
+            NicknameNonAscii => self.set_planted(r, "mailNickname", format!("{nickname}é"), "Character"),
+            NicknamePeriods => self.set_planted(r, "mailNickname", format!(".{nickname}"), "Character"),
             NicknameLong => self.set_planted(r, "mailNickname", padded(&nickname, 65), "Length"),
             ProxyNoPrefix => self.add_proxy(r, format!("legacy.{local}@{domain}"), "Format"),
-            ProxySmtpCharacter => {
-                self.add_proxy(r, format!("smtp:{local}(ops)@{domain}"), "Character")
+            ProxySmtpCharacter => self.add_proxy(r, format!("smtp:{local}(ops)@{domain}"), "Character"),
+            ProxyX500Character => {
+                self.add_proxy(r, format!("X500:/o=Contoso/ou=Legacy (2003)/cn=Recipients/cn=[{local}]"), "Character")
             }
-            ProxyX500Character => self.add_proxy(
-                r,
-                format!("X500:/o=Contoso/ou=Legacy (2003)/cn=Recipients/cn=[{local}]"),
-                "Character",
-            ),
             ProxyTwoPrimaries => {
                 r.text("proxyAddresses", format!("SMTP:alt.{local}@{domain}"));
                 self.plant(&dn, "proxyAddresses", "", "Format");
@@ -239,32 +224,14 @@ impl Generator {
                 self.plant(&dn, "proxyAddresses", &primary, "Duplicate");
             }
             SamCharacter => {
-                self.set_planted(
-                    r,
-                    "sAMAccountName",
-                    format!("{}/{}", &sam[..1], &sam[1..]),
-                    "Character",
-                );
+                self.set_planted(r, "sAMAccountName", format!("{}/{}", &sam[..1], &sam[1..]), "Character");
             }
             SamLong => self.set_planted(r, "sAMAccountName", padded(&sam, 24), "Length"),
-            TargetCharacter => self.set_planted(
-                r,
-                "targetAddress",
-                format!("SMTP:{local} @{domain}"),
-                "Character",
-            ),
-            UpnCharacter => self.set_planted(
-                r,
-                "userPrincipalName",
-                upn_with_local(&upn, |l| format!("{l}é")),
-                "Character",
-            ),
-            UpnFormat => self.set_planted(
-                r,
-                "userPrincipalName",
-                upn_with_local(&upn, |l| format!("{l}.")),
-                "Format",
-            ),
+            TargetCharacter => self.set_planted(r, "targetAddress", format!("SMTP:{local} @{domain}"), "Character"),
+            UpnCharacter => {
+                self.set_planted(r, "userPrincipalName", upn_with_local(&upn, |l| format!("{l}é")), "Character")
+            }
+            UpnFormat => self.set_planted(r, "userPrincipalName", upn_with_local(&upn, |l| format!("{l}.")), "Format"),
             UpnLocalLong => self.set_planted(
                 r,
                 "userPrincipalName",
@@ -272,24 +239,45 @@ impl Generator {
                 "Length",
             ),
             UpnDomainLong => {
-                let long = upn_with_domain(
-                    &upn,
-                    "averyveryverylongsubdomainnamethatgoesonandon.contoso.com",
-                );
+                let long = upn_with_domain(&upn, "averyveryverylongsubdomainnamethatgoesonandon.contoso.com");
                 self.set_planted(r, "userPrincipalName", long, "Length");
             }
-            UpnTopLevelDomain => self.set_planted(
-                r,
-                "userPrincipalName",
-                upn_with_domain(&upn, "contoso.con"),
-                "TopLevelDomain",
-            ),
+            UpnTopLevelDomain => {
+                self.set_planted(r, "userPrincipalName", upn_with_domain(&upn, "contoso.con"), "TopLevelDomain")
+            }
             UpnSingleLabel => self.set_planted(
                 r,
                 "userPrincipalName",
                 upn_with_domain(&upn, "contoso"),
-                "DomainPart",
+                "DomainPart, NonRoutableDomain",
             ),
+            UpnNonRoutable => self.set_planted(
+                r,
+                "userPrincipalName",
+                upn_with_domain(&upn, "ad.contoso.local"),
+                "NonRoutableDomain, TopLevelDomain",
+            ),
+            AnchorMissing => {
+                r.remove("mS-DS-ConsistencyGuid");
+                self.plant(&dn, "mS-DS-ConsistencyGuid", "", "SourceAnchor");
+            }
+            AnchorShort | AnchorDiffers => {
+                let mut anchor = self.rng.bytes16().to_vec();
+                if matches!(defect, AnchorShort) {
+                    anchor.pop();
+                }
+                self.plant(&dn, "mS-DS-ConsistencyGuid", &STANDARD.encode(&anchor), "SourceAnchor");
+                r.set_binary("mS-DS-ConsistencyGuid", anchor);
+            }
+            AnchorCopied => {
+                let Some(partner) = self.take_partner(Kind::User) else { return false };
+                let Some(guid) = partner.bytes("objectGUID").map(<[u8]>::to_vec) else { return false };
+                let shown = STANDARD.encode(&guid);
+                self.plant(&dn, "mS-DS-ConsistencyGuid", &shown, "SourceAnchor");
+                self.plant(&partner.dn, "mS-DS-ConsistencyGuid", &shown, "SourceAnchor");
+                self.plant(&partner.dn, "objectGUID", &shown, "SourceAnchor");
+                r.set_binary("mS-DS-ConsistencyGuid", guid);
+            }
             CertificatesMany => {
                 for k in 0..16u8 {
                     r.binary("userCertificate", vec![0x30, 0x82, k, k.wrapping_mul(7)]);
@@ -297,11 +285,7 @@ impl Generator {
                 self.plant(&dn, "userCertificate", "", "LargeObject");
             }
             MailDuplicate | ProxyDuplicate | UpnDuplicate | UpnCollidesWithContact => {
-                let partner_kind = if matches!(defect, UpnCollidesWithContact) {
-                    Kind::Contact
-                } else {
-                    Kind::User
-                };
+                let partner_kind = if matches!(defect, UpnCollidesWithContact) { Kind::Contact } else { Kind::User };
                 let Some(partner) = self.take_partner(partner_kind) else {
                     return false;
                 };
@@ -377,9 +361,7 @@ impl Generator {
     /// replication conflict, "Administration Office" and "Iwamoto Kenji".
     pub(super) fn finish_specials(&mut self, names: Vec<&'static str>) -> Vec<Record> {
         let users = format!("CN=Users,{BASE_DN}");
-        let partner_mail = self
-            .take_partner(Kind::User)
-            .and_then(|p| p.get("mail").map(str::to_owned));
+        let partner_mail = self.take_partner(Kind::User).and_then(|p| p.get("mail").map(str::to_owned));
         let person = ["top", "person", "organizationalPerson", "user"];
         names
             .into_iter()
@@ -396,14 +378,9 @@ impl Generator {
                     }
                     "HealthMailbox" => {
                         let cn = format!("HealthMailbox{n:x}");
-                        let mut r = Record::new(
-                            format!("CN={cn},CN=Monitoring Mailboxes,{BASE_DN}"),
-                            &person,
-                        );
+                        let mut r = Record::new(format!("CN={cn},CN=Monitoring Mailboxes,{BASE_DN}"), &person);
                         r.text("cn", cn);
-                        let mail = partner_mail
-                            .clone()
-                            .unwrap_or_else(|| format!("health{n}@contoso.com"));
+                        let mail = partner_mail.clone().unwrap_or_else(|| format!("health{n}@contoso.com"));
                         r.text("mail", mail.clone());
                         r.text("proxyAddresses", format!("SMTP:{mail}"));
                         r.text("proxyAddresses", "no prefix here");
@@ -411,21 +388,15 @@ impl Generator {
                     }
                     "MSOL" => {
                         let mut r = Record::new(
-                            format!(
-                                "CN=On-Premises Directory Synchronization Service Account,{users}"
-                            ),
+                            format!("CN=On-Premises Directory Synchronization Service Account,{users}"),
                             &person,
                         );
                         r.text("sAMAccountName", format!("MSOL_{n:x}"));
-                        r.text(
-                            "userPrincipalName",
-                            format!("MSOL_{n:x}@contoso (sync).com"),
-                        );
+                        r.text("userPrincipalName", format!("MSOL_{n:x}@contoso (sync).com"));
                         r
                     }
                     "Conflict" => {
-                        let mut r =
-                            Record::new(format!("CN=Jane Doe\\0ACNF:{n:08x},{users}"), &person);
+                        let mut r = Record::new(format!("CN=Jane Doe\\0ACNF:{n:08x},{users}"), &person);
                         r.text("displayName", " Jane Doe ");
                         r.text("userPrincipalName", "jane doe@contoso.com");
                         r
@@ -436,10 +407,7 @@ impl Generator {
                         r
                     }
                     "Office" => {
-                        let mut r = Record::new(
-                            format!("CN=Administration Office,{users}"),
-                            &["top", "group"],
-                        );
+                        let mut r = Record::new(format!("CN=Administration Office,{users}"), &["top", "group"]);
                         r.text("displayName", "Administration Office");
                         r.text("sAMAccountName", "Administration Office");
                         r.text("mail", format!("administration.office{n}@contoso.com"));
@@ -453,20 +421,11 @@ impl Generator {
                         r
                     }
                     _ => {
-                        let classes = [
-                            "top",
-                            "person",
-                            "organizationalPerson",
-                            "user",
-                            "inetOrgPerson",
-                        ];
+                        let classes = ["top", "person", "organizationalPerson", "user", "inetOrgPerson"];
                         let mut r = Record::new(format!("CN=Guestrin Carlos,{users}"), &classes);
                         r.text("displayName", "Carlos Guestrin");
                         r.text("sAMAccountName", format!("cguestrin{n}"));
-                        r.text(
-                            "userPrincipalName",
-                            format!("carlos.guestrin{n}@contoso.com"),
-                        );
+                        r.text("userPrincipalName", format!("carlos.guestrin{n}@contoso.com"));
                         r
                     }
                 };
@@ -475,8 +434,7 @@ impl Generator {
                 }
                 let guid = self.rng.bytes16();
                 r.attrs.push(("objectGUID", Val::Binary(guid.to_vec())));
-                r.attrs
-                    .push(("mS-DS-ConsistencyGuid", Val::Binary(guid.to_vec())));
+                r.attrs.push(("mS-DS-ConsistencyGuid", Val::Binary(guid.to_vec())));
                 r
             })
             .collect()

@@ -13,8 +13,8 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use names::{
-    CITIES, DEPARTMENTS, EXTERNAL_DOMAINS, GIVEN_NAMES, GROUP_TOPICS, MAIL_DOMAINS, ROUTING_DOMAIN,
-    Rng, SURNAMES, UPN_DOMAIN,
+    CITIES, DEPARTMENTS, EXTERNAL_DOMAINS, GIVEN_NAMES, GROUP_TOPICS, MAIL_DOMAINS, ROUTING_DOMAIN, Rng, SURNAMES,
+    UPN_DOMAIN,
 };
 use record::{Kind, Record, escape_rdn};
 
@@ -44,10 +44,7 @@ pub struct Planted {
 /// Writes the directory as LDIF to `out` and returns the planted findings, sorted.
 pub fn generate(options: &GenerateOptions, out: &mut impl Write) -> io::Result<Vec<Planted>> {
     if options.objects < MIN_OBJECTS {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("--objects must be at least {MIN_OBJECTS}"),
-        ));
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("--objects must be at least {MIN_OBJECTS}")));
     }
     let mut generator = Generator::new(options);
     out.write_all(b"version: 1\n\n")?;
@@ -84,12 +81,7 @@ pub fn read_truth(path: &Path) -> io::Result<Vec<Planted>> {
         .map(|record| {
             let record = record?;
             let cell = |i: usize| record.get(i).unwrap_or("").to_owned();
-            Ok(Planted {
-                dn: cell(0),
-                attribute: cell(1),
-                value: cell(2),
-                error: cell(3),
-            })
+            Ok(Planted { dn: cell(0), attribute: cell(1), value: cell(2), error: cell(3) })
         })
         .collect()
 }
@@ -157,10 +149,7 @@ impl Generator {
         for city in &CITIES[..city_count] {
             let city_dn = format!("OU={},{BASE_DN}", escape_rdn(city));
             let mut children = vec![city_dn.clone()];
-            let departments: Vec<String> = DEPARTMENTS
-                .iter()
-                .map(|d| format!("OU={d},{city_dn}"))
-                .collect();
+            let departments: Vec<String> = DEPARTMENTS.iter().map(|d| format!("OU={d},{city_dn}")).collect();
             children.extend(departments.iter().cloned());
             let groups = format!("OU=Groups,{city_dn}");
             let contacts = format!("OU=Contacts,{city_dn}");
@@ -171,11 +160,7 @@ impl Generator {
                 ou.write_ldif(out)?;
                 written += 1;
             }
-            self.cities.push(CityOus {
-                departments,
-                groups,
-                contacts,
-            });
+            self.cities.push(CityOus { departments, groups, contacts });
         }
         Ok(written)
     }
@@ -212,19 +197,14 @@ impl Generator {
         let city = self.rng.below(self.cities.len());
         let ou = self.rng.pick(&self.cities[city].departments).clone();
         let cn = format!("{given} {sn} {n}");
-        let mut record = Record::new(
-            format!("CN={},{ou}", escape_rdn(&cn)),
-            &["top", "person", "organizationalPerson", "user"],
-        );
+        let mut record =
+            Record::new(format!("CN={},{ou}", escape_rdn(&cn)), &["top", "person", "organizationalPerson", "user"]);
         record.text("cn", cn);
         record.text("givenName", given);
         record.text("sn", sn);
         record.text("displayName", format!("{given} {sn}"));
         let sam_stem: String = sn_ascii.chars().take(10).collect();
-        record.text(
-            "sAMAccountName",
-            format!("{}{sam_stem}{n:x}", &given_ascii[..1]),
-        );
+        record.text("sAMAccountName", format!("{}{sam_stem}{n:x}", &given_ascii[..1]));
         let local = format!("{given_ascii}.{sn_ascii}{n}");
         record.text("userPrincipalName", format!("{local}@{UPN_DOMAIN}"));
         if self.rng.chance(0.9) {
@@ -283,11 +263,7 @@ impl Generator {
         record.text("displayName", cn);
         record.text("sAMAccountName", format!("grp-{n}"));
         if self.rng.chance(0.6) {
-            let slug = format!(
-                "{}.{}{n}",
-                department.to_lowercase(),
-                topic.to_lowercase().replace(' ', "")
-            );
+            let slug = format!("{}.{}{n}", department.to_lowercase(), topic.to_lowercase().replace(' ', ""));
             let mail = format!("{slug}@{}", self.rng.pick(MAIL_DOMAINS));
             record.text("groupType", "8");
             record.text("mail", mail.clone());
@@ -298,9 +274,7 @@ impl Generator {
         }
         let members = self.rng.below(self.recent_users.len().min(12) + 1);
         for member in self.recent_users.iter().rev().take(members) {
-            record
-                .attrs
-                .push(("member", record::Val::Text(member.clone())));
+            record.attrs.push(("member", record::Val::Text(member.clone())));
         }
         self.anchor(&mut record);
         record
@@ -310,10 +284,7 @@ impl Generator {
         let n = self.serial;
         let name = format!("PC-{n:06}");
         let dn = format!("CN={name},OU={},{BASE_DN}", escape_rdn(CITIES[0]));
-        let mut record = Record::new(
-            dn,
-            &["top", "person", "organizationalPerson", "user", "computer"],
-        );
+        let mut record = Record::new(dn, &["top", "person", "organizationalPerson", "user", "computer"]);
         record.text("cn", name.clone());
         record.text("sAMAccountName", format!("{name}$"));
         // Out of scope: a computer's values are never reported, however bad.

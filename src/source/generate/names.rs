@@ -115,32 +115,14 @@ pub const CITIES: &[&str] = &[
 pub const DEPARTMENTS: &[&str] = &["Sales", "Engineering", "Finance", "HR", "Operations"];
 
 /// The tenant's mail domains (real TLDs, including ones IdFix wrongly rejected, and punycode).
-pub const MAIL_DOMAINS: &[&str] = &[
-    "contoso.com",
-    "contoso.co.uk",
-    "contoso.swiss",
-    "contoso.cloud",
-    "contoso.app",
-    "xn--mnchen-3ya.de",
-];
+pub const MAIL_DOMAINS: &[&str] =
+    &["contoso.com", "contoso.co.uk", "contoso.swiss", "contoso.cloud", "contoso.app", "xn--mnchen-3ya.de"];
 
 /// Partners' domains, for contacts.
-pub const EXTERNAL_DOMAINS: &[&str] = &[
-    "northwindtraders.com",
-    "fabrikam.fr",
-    "adventure-works.de",
-    "wingtiptoys.co.jp",
-    "litware.africa",
-];
+pub const EXTERNAL_DOMAINS: &[&str] =
+    &["northwindtraders.com", "fabrikam.fr", "adventure-works.de", "wingtiptoys.co.jp", "litware.africa"];
 
 pub const UPN_DOMAIN: &str = "contoso.com";
 pub const ROUTING_DOMAIN: &str = "contoso.mail.onmicrosoft.com";
 
-pub const GROUP_TOPICS: &[&str] = &[
-    "Team",
-    "Project Alpha",
-    "Readers",
-    "Approvers",
-    "All Staff",
-    "Support",
-];
+pub const GROUP_TOPICS: &[&str] = &["Team", "Project Alpha", "Readers", "Approvers", "All Staff", "Support"];

@@ -28,10 +28,7 @@ pub struct Record {
 
 impl Record {
     pub fn new(dn: String, classes: &[&str]) -> Record {
-        let attrs = classes
-            .iter()
-            .map(|c| ("objectClass", Val::Text((*c).to_owned())))
-            .collect();
+        let attrs = classes.iter().map(|c| ("objectClass", Val::Text((*c).to_owned()))).collect();
         Record { dn, attrs }
     }
 
@@ -41,6 +38,20 @@ impl Record {
 
     pub fn binary(&mut self, name: &'static str, value: Vec<u8>) {
         self.attrs.push((name, Val::Binary(value)));
+    }
+
+    /// The first binary value of `name`.
+    pub fn bytes(&self, name: &str) -> Option<&[u8]> {
+        self.attrs.iter().find_map(|(n, v)| match v {
+            Val::Binary(bytes) if *n == name => Some(bytes.as_slice()),
+            _ => None,
+        })
+    }
+
+    /// Replaces every value of `name` with one binary value.
+    pub fn set_binary(&mut self, name: &'static str, value: Vec<u8>) {
+        self.remove(name);
+        self.binary(name, value);
     }
 
     /// Replaces every value of `name` with one text value.
@@ -58,13 +69,10 @@ impl Record {
     }
 
     pub fn texts(&self, name: &'static str) -> impl Iterator<Item = &str> {
-        self.attrs
-            .iter()
-            .filter(move |(n, _)| *n == name)
-            .filter_map(|(_, v)| match v {
-                Val::Text(t) => Some(t.as_str()),
-                Val::Binary(_) => None,
-            })
+        self.attrs.iter().filter(move |(n, _)| *n == name).filter_map(|(_, v)| match v {
+            Val::Text(t) => Some(t.as_str()),
+            Val::Binary(_) => None,
+        })
     }
 
     /// The (attribute, value) pairs that hold `address` in the UPN/mail/SMTP namespace.
@@ -100,9 +108,7 @@ impl Record {
 /// Whether RFC 2849 lets the value go out as is (SAFE-STRING, and no trailing space).
 fn is_safe(value: &[u8]) -> bool {
     let safe_start = !matches!(value.first(), Some(b' ' | b':' | b'<'));
-    let safe_bytes = value
-        .iter()
-        .all(|&b| (1..=127).contains(&b) && b != b'\n' && b != b'\r');
+    let safe_bytes = value.iter().all(|&b| (1..=127).contains(&b) && b != b'\n' && b != b'\r');
     safe_start && safe_bytes && value.last() != Some(&b' ')
 }
 
@@ -129,9 +135,7 @@ fn write_line(out: &mut impl Write, name: &str, value: &[u8], binary: bool) -> i
 pub fn escape_rdn(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for (i, c) in value.chars().enumerate() {
-        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
-            || (i == 0 && matches!(c, '#' | ' '))
-        {
+        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') || (i == 0 && matches!(c, '#' | ' ')) {
             out.push('\\');
         }
         out.push(c);

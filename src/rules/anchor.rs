@@ -1,0 +1,73 @@
+//! Source-anchor checks (users, with anchor mS-DS-ConsistencyGuid): values that are not 16
+//! bytes, shared between users, equal to another object's objectGUID, missing, or different
+//! from the user's own objectGUID. One index of all anchors and GUIDs, built once per scan.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rayon::prelude::*;
+
+use super::scope::{ObjectKind, Scope};
+use crate::model::{AttrName, DirObject};
+
+/// Which attribute an indexed 16-byte value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    ConsistencyGuid,
+    ObjectGuid,
+}
+
+/// Every checked object's objectGUID and every checked user's 16-byte mS-DS-ConsistencyGuid,
+/// sorted for lookups.
+pub struct AnchorIndex {
+    entries: Vec<([u8; 16], Source, u32)>,
+}
+
+impl AnchorIndex {
+    pub fn build(objects: &[DirObject], scopes: &[Scope]) -> AnchorIndex {
+        let mut entries: Vec<([u8; 16], Source, u32)> = objects
+            .par_iter()
+            .zip(scopes.par_iter())
+            .enumerate()
+            .flat_map_iter(|(index, (object, scope))| {
+                let mut found = Vec::new();
+                let Scope::Checked(kind) = scope else { return found };
+                if let Some(guid) = object.guid() {
+                    found.push((guid.0, Source::ObjectGuid, index as u32));
+                }
+                if kind.is_user() {
+                    for (_, value) in object.values(&AttrName::MsDsConsistencyGuid) {
+                        if let Ok(bytes) = value.as_bytes().try_into() {
+                            found.push((bytes, Source::ConsistencyGuid, index as u32));
+                        }
+                    }
+                }
+                found
+            })
+            .collect();
+        entries.par_sort_unstable();
+        AnchorIndex { entries }
+    }
+
+    /// Objects other than `except` holding `bytes` as `source`, in snapshot order.
+    pub fn holders(&self, bytes: &[u8; 16], source: Source, except: u32) -> Vec<u32> {
+        let start = self.entries.partition_point(|(b, s, _)| (b, s) < (bytes, &source));
+        let mut found: Vec<u32> = self.entries[start..]
+            .iter()
+            .take_while(|(b, s, _)| b == bytes && *s == source)
+            .map(|&(_, _, object)| object)
+            .filter(|&object| object != except)
+            .collect();
+        found.dedup();
+        found
+    }
+}
+
+/// Binary values are shown as base64, which for a 16-byte anchor is the ImmutableId.
+pub fn immutable_id(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
+}
+
+/// Whether `kind` is anchored on mS-DS-ConsistencyGuid (users; other kinds use objectGUID).
+pub fn uses_consistency_guid(kind: ObjectKind) -> bool {
+    kind.is_user()
+}
