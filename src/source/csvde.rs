@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{ObjectReader, SourceError};
+use super::{ObjectReader, SourceError, fused_next};
 use crate::model::{AttrName, DirObject, ObjectBuilder};
 
 /// Reads `DirObject`s from a csvde export, one row at a time.
@@ -148,11 +148,9 @@ impl<R: Read> Iterator for CsvdeReader<R> {
     type Item = Result<DirObject, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let result = self.read_row().transpose();
-        self.failed = matches!(result, Some(Err(_)));
+        let mut failed = self.failed;
+        let result = fused_next(&mut failed, || self.read_row());
+        self.failed = failed;
         result
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{ObjectReader, SourceError};
+use super::{ObjectReader, SourceError, fused_next};
 use crate::model::{AttrName, DirObject, ObjectBuilder};
 
 /// Reads `DirObject`s from LDIF content records.
@@ -263,11 +263,9 @@ impl<R: BufRead> Iterator for LdifReader<R> {
     type Item = Result<DirObject, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let result = self.read_record().transpose();
-        self.failed = matches!(result, Some(Err(_)));
+        let mut failed = self.failed;
+        let result = fused_next(&mut failed, || self.read_record());
+        self.failed = failed;
         result
     }
 }

@@ -57,36 +57,34 @@ pub fn read_sources(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Sna
     let mut snapshot = Snapshot::default();
     for spec in specs {
         let before = snapshot.objects.len();
-        let (name, bytes) = match spec {
+        let (name, total, mut reader): (String, Option<u64>, Box<dyn ObjectReader>) = match spec {
             SourceSpec::Ldif(path) => {
-                let file = open(path)?;
-                let total = file.metadata().ok().map(|m| m.len());
-                let name = path.display().to_string();
+                let (file, total) = open(path)?;
                 let reader = ldif::LdifReader::new(BufReader::with_capacity(1 << 20, file), path);
-                (name.clone(), collect(reader, &name, total, progress, &mut snapshot.objects)?)
+                (path.display().to_string(), total, Box::new(reader))
             }
             SourceSpec::Csvde(path) => {
-                let file = open(path)?;
-                let total = file.metadata().ok().map(|m| m.len());
-                let name = path.display().to_string();
+                let (file, total) = open(path)?;
                 let reader = csvde::CsvdeReader::new(BufReader::new(file), path)?;
-                (name.clone(), collect(reader, &name, total, progress, &mut snapshot.objects)?)
+                (path.display().to_string(), total, Box::new(reader))
             }
             SourceSpec::Demo => {
-                let name = "demo directory (built in)".to_owned();
                 let reader = ldif::LdifReader::new(DEMO_LDIF.as_bytes(), Path::new("demo.ldif"));
-                let total = Some(DEMO_LDIF.len() as u64);
-                (name.clone(), collect(reader, &name, total, progress, &mut snapshot.objects)?)
+                ("demo directory (built in)".to_owned(), Some(DEMO_LDIF.len() as u64), Box::new(reader))
             }
         };
+        let bytes = collect(reader.as_mut(), &name, total, progress, &mut snapshot.objects)?;
         let objects = (snapshot.objects.len() - before) as u64;
         snapshot.sources.push(SourceSummary { name, objects, bytes });
     }
     Ok(snapshot)
 }
 
-fn open(path: &Path) -> Result<File, SourceError> {
-    File::open(path).map_err(|source| SourceError::Io { path: path.to_owned(), source })
+/// Opens a file, with its size when known.
+fn open(path: &Path) -> Result<(File, Option<u64>), SourceError> {
+    let file = File::open(path).map_err(|source| SourceError::Io { path: path.to_owned(), source })?;
+    let size = file.metadata().ok().map(|m| m.len());
+    Ok((file, size))
 }
 
 /// A reader that yields objects and can say how far into its input it is.
@@ -94,8 +92,22 @@ pub trait ObjectReader: Iterator<Item = Result<DirObject, SourceError>> {
     fn bytes_read(&self) -> u64;
 }
 
+/// The next item of a reader that stops for good after its first error, so that nothing is
+/// ever read past a malformation.
+fn fused_next(
+    failed: &mut bool,
+    read: impl FnOnce() -> Result<Option<DirObject>, SourceError>,
+) -> Option<Result<DirObject, SourceError>> {
+    if *failed {
+        return None;
+    }
+    let result = read().transpose();
+    *failed = matches!(result, Some(Err(_)));
+    result
+}
+
 fn collect(
-    mut reader: impl ObjectReader,
+    reader: &mut dyn ObjectReader,
     name: &str,
     total_bytes: Option<u64>,
     progress: &dyn Progress,
