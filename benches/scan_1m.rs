@@ -35,7 +35,7 @@ fn main() {
     if !ldif.exists() {
         let started = Instant::now();
         let mut out = BufWriter::with_capacity(1 << 20, File::create(&ldif).unwrap());
-        let options = GenerateOptions { objects, seed: 1, defect_rate: 0.05 };
+        let options = GenerateOptions { objects, seed: 1, defect_rate: 0.05, ad_storable: false };
         let planted = generate(&options, &mut out).unwrap();
         out.flush().unwrap();
         println!(
@@ -78,7 +78,7 @@ fn main() {
 fn full_scan(ldif: &Path, out: &Path) -> usize {
     let snapshot = read_sources(&[SourceSpec::Ldif(ldif.to_owned())], &NoProgress).unwrap();
     let result = scan(&snapshot.objects, &Ruleset::multi_tenant());
-    let summary = summarize(&result.findings, &result.stats).unwrap();
+    let summary = summarize(&result.findings, &result.stats, &[]).unwrap();
     write_findings(&out.join("findings.csv"), &result.findings).unwrap();
     write_summary(&out.join("summary.csv"), &summary).unwrap();
     result.findings.len()

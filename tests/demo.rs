@@ -14,7 +14,9 @@ const EXPECTED: &[u8] = include_bytes!("../fixtures/demo/expected-findings.csv")
 
 fn generated_part() -> (String, Vec<Planted>) {
     let mut bulk = Vec::new();
-    let planted = generate(&GenerateOptions { objects: 1959, seed: 2026, defect_rate: 0.05 }, &mut bulk).unwrap();
+    let planted =
+        generate(&GenerateOptions { objects: 1962, seed: 2026, defect_rate: 0.05, ad_storable: true }, &mut bulk)
+            .unwrap();
     let bulk = String::from_utf8(bulk).unwrap();
     (bulk.strip_prefix("version: 1\n").unwrap().to_owned(), planted)
 }

@@ -10,7 +10,7 @@ use syncready::source::ldif::parse_str;
 
 fn generated(objects: u64, seed: u64, defect_rate: f64) -> (Vec<u8>, Vec<Planted>) {
     let mut ldif = Vec::new();
-    let planted = generate(&GenerateOptions { objects, seed, defect_rate }, &mut ldif).unwrap();
+    let planted = generate(&GenerateOptions { objects, seed, defect_rate, ad_storable: false }, &mut ldif).unwrap();
     (ldif, planted)
 }
 

@@ -5,7 +5,9 @@ mod cli;
 mod demo;
 mod generated;
 mod inputs;
+mod live;
 mod report_csv;
+mod samba;
 mod spec_checks;
 
 use std::path::Path;

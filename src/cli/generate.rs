@@ -24,6 +24,11 @@ pub struct GenerateArgs {
     /// Share of users, contacts and groups that get a planted defect (0 to 1).
     #[arg(long, default_value_t = 0.05)]
     defect_rate: f64,
+    /// Plant only defects Active Directory can hold (no over-long names, reserved
+    /// sAMAccountName characters, or duplicate sAMAccountName / userPrincipalName in one
+    /// domain), so the file loads into a real domain controller.
+    #[arg(long)]
+    ad_storable: bool,
     /// The LDIF file to write.
     #[arg(long, value_name = "FILE.ldif")]
     out: PathBuf,
@@ -35,7 +40,12 @@ pub struct GenerateArgs {
 pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!((0.0..=1.0).contains(&args.defect_rate), "--defect-rate must be between 0 and 1");
     let started = Instant::now();
-    let options = GenerateOptions { objects: args.objects, seed: args.seed, defect_rate: args.defect_rate };
+    let options = GenerateOptions {
+        objects: args.objects,
+        seed: args.seed,
+        defect_rate: args.defect_rate,
+        ad_storable: args.ad_storable,
+    };
     let file = File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let planted = generate(&options, &mut out).with_context(|| format!("writing {}", args.out.display()))?;

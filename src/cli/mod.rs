@@ -20,7 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan a directory export (or, with no source, the built-in demo directory).
-    Scan(scan::ScanArgs),
+    Scan(Box<scan::ScanArgs>),
     /// Write a seeded, realistic dirty directory as LDIF, with its planted findings.
     Generate(generate::GenerateArgs),
     /// Print the rule catalogue.
@@ -35,7 +35,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         std::process::exit(code);
     })?;
     match cli.command {
-        Command::Scan(args) => scan::run(args),
+        Command::Scan(args) => scan::run(*args),
         Command::Generate(args) => generate::run(args),
         Command::Rules(args) => rules::run(args),
     }

@@ -1,8 +1,10 @@
 //! `syncready scan`: read the sources, run the ruleset, write `findings.csv` and
 //! `summary.csv`, print a one-screen summary.
 
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -11,8 +13,9 @@ use clap::Args;
 use super::progress::TerminalProgress;
 use crate::report::csv::write_findings;
 use crate::report::summary::{SummaryRow, summarize, write_summary};
-use crate::rules::{Anchor, Ruleset, scan};
+use crate::rules::{Anchor, Ruleset, needed_attributes, scan};
 use crate::source::domains::read_verified_domains;
+use crate::source::ldap::{Bind, LdapOptions, Security, read_ldap};
 use crate::source::{SourceSpec, read_sources};
 
 #[derive(Args)]
@@ -47,23 +50,134 @@ pub struct ScanArgs {
     /// Folder for findings.csv and summary.csv.
     #[arg(long, value_name = "DIR", default_value_os_t = super::default_out_dir())]
     out: PathBuf,
+    #[command(flatten)]
+    ldap: LdapArgs,
+}
+
+/// Live reads over LDAP.
+#[derive(Args)]
+pub struct LdapArgs {
+    /// A domain controller to read, as ldaps://host or ldap://host (with --starttls); repeat
+    /// for several forests, read in parallel.
+    #[arg(long = "ldap", value_name = "URL")]
+    urls: Vec<String>,
+    /// Search base (default: each server's defaultNamingContext).
+    #[arg(long, value_name = "DN")]
+    base: Option<String>,
+    /// LDAP filter (default: users, contacts and groups).
+    #[arg(long, value_name = "LDAP_FILTER")]
+    filter: Option<String>,
+    /// Simple-bind identity (user@domain, DOMAIN\\user or a DN). Without it: Kerberos with
+    /// the ticket cache (kinit).
+    #[arg(long, value_name = "USER")]
+    bind_user: Option<String>,
+    /// Name of the environment variable holding the password (otherwise it is prompted for).
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// PEM file of the CA that issued the domain controllers' certificates.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<PathBuf>,
+    /// Upgrade ldap:// connections with StartTLS.
+    #[arg(long)]
+    starttls: bool,
+    /// Allow a plain-text simple bind over ldap:// (lab networks only: the password crosses
+    /// the network unencrypted).
+    #[arg(long)]
+    insecure_plain_ldap: bool,
+    /// Objects per page.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    page_size: i32,
+    /// Concurrent searches per domain.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    parallel: usize,
+    /// Read from the global catalog (port 3269 with TLS, 3268 without).
+    #[arg(long)]
+    global_catalog: bool,
+    /// When a source fails, report on what was read and mark the summary partial (exit 2
+    /// otherwise).
+    #[arg(long)]
+    allow_partial: bool,
+}
+
+impl LdapArgs {
+    fn options(&self, attributes: Vec<String>) -> anyhow::Result<LdapOptions> {
+        anyhow::ensure!(
+            !(self.starttls && self.insecure_plain_ldap),
+            "--starttls and --insecure-plain-ldap exclude each other"
+        );
+        anyhow::ensure!(self.page_size > 0, "--page-size must be at least 1");
+        let bind = match &self.bind_user {
+            Some(user) => Bind::Simple { user: user.clone(), password: password(user, self.password_env.as_deref())? },
+            None => Bind::Kerberos,
+        };
+        let security = if self.starttls {
+            Security::StartTls
+        } else if self.insecure_plain_ldap {
+            eprintln!(
+                "WARNING: --insecure-plain-ldap: binding over ldap:// without TLS. The password and every value \
+                 read cross the network in clear text."
+            );
+            Security::InsecurePlain
+        } else {
+            Security::Default
+        };
+        Ok(LdapOptions {
+            urls: self.urls.clone(),
+            base: self.base.clone(),
+            filter: self.filter.clone(),
+            bind,
+            security,
+            ca_file: self.ca_file.clone(),
+            page_size: self.page_size,
+            parallel: self.parallel.max(1),
+            attributes,
+            range_step: None,
+            global_catalog: self.global_catalog,
+        })
+    }
+}
+
+/// The bind password: from the named environment variable, or typed at a prompt.
+fn password(user: &str, variable: Option<&str>) -> anyhow::Result<String> {
+    if let Some(variable) = variable {
+        return std::env::var(variable)
+            .map_err(|_| anyhow::anyhow!("--password-env: the variable {variable} is not set"));
+    }
+    anyhow::ensure!(
+        std::io::stdin().is_terminal(),
+        "no password for {user}: set an environment variable and pass its name with --password-env, or run in a terminal"
+    );
+    Ok(rpassword::prompt_password(format!("Password for {user}: "))?)
 }
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let ruleset = configured_ruleset(&args)?;
-    let mut specs: Vec<SourceSpec> = args.ldif.into_iter().map(SourceSpec::Ldif).collect();
-    specs.extend(args.csvde.into_iter().map(SourceSpec::Csvde));
-    if specs.is_empty() {
-        eprintln!("No --ldif or --csvde given: scanning the built-in demo directory.");
+    let mut specs: Vec<SourceSpec> = args.ldif.iter().cloned().map(SourceSpec::Ldif).collect();
+    specs.extend(args.csvde.iter().cloned().map(SourceSpec::Csvde));
+    if specs.is_empty() && args.ldap.urls.is_empty() {
+        eprintln!("No --ldif, --csvde or --ldap given: scanning the built-in demo directory.");
         specs.push(SourceSpec::Demo);
     }
     let progress = TerminalProgress::new();
     let snapshot = read_sources(&specs, &progress);
     progress.finish();
-    let snapshot = snapshot?;
+    let mut snapshot = snapshot?;
+    let mut incomplete = Vec::new();
+    if !args.ldap.urls.is_empty() {
+        let options = args.ldap.options(needed_attributes(&ruleset))?;
+        let live = read_ldap(&options, &progress, &AtomicBool::new(false), args.ldap.allow_partial);
+        progress.finish();
+        let live = live?;
+        snapshot.objects.extend(live.objects);
+        snapshot.sources.extend(live.sources);
+        for failure in live.failures {
+            eprintln!("WARNING: partial scan: {failure}");
+            incomplete.push(failure.to_string());
+        }
+    }
     let result = scan(&snapshot.objects, &ruleset);
-    let summary = summarize(&result.findings, &result.stats)?;
+    let summary = summarize(&result.findings, &result.stats, &incomplete)?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
@@ -73,6 +187,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     println!("syncready scan, ruleset {}", ruleset.name);
     for source in &snapshot.sources {
         println!("  {}: {} objects, {:.1} MB", source.name, source.objects, source.bytes as f64 / 1e6);
+    }
+    for reason in &incomplete {
+        println!("  PARTIAL: {reason}");
     }
     print_summary(&summary);
     println!(

@@ -10,7 +10,7 @@ use super::{ReportError, write_csv};
 use crate::model::parent_dn;
 use crate::rules::{Finding, ScanStats};
 
-/// One row of the summary: a view (`total`, `skipped`, `error`, `rule`, `ou`), its key, the
+/// One row of the summary: a view (`partial`, `total`, `skipped`, `error`, `rule`, `ou`), its key, the
 /// object class (for the `error` view), how many findings and how many distinct objects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryRow {
@@ -28,9 +28,24 @@ fn polars_error(e: PolarsError) -> ReportError {
     ReportError::Summary(e.to_string())
 }
 
-/// Aggregates the findings and stats into summary rows.
-pub fn summarize(findings: &[Finding], stats: &ScanStats) -> Result<Vec<SummaryRow>, ReportError> {
-    let mut rows = totals(findings, stats);
+/// Aggregates the findings and stats into summary rows. `incomplete` lists the sources that
+/// could not be read completely (a partial scan): each becomes a `partial` row, first.
+pub fn summarize(
+    findings: &[Finding],
+    stats: &ScanStats,
+    incomplete: &[String],
+) -> Result<Vec<SummaryRow>, ReportError> {
+    let mut rows: Vec<SummaryRow> = incomplete
+        .iter()
+        .map(|reason| SummaryRow {
+            view: "partial".into(),
+            key: reason.clone(),
+            object_class: String::new(),
+            findings: 0,
+            objects: 0,
+        })
+        .collect();
+    rows.extend(totals(findings, stats));
     let frame = rule_frame(findings).map_err(polars_error)?;
     let views: [(&str, &[&str], Option<usize>); 3] =
         [("error", &["ERROR", "OBJECTCLASS"], None), ("rule", &["RULE"], None), ("ou", &["OU"], Some(WORST_OUS))];
@@ -169,7 +184,7 @@ mod tests {
         }
         findings.push(finding(0, 0, vec![RuleId::MailDuplicate]));
         let stats = ScanStats { objects_read: 400, checked: 390, skipped: 4, out_of_scope: 6, ..ScanStats::default() };
-        let rows = summarize(&findings, &stats).unwrap();
+        let rows = summarize(&findings, &stats, &[]).unwrap();
         let view = |name: &str| rows.iter().filter(|r| r.view == name).collect::<Vec<_>>();
         let ous = view("ou");
         assert_eq!(ous.len(), WORST_OUS);

@@ -27,6 +27,37 @@ use anchor::AnchorIndex;
 use checks::{ScanContext, check_object};
 use duplicates::DuplicateIndex;
 
+/// The attributes a live read must fetch for `ruleset`'s checks (and nothing more).
+pub fn needed_attributes(ruleset: &Ruleset) -> Vec<String> {
+    let mut names: Vec<String> = [
+        AttrName::ObjectClass,
+        AttrName::Cn,
+        AttrName::DisplayName,
+        AttrName::GivenName,
+        AttrName::Sn,
+        AttrName::Mail,
+        AttrName::MailNickname,
+        AttrName::ProxyAddresses,
+        AttrName::SamAccountName,
+        AttrName::TargetAddress,
+        AttrName::UserPrincipalName,
+        AttrName::IsCriticalSystemObject,
+        AttrName::ObjectGuid,
+        AttrName::MsDsConsistencyGuid,
+        AttrName::UserCertificate,
+        AttrName::UserSmimeCertificate,
+    ]
+    .iter()
+    .map(|a| a.as_str().to_owned())
+    .collect();
+    if let Some(login) = &ruleset.alternate_login_id
+        && !names.iter().any(|n| n.eq_ignore_ascii_case(login.as_str()))
+    {
+        names.push(login.as_str().to_owned());
+    }
+    names
+}
+
 /// Counts of what a scan looked at.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScanStats {

@@ -4,6 +4,7 @@
 pub mod csvde;
 pub mod domains;
 pub mod generate;
+pub mod ldap;
 pub mod ldif;
 mod progress;
 

@@ -57,6 +57,18 @@ enum Defect {
 
 use Defect::*;
 
+impl Defect {
+    /// Whether Active Directory itself accepts the value: its schema caps the lengths of
+    /// displayName, givenName, sn and mailNickname, it refuses reserved characters in
+    /// sAMAccountName, and it keeps sAMAccountName and userPrincipalName unique in a domain.
+    fn storable_in_ad(self) -> bool {
+        !matches!(
+            self,
+            DisplayNameLong | GivenNameLong | SnLong | NicknameLong | SamCharacter | SamDuplicate | UpnDuplicate
+        )
+    }
+}
+
 const USER_DEFECTS: &[Defect] = &[
     DisplayNameLong,
     DisplayNameWhitespace,
@@ -138,6 +150,9 @@ impl Generator {
         let mut defect = *self.rng.pick(choices);
         if matches!(defect, ProxyTooMany) && !self.rng.chance(0.1) {
             defect = DisplayNameWhitespace;
+        }
+        if self.ad_storable && !defect.storable_in_ad() {
+            return false;
         }
         self.apply(defect, record)
     }
@@ -378,7 +393,7 @@ impl Generator {
                     }
                     "HealthMailbox" => {
                         let cn = format!("HealthMailbox{n:x}");
-                        let mut r = Record::new(format!("CN={cn},CN=Monitoring Mailboxes,{BASE_DN}"), &person);
+                        let mut r = Record::new(format!("CN={cn},{users}"), &person);
                         r.text("cn", cn);
                         let mail = partner_mail.clone().unwrap_or_else(|| format!("health{n}@contoso.com"));
                         r.text("mail", mail.clone());
@@ -403,7 +418,7 @@ impl Generator {
                     }
                     "Dollar" => {
                         let mut r = Record::new(format!("CN=SVC-Backup$,{users}"), &person);
-                        r.text("sAMAccountName", "svc/backup$");
+                        r.text("sAMAccountName", "svc-backup$");
                         r
                     }
                     "Office" => {

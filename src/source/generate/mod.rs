@@ -27,6 +27,8 @@ pub struct GenerateOptions {
     pub seed: u64,
     /// Share of users, contacts and groups that get a planted defect.
     pub defect_rate: f64,
+    /// Plant only defects Active Directory can hold (for loading into a real DC).
+    pub ad_storable: bool,
 }
 
 /// The smallest directory the generator writes (containers and special objects included).
@@ -89,6 +91,7 @@ pub fn read_truth(path: &Path) -> io::Result<Vec<Planted>> {
 struct Generator {
     rng: Rng,
     defect_rate: f64,
+    ad_storable: bool,
     /// Object number, part of every generated name so that clean values never collide.
     serial: u64,
     /// OUs objects go to: (users OU per department, groups OU, contacts OU) per city.
@@ -118,6 +121,7 @@ impl Generator {
         Generator {
             rng: Rng::new(options.seed),
             defect_rate: options.defect_rate,
+            ad_storable: options.ad_storable,
             serial: 0,
             cities: Vec::new(),
             partners: [None, None, None],

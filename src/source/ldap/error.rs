@@ -1,0 +1,89 @@
+//! What can go wrong reading a directory, each case with what to do about it. Messages name the
+//! server and never hold a password.
+
+/// A failed live read.
+#[derive(Debug, thiserror::Error)]
+pub enum LdapError {
+    #[error("{url}: cannot reach the server ({reason})")]
+    Unreachable { url: String, reason: String },
+    #[error("{url}: the server's TLS certificate is not trusted ({reason}); pass the issuing CA with --ca-file PEM")]
+    CertificateUntrusted { url: String, reason: String },
+    #[error("{url}: TLS failed ({reason})")]
+    Tls { url: String, reason: String },
+    #[error("{url}: the server refused the credentials of {user} (wrong user or password)")]
+    InvalidCredentials { url: String, user: String },
+    #[error(
+        "{url}: the server requires strong authentication: use ldaps:// or --starttls (a plain simple bind is refused)"
+    )]
+    StrongAuthRequired { url: String },
+    #[error("{url}: the base DN {base} does not exist on this server")]
+    BaseNotFound { url: String, base: String },
+    #[error("{url}: the server does not support paged searches (RFC 2696)")]
+    PagingUnsupported { url: String },
+    #[error("{url}: the connection dropped after {objects} objects were read ({reason}); the scan is incomplete")]
+    ConnectionDropped { url: String, objects: u64, reason: String },
+    #[error(
+        "{url}: refusing a plain-text LDAP bind: the password would cross the network unencrypted. Use ldaps://, \
+         --starttls, or, only on a lab network, --insecure-plain-ldap"
+    )]
+    PlainLdapRefused { url: String },
+    #[error("{url}: the server answered {code} ({text})")]
+    Server { url: String, code: u32, text: String },
+    #[error("{url}: {message}")]
+    Setup { url: String, message: String },
+    #[error("the scan was cancelled")]
+    Cancelled,
+    #[error("a reader thread stopped unexpectedly")]
+    WorkerPanicked,
+}
+
+/// Maps an ldap3 error to what it means for the admin. `objects` is how many objects the
+/// search had read when it happened (a drop mid-scan), `user` the bind identity.
+pub fn classify(url: &str, user: &str, base: &str, objects: Option<u64>, error: ldap3::LdapError) -> LdapError {
+    let url = url.to_owned();
+    match error {
+        ldap3::LdapError::LdapResult { result } => match result.rc {
+            49 => LdapError::InvalidCredentials { url, user: user.to_owned() },
+            8 | 13 => LdapError::StrongAuthRequired { url },
+            32 => LdapError::BaseNotFound { url, base: base.to_owned() },
+            12 => LdapError::PagingUnsupported { url },
+            code => LdapError::Server { url, code, text: result.text.trim_end_matches('\0').trim().to_owned() },
+        },
+        ldap3::LdapError::NativeTLS { source } => tls_error(url, source.to_string()),
+        ldap3::LdapError::Io { source } => match objects {
+            Some(objects) => LdapError::ConnectionDropped { url, objects, reason: source.to_string() },
+            None if is_tls_message(&source.to_string()) => tls_error(url, source.to_string()),
+            None => LdapError::Unreachable { url, reason: source.to_string() },
+        },
+        ldap3::LdapError::Timeout { .. } if objects.is_none() => {
+            LdapError::Unreachable { url, reason: "timed out".into() }
+        }
+        other => match objects {
+            Some(objects) => LdapError::ConnectionDropped { url, objects, reason: other.to_string() },
+            None => LdapError::Unreachable { url, reason: other.to_string() },
+        },
+    }
+}
+
+fn is_tls_message(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower.contains("certificate") || lower.contains("ssl") || lower.contains("tls")
+}
+
+fn tls_error(url: String, reason: String) -> LdapError {
+    let lower = reason.to_ascii_lowercase();
+    let untrusted = [
+        "certificate verify failed",
+        "self-signed",
+        "self signed",
+        "unable to get local issuer",
+        "unknown ca",
+        "hostname mismatch",
+        "ip address mismatch",
+    ];
+    if untrusted.iter().any(|u| lower.contains(u)) {
+        LdapError::CertificateUntrusted { url, reason }
+    } else {
+        LdapError::Tls { url, reason }
+    }
+}

@@ -1,0 +1,177 @@
+//! Live reads of Active Directory over LDAP: one or more forests in parallel, and within a
+//! domain its top-level subtrees as separate paged searches, merged into one snapshot with no
+//! duplicates or gaps. LDAPS or StartTLS with certificate verification by default; a plain
+//! simple bind only behind `insecure_plain_ldap`. Passwords are never logged or shown.
+
+mod connect;
+mod error;
+mod search;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use connect::{Bind, Security};
+pub use error::LdapError;
+
+use super::{Progress, SourceSummary};
+use crate::model::DirObject;
+use search::{Query, Subtree};
+
+/// How to read one or more directories.
+#[derive(Clone)]
+pub struct LdapOptions {
+    /// `ldaps://host[:port]` or `ldap://host[:port]`, one per forest (or domain controller).
+    pub urls: Vec<String>,
+    /// Search base; default: each server's defaultNamingContext.
+    pub base: Option<String>,
+    /// LDAP filter; default: users, contacts and groups.
+    pub filter: Option<String>,
+    pub bind: Bind,
+    pub security: Security,
+    /// A PEM file of CA certificates to trust on top of the system's.
+    pub ca_file: Option<PathBuf>,
+    pub page_size: i32,
+    /// Concurrent searches per domain.
+    pub parallel: usize,
+    /// Attributes to read (the rules' needs).
+    pub attributes: Vec<String>,
+    /// Ask for multi-valued attributes in ranges of this size (AD's ranged retrieval); `None`
+    /// lets the server decide, as AD does above 1,500 values.
+    pub range_step: Option<u32>,
+    /// Use the global catalog port (3269 with TLS, 3268 without) when the URL names none.
+    pub global_catalog: bool,
+}
+
+/// Users, contacts and groups (IdFix's filter).
+pub const DEFAULT_FILTER: &str = "(|(objectCategory=person)(objectCategory=group))";
+
+/// What a live read returned: the objects, and what each source contributed.
+pub struct LdapSnapshot {
+    pub objects: Vec<DirObject>,
+    pub sources: Vec<SourceSummary>,
+    /// Sources that failed, when partial results were allowed.
+    pub failures: Vec<LdapError>,
+}
+
+/// Reads every URL's directory in parallel. With `allow_partial`, a source that fails is
+/// recorded in `failures` and the others' objects are kept; otherwise the first error wins.
+pub fn read_ldap(
+    options: &LdapOptions,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+    allow_partial: bool,
+) -> Result<LdapSnapshot, LdapError> {
+    let results: Vec<Result<Vec<DirObject>, LdapError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            options.urls.iter().map(|url| scope.spawn(move || read_forest(options, url, progress, cancel))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(Err(LdapError::WorkerPanicked))).collect()
+    });
+    let mut snapshot = LdapSnapshot { objects: Vec::new(), sources: Vec::new(), failures: Vec::new() };
+    for (url, result) in options.urls.iter().zip(results) {
+        match result {
+            Ok(objects) => {
+                snapshot.sources.push(SourceSummary { name: url.clone(), objects: objects.len() as u64, bytes: 0 });
+                snapshot.objects.extend(objects);
+            }
+            Err(error) if allow_partial && !matches!(error, LdapError::Cancelled) => snapshot.failures.push(error),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(snapshot)
+}
+
+/// Reads one server's domain: the objects directly under the base, then each child's subtree
+/// as its own paged search, `parallel` at a time.
+fn read_forest(
+    options: &LdapOptions,
+    url: &str,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<Vec<DirObject>, LdapError> {
+    progress.started(url, None);
+    let mut conn = connect::open(options, url)?;
+    let base = match &options.base {
+        Some(base) => base.clone(),
+        None => search::default_naming_context(&mut conn, url)?,
+    };
+    let query = Query {
+        url,
+        filter: options.filter.as_deref().unwrap_or(DEFAULT_FILTER),
+        attributes: &options.attributes,
+        page_size: options.page_size,
+        range_step: options.range_step,
+    };
+    let children = search::children(&mut conn, &query, &base)?;
+    let mut work: Vec<Subtree> = vec![Subtree::OneLevel(base.clone())];
+    work.extend(children.into_iter().map(Subtree::Whole));
+    let counter = Counter { url, progress, read: Mutex::new(0) };
+    let queue = Mutex::new(work.into_iter().enumerate().collect::<Vec<_>>());
+    let results = Mutex::new(Vec::new());
+    let mut first_conn = Some(conn);
+    let workers = options.parallel.max(1);
+    let first_error: Mutex<Option<LdapError>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let conn = first_conn.take();
+            let (queue, results, counter, first_error) = (&queue, &results, &counter, &first_error);
+            let query = &query;
+            scope.spawn(move || {
+                let mut conn = match conn {
+                    Some(conn) => conn,
+                    None => match connect::open(options, url) {
+                        Ok(conn) => conn,
+                        Err(e) => return record(first_error, e, cancel),
+                    },
+                };
+                loop {
+                    if cancel.load(Ordering::Relaxed) || first_error.lock().expect("lock").is_some() {
+                        return;
+                    }
+                    let Some((index, subtree)) = queue.lock().expect("lock").pop() else { return };
+                    match search::read_subtree(&mut conn, query, &subtree, cancel, &|n| counter.add(n)) {
+                        Ok(objects) => results.lock().expect("lock").push((index, objects)),
+                        Err(e) => return record(first_error, e, cancel),
+                    }
+                }
+            });
+        }
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(LdapError::Cancelled);
+    }
+    if let Some(error) = first_error.into_inner().expect("lock") {
+        return Err(error);
+    }
+    let mut results = results.into_inner().expect("lock");
+    results.sort_by_key(|(index, _)| *index);
+    let mut seen = HashSet::new();
+    let objects: Vec<DirObject> = results
+        .into_iter()
+        .flat_map(|(_, objects)| objects)
+        .filter(|o| seen.insert(o.dn().to_ascii_lowercase()))
+        .collect();
+    progress.advanced(url, objects.len() as u64, 0);
+    Ok(objects)
+}
+
+fn record(slot: &Mutex<Option<LdapError>>, error: LdapError, cancel: &AtomicBool) {
+    let error = if cancel.load(Ordering::Relaxed) { LdapError::Cancelled } else { error };
+    slot.lock().expect("lock").get_or_insert(error);
+}
+
+/// Objects read so far for one source, reported every so often.
+struct Counter<'a> {
+    url: &'a str,
+    progress: &'a dyn Progress,
+    read: Mutex<u64>,
+}
+
+impl Counter<'_> {
+    fn add(&self, objects: u64) {
+        let mut read = self.read.lock().expect("lock");
+        *read += objects;
+        self.progress.advanced(self.url, *read, 0);
+    }
+}

@@ -1,0 +1,235 @@
+//! Paged searches (RFC 2696) and AD's ranged retrieval (`member;range=0-1499`), turning
+//! entries into `DirObject`s.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
+use ldap3::{LdapConn, Scope, SearchEntry};
+
+use super::error::{LdapError, classify};
+use crate::model::{AttrName, DirObject, ObjectBuilder};
+
+/// One server's search parameters.
+pub struct Query<'a> {
+    pub url: &'a str,
+    pub filter: &'a str,
+    pub attributes: &'a [String],
+    pub page_size: i32,
+    pub range_step: Option<u32>,
+}
+
+/// A unit of parallel work.
+pub enum Subtree {
+    /// The objects directly under a DN.
+    OneLevel(String),
+    /// A DN and everything below it.
+    Whole(String),
+}
+
+/// Attributes that can hold more values than AD returns at once.
+const RANGED: [&str; 4] = ["member", "proxyAddresses", "userCertificate", "userSMIMECertificate"];
+
+fn fail(query: &Query, base: &str, objects: Option<u64>, error: ldap3::LdapError) -> LdapError {
+    classify(query.url, "", base, objects, error)
+}
+
+/// The rootDSE's defaultNamingContext.
+pub fn default_naming_context(conn: &mut LdapConn, url: &str) -> Result<String, LdapError> {
+    let query = Query { url, filter: "(objectClass=*)", attributes: &[], page_size: 0, range_step: None };
+    let (entries, _) = conn
+        .search("", Scope::Base, "(objectClass=*)", vec!["defaultNamingContext"])
+        .and_then(|r| r.success())
+        .map_err(|e| fail(&query, "", None, e))?;
+    entries
+        .into_iter()
+        .map(SearchEntry::construct)
+        .find_map(|e| e.attrs.get("defaultNamingContext").and_then(|v| v.first().cloned()))
+        .ok_or_else(|| LdapError::Setup {
+            url: url.to_owned(),
+            message: "the rootDSE has no defaultNamingContext; pass --base".into(),
+        })
+}
+
+fn adapters(page_size: i32) -> Vec<Box<dyn Adapter<'static, String, Vec<String>>>> {
+    vec![Box::new(EntriesOnly::new()), Box::new(PagedResults::new(page_size))]
+}
+
+/// The DNs directly under `base` (every object class: these become the parallel subtrees).
+pub fn children(conn: &mut LdapConn, query: &Query, base: &str) -> Result<Vec<String>, LdapError> {
+    let mut stream = conn
+        .streaming_search_with(
+            adapters(query.page_size),
+            base,
+            Scope::OneLevel,
+            "(objectClass=*)",
+            vec!["1.1".to_owned()],
+        )
+        .map_err(|e| fail(query, base, None, e))?;
+    let mut dns = Vec::new();
+    while let Some(entry) = stream.next().map_err(|e| fail(query, base, Some(0), e))? {
+        dns.push(SearchEntry::construct(entry).dn);
+    }
+    stream.result().success().map_err(|e| fail(query, base, None, e))?;
+    dns.sort();
+    Ok(dns)
+}
+
+/// The attribute list to send: ranged forms when a range step is set.
+fn requested(query: &Query) -> Vec<String> {
+    query
+        .attributes
+        .iter()
+        .map(|a| match query.range_step {
+            Some(step) if RANGED.iter().any(|r| r.eq_ignore_ascii_case(a)) => format!("{a};range=0-{}", step - 1),
+            _ => a.clone(),
+        })
+        .collect()
+}
+
+/// Reads one unit of work, reporting each thousand objects to `read`.
+pub fn read_subtree(
+    conn: &mut LdapConn,
+    query: &Query,
+    subtree: &Subtree,
+    cancel: &AtomicBool,
+    read: &dyn Fn(u64),
+) -> Result<Vec<DirObject>, LdapError> {
+    let (base, scope) = match subtree {
+        Subtree::OneLevel(dn) => (dn.as_str(), Scope::OneLevel),
+        Subtree::Whole(dn) => (dn.as_str(), Scope::Subtree),
+    };
+    let mut entries = Vec::new();
+    {
+        let mut stream = conn
+            .streaming_search_with(adapters(query.page_size), base, scope, query.filter, requested(query))
+            .map_err(|e| fail(query, base, None, e))?;
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                let id = stream.last_id();
+                drop(stream);
+                let _ = conn.abandon(id);
+                return Err(LdapError::Cancelled);
+            }
+            let next = stream.next().map_err(|e| fail(query, base, Some(entries.len() as u64), e))?;
+            let Some(entry) = next else { break };
+            entries.push(SearchEntry::construct(entry));
+            if entries.len() % 1000 == 0 {
+                read(1000);
+            }
+        }
+        stream.result().success().map_err(|e| fail(query, base, Some(entries.len() as u64), e))?;
+    }
+    read(entries.len() as u64 % 1000);
+    let mut builder = ObjectBuilder::default();
+    entries.into_iter().map(|entry| to_object(conn, query, entry, &mut builder)).collect()
+}
+
+/// `name;range=low-high` → (name, high), with `None` for `*`.
+fn parse_range(key: &str) -> Option<(&str, Option<u32>)> {
+    let (name, options) = key.split_once(';')?;
+    let range = options.split(';').find_map(|o| o.strip_prefix("range="))?;
+    let (_, high) = range.split_once('-')?;
+    Some((name, if high == "*" { None } else { high.parse().ok() }))
+}
+
+/// Builds an object from an entry, fetching the rest of any ranged attribute.
+fn to_object(
+    conn: &mut LdapConn,
+    query: &Query,
+    mut entry: SearchEntry,
+    builder: &mut ObjectBuilder,
+) -> Result<DirObject, LdapError> {
+    builder.set_dn(&entry.dn);
+    let ranged: Vec<(String, u32)> = entry
+        .attrs
+        .keys()
+        .chain(entry.bin_attrs.keys())
+        .filter_map(|key| match parse_range(key)? {
+            (name, Some(high)) => Some((name.to_owned(), high)),
+            (_, None) => None,
+        })
+        .collect();
+    for (name, high) in ranged {
+        let (text, binary) = fetch_rest(conn, query, &entry.dn, &name, high)?;
+        let key = format!("{name};range=rest");
+        entry.attrs.entry(key.clone()).or_default().extend(text);
+        entry.bin_attrs.entry(key).or_default().extend(binary);
+    }
+    let mut text: Vec<(String, Vec<String>)> = entry.attrs.into_iter().collect();
+    text.sort_by(|a, b| a.0.cmp(&b.0));
+    for (key, values) in text {
+        let attr = AttrName::parse(key.split(';').next().unwrap_or(&key));
+        for value in values {
+            if attr.is_binary() {
+                builder.add_binary(attr.clone(), value.as_bytes());
+            } else {
+                builder.add_text(attr.clone(), &value);
+            }
+        }
+    }
+    let mut binary: Vec<(String, Vec<Vec<u8>>)> = entry.bin_attrs.into_iter().collect();
+    binary.sort_by(|a, b| a.0.cmp(&b.0));
+    for (key, values) in binary {
+        let attr = AttrName::parse(key.split(';').next().unwrap_or(&key));
+        for value in values {
+            builder.add_binary(attr.clone(), &value);
+        }
+    }
+    Ok(builder.build())
+}
+
+/// The values of `name` after index `high`, range by range.
+fn fetch_rest(
+    conn: &mut LdapConn,
+    query: &Query,
+    dn: &str,
+    name: &str,
+    mut high: u32,
+) -> Result<(Vec<String>, Vec<Vec<u8>>), LdapError> {
+    let (mut text, mut binary) = (Vec::new(), Vec::new());
+    loop {
+        let low = high + 1;
+        let wanted = match query.range_step {
+            Some(step) => format!("{name};range={low}-{}", low + step - 1),
+            None => format!("{name};range={low}-*"),
+        };
+        let (entries, _) = conn
+            .search(dn, Scope::Base, "(objectClass=*)", vec![wanted])
+            .and_then(|r| r.success())
+            .map_err(|e| fail(query, dn, Some(0), e))?;
+        let Some(entry) = entries.into_iter().next().map(SearchEntry::construct) else { break };
+        let mut next = None;
+        let mut got_any = false;
+        for (key, values) in entry.attrs {
+            if let Some((_, end)) = parse_range(&key) {
+                next = end;
+                got_any = true;
+                text.extend(values);
+            }
+        }
+        for (key, values) in entry.bin_attrs {
+            if let Some((_, end)) = parse_range(&key) {
+                next = end;
+                got_any = true;
+                binary.extend(values);
+            }
+        }
+        match next {
+            Some(end) if got_any => high = end,
+            _ => break,
+        }
+    }
+    Ok((text, binary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_range;
+
+    #[test]
+    fn range_keys_parse() {
+        assert_eq!(parse_range("member;range=0-1499"), Some(("member", Some(1499))));
+        assert_eq!(parse_range("member;range=1500-*"), Some(("member", None)));
+        assert_eq!(parse_range("member"), None);
+    }
+}
