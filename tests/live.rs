@@ -1,19 +1,24 @@
-//! Live scans against real Samba AD domain controllers.
+//! Live scans against real Samba AD domain controllers: the same findings as the offline scan,
+//! several forests at once, every failure a distinct error, ranged retrieval, cancellation.
 
-use std::sync::atomic::AtomicBool;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use syncready::rules::{Ruleset, needed_attributes, scan};
-use syncready::source::NoProgress;
-use syncready::source::ldap::{Bind, LdapOptions, Security, read_ldap};
+use syncready::rules::{Finding, Ruleset, needed_attributes, scan};
+use syncready::source::ldap::{Bind, LdapError, LdapOptions, Security, read_ldap};
+use syncready::source::{DEMO_LDIF, NoProgress, Progress};
 
-use crate::samba::{ADMIN_PASSWORD, SambaDc};
+use crate::samba::{ADMIN_PASSWORD, SambaDc, kill_group};
+use crate::{run_syncready, temp_dir};
 
 fn options(dc: &SambaDc) -> LdapOptions {
     LdapOptions {
         urls: vec![dc.ldaps_url()],
         base: None,
         filter: None,
-        bind: Bind::Simple { user: dc.admin(), password: ADMIN_PASSWORD.into() },
+        binds: vec![Bind::Simple { user: dc.admin(), password: ADMIN_PASSWORD.into() }],
         security: Security::Default,
         ca_file: Some(dc.ca_file()),
         page_size: 1000,
@@ -24,22 +29,270 @@ fn options(dc: &SambaDc) -> LdapOptions {
     }
 }
 
+fn read(options: &LdapOptions) -> Result<syncready::source::ldap::LdapSnapshot, LdapError> {
+    read_ldap(options, &NoProgress, &AtomicBool::new(false), false)
+}
+
+fn key(f: &Finding) -> (String, String, String, String, String) {
+    (f.dn.clone(), f.attribute.clone(), f.error_text(), f.update.clone(), f.value.clone())
+}
+
 #[test]
 fn a_live_scan_of_the_demo_gives_the_offline_findings() {
-    let dc = SambaDc::start("contoso.com", &[syncready::source::DEMO_LDIF]);
-    let live = read_ldap(&options(&dc), &NoProgress, &AtomicBool::new(false), false).unwrap();
+    let dc = SambaDc::start("contoso.com", &[DEMO_LDIF]);
     let ruleset = Ruleset::multi_tenant();
-    let key = |f: &syncready::rules::Finding| {
-        (f.dn.clone(), f.attribute.clone(), f.error_text(), f.update.clone(), f.value.clone())
-    };
-    let mut online: Vec<_> = scan(&live.objects, &ruleset).findings.iter().map(key).collect();
-    let offline_objects =
-        syncready::source::ldif::parse_str(syncready::source::DEMO_LDIF.as_bytes(), std::path::Path::new("demo.ldif"))
-            .unwrap();
+    let offline_objects = syncready::source::ldif::parse_str(DEMO_LDIF.as_bytes(), Path::new("demo.ldif")).unwrap();
     let mut offline: Vec<_> = scan(&offline_objects, &ruleset).findings.iter().map(key).collect();
-    online.sort();
     offline.sort();
-    let missing: Vec<_> = offline.iter().filter(|f| !online.contains(f)).collect();
-    let extra: Vec<_> = online.iter().filter(|f| !offline.contains(f)).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nextra {extra:#?}");
+    for parallel in [1, 4] {
+        let live = read(&LdapOptions { parallel, page_size: 200, ..options(&dc) }).unwrap();
+        let dns: Vec<String> = live.objects.iter().map(|o| o.dn().to_lowercase()).collect();
+        let unique: HashSet<&String> = dns.iter().collect();
+        assert_eq!(unique.len(), dns.len(), "an object was read twice");
+        // Every user, contact and group of the demo was read (the DC adds its own built-ins).
+        let wanted: Vec<String> = offline_objects
+            .iter()
+            .filter(|o| ["user", "contact", "group"].iter().any(|c| o.has_class(c)) && !o.has_class("computer"))
+            .map(|o| o.dn().to_lowercase())
+            .collect();
+        let missing: Vec<&String> = wanted.iter().filter(|dn| !unique.contains(dn)).collect();
+        assert!(missing.is_empty(), "parallel {parallel}: not read: {missing:?}");
+        let mut online: Vec<_> = scan(&live.objects, &ruleset).findings.iter().map(key).collect();
+        online.sort();
+        let gone: Vec<_> = offline.iter().filter(|f| !online.contains(f)).collect();
+        let extra: Vec<_> = online.iter().filter(|f| !offline.contains(f)).collect();
+        assert!(gone.is_empty() && extra.is_empty(), "parallel {parallel}: missing {gone:#?}\nextra {extra:#?}");
+    }
+}
+
+/// A user LDIF record under the given base.
+fn user(base: &str, cn: &str, extra: &str) -> String {
+    format!(
+        "dn: CN={cn},CN=Users,{base}\nobjectClass: user\ncn: {cn}\ndisplayName: {cn}\nsAMAccountName: {sam}\n{extra}\n",
+        sam = cn.to_lowercase().replace(' ', ".")
+    )
+}
+
+#[test]
+fn a_proxy_address_shared_across_two_forests_is_reported_on_both() {
+    let a = SambaDc::start(
+        "forest-a.example",
+        &[&user(
+            "DC=forest-a,DC=example",
+            "Pat Lee",
+            "proxyAddresses: SMTP:pat@contoso.com\nuserPrincipalName: pat@forest-a.example\n",
+        )],
+    );
+    let b = SambaDc::start(
+        "forest-b.example",
+        &[&user(
+            "DC=forest-b,DC=example",
+            "Pat Lee",
+            "proxyAddresses: smtp:PAT@contoso.com\nuserPrincipalName: pat@forest-b.example\n",
+        )],
+    );
+    let dir = temp_dir("two-forests");
+    let ca = dir.join("cas.pem");
+    let both = std::fs::read_to_string(a.ca_file()).unwrap() + &std::fs::read_to_string(b.ca_file()).unwrap();
+    std::fs::write(&ca, both).unwrap();
+    let mut opts = options(&a);
+    opts.urls = vec![a.ldaps_url(), b.ldaps_url()];
+    opts.ca_file = Some(ca.clone());
+    // Two forests without a trust: one bind identity each.
+    opts.binds = [&a, &b].iter().map(|dc| Bind::Simple { user: dc.admin(), password: ADMIN_PASSWORD.into() }).collect();
+    let live = read(&opts).unwrap();
+    let findings = scan(&live.objects, &Ruleset::multi_tenant()).findings;
+    let proxies: Vec<(String, String)> =
+        findings.iter().filter(|f| f.attribute == "proxyAddresses").map(|f| (f.dn.clone(), f.error_text())).collect();
+    assert_eq!(
+        proxies,
+        [
+            ("CN=Pat Lee,CN=Users,DC=forest-a,DC=example".to_owned(), "Duplicate".to_owned()),
+            ("CN=Pat Lee,CN=Users,DC=forest-b,DC=example".to_owned(), "Duplicate".to_owned()),
+        ]
+    );
+    assert!(findings[0].detail.contains("DC=forest-b") || findings.iter().any(|f| f.detail.contains("DC=forest-b")));
+    // The same through the command line, with the password from the environment.
+    let out = dir.join("out");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args([
+            "scan",
+            "--ldap",
+            &a.ldaps_url(),
+            "--ldap",
+            &b.ldaps_url(),
+            "--bind-user",
+            &a.admin(),
+            "--bind-user",
+            &b.admin(),
+        ])
+        .args([
+            "--password-env",
+            "SYNCREADY_TEST_PW",
+            "--ca-file",
+            ca.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("SYNCREADY_TEST_PW", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(!stdout.contains(ADMIN_PASSWORD) && !stderr.contains(ADMIN_PASSWORD));
+    let report = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert_eq!(report.matches(",proxyAddresses,Duplicate,").count(), 2, "{report}");
+    assert!(!report.contains(ADMIN_PASSWORD));
+}
+
+#[test]
+fn every_failure_is_a_distinct_error() {
+    let dc = SambaDc::start("errors.example", &[&user("DC=errors,DC=example", "Ann", "mail: ann@contoso.con\n")]);
+    let good = options(&dc);
+    assert!(read(&good).unwrap().objects.iter().any(|o| o.dn().starts_with("CN=Ann,")));
+    let wrong_password =
+        LdapOptions { binds: vec![Bind::Simple { user: dc.admin(), password: "wrong".into() }], ..good.clone() };
+    assert!(matches!(read(&wrong_password), Err(LdapError::InvalidCredentials { .. })));
+    let untrusted = LdapOptions { ca_file: None, ..good.clone() };
+    let error = read(&untrusted).err().unwrap();
+    assert!(matches!(error, LdapError::CertificateUntrusted { .. }), "{error}");
+    assert!(error.to_string().contains("--ca-file"));
+    let missing_base = LdapOptions { base: Some("OU=Nowhere,DC=errors,DC=example".into()), ..good.clone() };
+    assert!(matches!(read(&missing_base), Err(LdapError::BaseNotFound { .. })));
+    let plain_url = format!("ldap://{}", dc.ip);
+    let plain = LdapOptions { urls: vec![plain_url.clone()], ..good.clone() };
+    assert!(matches!(read(&plain), Err(LdapError::PlainLdapRefused { .. })));
+    let plain_allowed =
+        LdapOptions { urls: vec![plain_url.clone()], security: Security::InsecurePlain, ..good.clone() };
+    assert!(matches!(read(&plain_allowed), Err(LdapError::StrongAuthRequired { .. })), "Samba's default refuses it");
+    let starttls = LdapOptions { urls: vec![plain_url], security: Security::StartTls, ..good.clone() };
+    assert_eq!(read(&starttls).unwrap().objects.len(), read(&good).unwrap().objects.len());
+    let unreachable = LdapOptions { urls: vec!["ldaps://127.0.0.1:1".into()], ..good.clone() };
+    assert!(matches!(read(&unreachable), Err(LdapError::Unreachable { .. })));
+    let global_catalog = LdapOptions { global_catalog: true, ..good.clone() };
+    assert!(read(&global_catalog).unwrap().objects.iter().any(|o| o.dn().starts_with("CN=Ann,")));
+    // One forest down: an error, or with partial results allowed, the other forest's objects.
+    let one_down = LdapOptions { urls: vec![dc.ldaps_url(), "ldaps://127.0.0.1:1".into()], ..good.clone() };
+    assert!(matches!(read(&one_down), Err(LdapError::Unreachable { .. })));
+    let partial = read_ldap(&one_down, &NoProgress, &AtomicBool::new(false), true).unwrap();
+    assert_eq!(partial.failures.len(), 1);
+    assert!(partial.objects.iter().any(|o| o.dn().starts_with("CN=Ann,")));
+    // The command line: a plain bind without the flag never reaches the network; a partial
+    // scan says so in its summary.
+    let dir = temp_dir("errors-cli");
+    let cli = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+            .args(["scan", "--bind-user", &dc.admin(), "--password-env", "SYNCREADY_TEST_PW"])
+            .args(["--ca-file", dc.ca_file().to_str().unwrap(), "--out", dir.to_str().unwrap()])
+            .args(extra)
+            .env("SYNCREADY_TEST_PW", ADMIN_PASSWORD)
+            .output()
+            .unwrap()
+    };
+    let refused = cli(&["--ldap", &format!("ldap://{}", dc.ip)]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("refusing a plain-text LDAP bind"));
+    assert!(!dir.join("summary.csv").exists());
+    let partial = cli(&["--ldap", &dc.ldaps_url(), "--ldap", "ldaps://127.0.0.1:1", "--allow-partial"]);
+    assert_eq!(partial.status.code(), Some(1));
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    assert!(summary.contains("\r\npartial,ldaps://127.0.0.1:1: cannot reach the server"), "{summary}");
+    let failed = cli(&["--ldap", &dc.ldaps_url(), "--ldap", "ldaps://127.0.0.1:1"]);
+    assert_eq!(failed.status.code(), Some(2));
+}
+
+#[test]
+fn many_valued_attributes_are_read_in_full_through_ranges() {
+    let base = "DC=ranges,DC=example";
+    let proxies: String = (0..1600).map(|i| format!("proxyAddresses: smtp:alias{i}@contoso.com\n")).collect();
+    let members: String = (0..1200).map(|i| format!("member: CN=Member {i},CN=Users,{base}\n")).collect();
+    let mut fixtures: Vec<String> = (0..1200).map(|i| user(base, &format!("Member {i}"), "")).collect();
+    fixtures.push(user(base, "Many Proxies", &proxies));
+    fixtures.push(format!("dn: CN=Large Group,CN=Users,{base}\nobjectClass: group\ncn: Large Group\nsAMAccountName: large.group\n{members}\n"));
+    let dc = SambaDc::start("ranges.example", &[&fixtures.join("\n")]);
+    let mut attributes = needed_attributes(&Ruleset::multi_tenant());
+    attributes.push("member".into());
+    for range_step in [None, Some(500)] {
+        let live = read(&LdapOptions { attributes: attributes.clone(), range_step, ..options(&dc) }).unwrap();
+        let object = |cn: &str| live.objects.iter().find(|o| o.dn().starts_with(&format!("CN={cn},"))).unwrap();
+        let count = |cn: &str, attr: &str| object(cn).values(&syncready::model::AttrName::parse(attr)).len();
+        assert_eq!(count("Many Proxies", "proxyAddresses"), 1600, "{range_step:?}");
+        assert_eq!(count("Large Group", "member"), 1200, "{range_step:?}");
+        let findings = scan(&live.objects, &Ruleset::multi_tenant()).findings;
+        assert!(findings.iter().any(|f| f.rule_text() == "PRX012" && f.detail.starts_with("1600 values")));
+    }
+}
+
+/// Progress that runs an action once, when the first objects arrive.
+struct OnFirstObjects<F: Fn() + Sync>(F, AtomicBool);
+
+impl<F: Fn() + Sync> Progress for OnFirstObjects<F> {
+    fn advanced(&self, _source: &str, objects: u64, _bytes: u64) {
+        if objects > 0 && !self.1.swap(true, Ordering::SeqCst) {
+            (self.0)();
+        }
+    }
+}
+
+#[test]
+fn a_cancelled_scan_stops_promptly_and_a_dc_that_dies_mid_scan_is_an_error() {
+    let base = "DC=drop,DC=example";
+    let users: Vec<String> = (0..6000).map(|i| user(base, &format!("User {i}"), "")).collect();
+    let mut dc = SambaDc::start("drop.example", &[&users.join("\n")]);
+    let slow = LdapOptions { page_size: 20, parallel: 1, ..options(&dc) };
+    let cancel = AtomicBool::new(false);
+    let started = Instant::now();
+    let cancelled = read_ldap(
+        &slow,
+        &OnFirstObjects(|| cancel.store(true, Ordering::SeqCst), AtomicBool::new(false)),
+        &cancel,
+        false,
+    );
+    assert!(matches!(cancelled, Err(LdapError::Cancelled)), "{:?}", cancelled.err());
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let group = dc.process_group().unwrap();
+    let dropped = read_ldap(
+        &slow,
+        &OnFirstObjects(move || kill_group(group), AtomicBool::new(false)),
+        &AtomicBool::new(false),
+        false,
+    );
+    match dropped {
+        Err(LdapError::ConnectionDropped { objects, .. }) => assert!(objects > 0 && objects < 6000),
+        other => panic!("expected a dropped connection, got {:?}", other.err()),
+    }
+    dc.kill();
+}
+
+#[test]
+fn a_live_scan_from_the_command_line_writes_the_report() {
+    let dc =
+        SambaDc::start("cli.example", &[&user("DC=cli,DC=example", "Zoë Ann", "userPrincipalName: zoë@cli.example\n")]);
+    let out = temp_dir("live-cli");
+    let output = run_syncready(&[
+        "scan",
+        "--ldap",
+        &dc.ldaps_url(),
+        "--bind-user",
+        &dc.admin(),
+        "--password-env",
+        "HOME",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    // HOME is not the password: the server refuses it, and says so without echoing it.
+    assert_eq!(output.status.code(), Some(2));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args(["scan", "--ldap", &dc.ldaps_url(), "--bind-user", &dc.admin(), "--password-env", "PW"])
+        .args(["--ca-file", dc.ca_file().to_str().unwrap(), "--parallel", "2", "--out", out.to_str().unwrap()])
+        .env("PW", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert!(
+        report.contains(",userPrincipalName,\"Character, TopLevelDomain\",zoë@cli.example,zoe@cli.example,,"),
+        "{report}"
+    );
 }

@@ -319,15 +319,25 @@ impl SambaDc {
         }
     }
 
+    /// The process group of the running samba, to kill it from another thread.
+    pub fn process_group(&self) -> Option<i32> {
+        self.child.as_ref().map(|c| c.id() as i32)
+    }
+
     /// Kills samba and all its processes at once (a DC failing mid-scan).
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
-            // SAFETY: sends a signal to the process group samba was started in.
-            unsafe {
-                libc::kill(-(child.id() as i32), libc::SIGKILL);
-            }
+            kill_group(child.id() as i32);
             let _ = child.wait();
         }
+    }
+}
+
+/// Sends SIGKILL to a process group.
+pub fn kill_group(group: i32) {
+    // SAFETY: sends a signal to the process group samba was started in.
+    unsafe {
+        libc::kill(-group, libc::SIGKILL);
     }
 }
 

@@ -67,13 +67,14 @@ pub struct LdapArgs {
     /// LDAP filter (default: users, contacts and groups).
     #[arg(long, value_name = "LDAP_FILTER")]
     filter: Option<String>,
-    /// Simple-bind identity (user@domain, DOMAIN\\user or a DN). Without it: Kerberos with
-    /// the ticket cache (kinit).
+    /// Simple-bind identity (user@domain, DOMAIN\\user or a DN); once for every server, or
+    /// once per --ldap in the same order. Without it: Kerberos with the ticket cache (kinit).
     #[arg(long, value_name = "USER")]
-    bind_user: Option<String>,
-    /// Name of the environment variable holding the password (otherwise it is prompted for).
+    bind_user: Vec<String>,
+    /// Name of the environment variable holding the password (otherwise it is prompted for);
+    /// once, or once per --bind-user.
     #[arg(long, value_name = "VAR")]
-    password_env: Option<String>,
+    password_env: Vec<String>,
     /// PEM file of the CA that issued the domain controllers' certificates.
     #[arg(long, value_name = "PEM")]
     ca_file: Option<PathBuf>,
@@ -106,9 +107,20 @@ impl LdapArgs {
             "--starttls and --insecure-plain-ldap exclude each other"
         );
         anyhow::ensure!(self.page_size > 0, "--page-size must be at least 1");
-        let bind = match &self.bind_user {
-            Some(user) => Bind::Simple { user: user.clone(), password: password(user, self.password_env.as_deref())? },
-            None => Bind::Kerberos,
+        anyhow::ensure!(
+            self.password_env.len() <= 1 || self.password_env.len() == self.bind_user.len(),
+            "give --password-env once, or once per --bind-user"
+        );
+        let binds = if self.bind_user.is_empty() {
+            vec![Bind::Kerberos]
+        } else {
+            let variable = |i: usize| self.password_env.get(i).or(self.password_env.first()).map(String::as_str);
+            let binds = self
+                .bind_user
+                .iter()
+                .enumerate()
+                .map(|(i, user)| Ok(Bind::Simple { user: user.clone(), password: password(user, variable(i))? }));
+            binds.collect::<anyhow::Result<Vec<_>>>()?
         };
         let security = if self.starttls {
             Security::StartTls
@@ -125,7 +137,7 @@ impl LdapArgs {
             urls: self.urls.clone(),
             base: self.base.clone(),
             filter: self.filter.clone(),
-            bind,
+            binds,
             security,
             ca_file: self.ca_file.clone(),
             page_size: self.page_size,

@@ -49,9 +49,14 @@ fn tls_connector(options: &LdapOptions, url: &str) -> Result<native_tls::TlsConn
     let mut builder = native_tls::TlsConnector::builder();
     if let Some(path) = &options.ca_file {
         let pem = std::fs::read(path).map_err(|e| setup(format!("--ca-file {}: {e}", path.display())))?;
-        let certificate = native_tls::Certificate::from_pem(&pem)
-            .map_err(|e| setup(format!("--ca-file {}: not a PEM certificate ({e})", path.display())))?;
-        builder.add_root_certificate(certificate);
+        let certificates = native_tls::Certificate::stack_from_pem(&pem)
+            .map_err(|e| setup(format!("--ca-file {}: not PEM certificates ({e})", path.display())))?;
+        if certificates.is_empty() {
+            return Err(setup(format!("--ca-file {}: no PEM certificate in it", path.display())));
+        }
+        for certificate in certificates {
+            builder.add_root_certificate(certificate);
+        }
     }
     builder.build().map_err(|e| setup(format!("TLS setup: {e}")))
 }
@@ -67,7 +72,7 @@ fn effective_url(options: &LdapOptions, url: &str) -> String {
 }
 
 /// Opens a connection to `url` and binds.
-pub fn open(options: &LdapOptions, url: &str) -> Result<LdapConn, LdapError> {
+pub fn open(options: &LdapOptions, url: &str, bind: &Bind) -> Result<LdapConn, LdapError> {
     let plain = url.starts_with("ldap://");
     if !plain && !url.starts_with("ldaps://") {
         return Err(LdapError::Setup {
@@ -83,10 +88,10 @@ pub fn open(options: &LdapOptions, url: &str) -> Result<LdapConn, LdapError> {
         .set_conn_timeout(Duration::from_secs(15))
         .set_starttls(starttls)
         .set_connector(tls_connector(options, url)?);
-    let user = options.bind.identity();
+    let user = bind.identity();
     let fail = |e| classify(url, user, options.base.as_deref().unwrap_or(""), None, e);
     let mut conn = LdapConn::with_settings(settings, &effective_url(options, url)).map_err(fail)?;
-    match &options.bind {
+    match bind {
         Bind::Simple { user, password } => {
             conn.simple_bind(user, password).map_err(fail)?.success().map_err(fail)?;
         }

@@ -28,7 +28,9 @@ pub struct LdapOptions {
     pub base: Option<String>,
     /// LDAP filter; default: users, contacts and groups.
     pub filter: Option<String>,
-    pub bind: Bind,
+    /// One bind for every URL, or one per URL in the same order (forests without a trust
+    /// need their own credentials).
+    pub binds: Vec<Bind>,
     pub security: Security,
     /// A PEM file of CA certificates to trust on top of the system's.
     pub ca_file: Option<PathBuf>,
@@ -42,6 +44,24 @@ pub struct LdapOptions {
     pub range_step: Option<u32>,
     /// Use the global catalog port (3269 with TLS, 3268 without) when the URL names none.
     pub global_catalog: bool,
+}
+
+impl LdapOptions {
+    /// The bind for `url`: the only one, or the one in the same position.
+    fn bind_for(&self, url: &str) -> Result<&Bind, LdapError> {
+        let position = self.urls.iter().position(|u| u == url).unwrap_or(0);
+        match self.binds.as_slice() {
+            [only] => Ok(only),
+            binds => binds.get(position).ok_or_else(|| LdapError::Setup {
+                url: url.to_owned(),
+                message: format!(
+                    "{} bind identities for {} servers: give one, or one per server",
+                    binds.len(),
+                    self.urls.len()
+                ),
+            }),
+        }
+    }
 }
 
 /// Users, contacts and groups (IdFix's filter).
@@ -91,7 +111,8 @@ fn read_forest(
     cancel: &AtomicBool,
 ) -> Result<Vec<DirObject>, LdapError> {
     progress.started(url, None);
-    let mut conn = connect::open(options, url)?;
+    let bind = options.bind_for(url)?;
+    let mut conn = connect::open(options, url, bind)?;
     let base = match &options.base {
         Some(base) => base.clone(),
         None => search::default_naming_context(&mut conn, url)?,
@@ -120,7 +141,7 @@ fn read_forest(
             scope.spawn(move || {
                 let mut conn = match conn {
                     Some(conn) => conn,
-                    None => match connect::open(options, url) {
+                    None => match connect::open(options, url, bind) {
                         Ok(conn) => conn,
                         Err(e) => return record(first_error, e, cancel),
                     },
