@@ -296,3 +296,77 @@ fn a_live_scan_from_the_command_line_writes_the_report() {
         "{report}"
     );
 }
+
+/// Kerberos (SASL GSSAPI) with the ticket cache, against Samba's own KDC: no password given to
+/// syncready at all.
+#[cfg(feature = "kerberos")]
+#[test]
+fn a_kerberos_bind_reads_with_the_ticket_cache() {
+    let dc = SambaDc::start("krb.example", &[&user("DC=krb,DC=example", "Kim Lee", "mail: kim@contoso.con\n")]);
+    let host = dc.add_host_name();
+    let dir = temp_dir("kerberos");
+    let config = dir.join("krb5.conf");
+    std::fs::write(
+        &config,
+        format!(
+            "[libdefaults]\n default_realm = KRB.EXAMPLE\n dns_lookup_kdc = false\n dns_lookup_realm = false\n rdns = false\n\
+             [realms]\n KRB.EXAMPLE = {{\n  kdc = {ip}\n }}\n[domain_realm]\n .krb.example = KRB.EXAMPLE\n krb.example = KRB.EXAMPLE\n",
+            ip = dc.ip
+        ),
+    )
+    .unwrap();
+    let cache = format!("FILE:{}", dir.join("ccache").display());
+    let mut kinit = std::process::Command::new("kinit")
+        .arg("Administrator@KRB.EXAMPLE")
+        .env("KRB5_CONFIG", &config)
+        .env("KRB5CCNAME", &cache)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(kinit.stdin.as_mut().unwrap(), format!("{ADMIN_PASSWORD}\n").as_bytes()).unwrap();
+    assert!(kinit.wait().unwrap().success(), "kinit failed");
+    let out = dir.join("out");
+    let scan = |url: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+            .args(["scan", "--ldap", url, "--ca-file", dc.ca_file().to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .env("KRB5_CONFIG", &config)
+            .env("KRB5CCNAME", &cache)
+            .output()
+            .unwrap()
+    };
+    // Over ldap:// Kerberos seals the connection itself (SASL privacy layer).
+    let output = scan(&format!("ldap://{host}"));
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert!(
+        report.contains("CN=Kim Lee,CN=Users,DC=krb,DC=example\",Kim Lee,user,mail,TopLevelDomain,kim@contoso.con"),
+        "{report}"
+    );
+    // Over TLS, AD accepts Kerberos without a Kerberos layer; Samba's default (`ldap server
+    // require strong auth = yes`) wants one even then, and says so.
+    let output = scan(&format!("ldaps://{host}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Sign or Seal are required"));
+    // Without a ticket: a clear error, not a hang.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args([
+            "scan",
+            "--ldap",
+            &format!("ldap://{host}"),
+            "--ca-file",
+            dc.ca_file().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("KRB5_CONFIG", &config)
+        .env("KRB5CCNAME", format!("FILE:{}", dir.join("no-such-cache").display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("the Kerberos bind failed"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

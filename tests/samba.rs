@@ -227,7 +227,8 @@ impl SambaDc {
         std::fs::create_dir_all(self.dir.join("run")).unwrap();
     }
 
-    /// Adds Exchange's mailNickname and targetAddress to the schema (Samba has none).
+    /// Adds Exchange's mailNickname and targetAddress to the schema (Samba has none), and the
+    /// DC's LDAP service principals for Kerberos binds.
     fn extend_schema(&self) {
         let schema = format!("CN=Schema,CN=Configuration,{}", self.base_dn);
         // Exchange's own definitions: attributeID, and the length cap Exchange's schema sets.
@@ -243,7 +244,16 @@ impl SambaDc {
         let may_contain = format!(
             "dn: CN=Mail-Recipient,{schema}\nchangetype: modify\nadd: mayContain\nmayContain: mailNickname\nmayContain: targetAddress\n"
         );
-        for (name, text) in [("schema-attributes.ldif", attributes), ("schema-class.ldif", may_contain)] {
+        // samba_spnupdate (not started here) would register the DC's LDAP service principals.
+        let spns = format!(
+            "dn: CN=DC1,OU=Domain Controllers,{base}\nchangetype: modify\nadd: servicePrincipalName\n\
+             servicePrincipalName: ldap/dc1.{realm}\nservicePrincipalName: ldap/dc1.{realm}/{realm}\nservicePrincipalName: ldap/DC1\n",
+            base = self.base_dn,
+            realm = self.realm
+        );
+        for (name, text) in
+            [("schema-attributes.ldif", attributes), ("schema-class.ldif", may_contain), ("spn.ldif", spns)]
+        {
             let path = self.dir.join(name);
             std::fs::write(&path, text).unwrap();
             run(Command::new("ldbmodify").args([
@@ -276,16 +286,20 @@ impl SambaDc {
             .filter(|r| !r.is_empty() && !r.lines().all(|l| l.starts_with('#') || l.starts_with("version:")))
             .filter(|r| !existing.contains(&dn_of(r).to_lowercase()))
             .collect();
-        let path = self.dir.join("fixture.ldif");
-        let mut file = std::fs::File::create(&path).unwrap();
-        for record in records {
-            let cleaned: Vec<&str> =
-                record.lines().filter(|l| !l.starts_with('#') && !l.starts_with("version:")).collect();
-            writeln!(file, "{}\n", cleaned.join("\n")).unwrap();
+        // One transaction per thousand records: ldb slows down on huge transactions.
+        for (chunk, records) in records.chunks(1000).enumerate() {
+            let path = self.dir.join(format!("fixture-{chunk}.ldif"));
+            let mut file = std::fs::File::create(&path).unwrap();
+            for record in records {
+                let cleaned: Vec<&str> =
+                    record.lines().filter(|l| !l.starts_with('#') && !l.starts_with("version:")).collect();
+                writeln!(file, "{}\n", cleaned.join("\n")).unwrap();
+            }
+            drop(file);
+            let out =
+                run(Command::new("ldbadd").args(["-H", &self.sam(), "--controls=relax:0", path.to_str().unwrap()]));
+            assert!(!out.contains("ERR:") && !out.contains("failed"), "loading fixtures into {}: {out}", self.realm);
         }
-        drop(file);
-        let out = run(Command::new("ldbadd").args(["-H", &self.sam(), "--controls=relax:0", path.to_str().unwrap()]));
-        assert!(!out.contains("ERR:") && !out.contains("failed"), "loading fixtures into {}: {out}", self.realm);
     }
 
     /// Starts samba in the foreground as our child; it dies with the test process.
@@ -319,6 +333,16 @@ impl SambaDc {
         }
     }
 
+    /// Makes `dc1.<realm>` resolve to this DC (Kerberos needs the name, not the address) and
+    /// returns it; the line goes when the DC is dropped.
+    #[cfg_attr(not(feature = "kerberos"), allow(dead_code))]
+    pub fn add_host_name(&self) -> String {
+        let name = format!("dc1.{}", self.realm);
+        let mut hosts = std::fs::OpenOptions::new().append(true).open("/etc/hosts").unwrap();
+        writeln!(hosts, "{} {name} # syncready-test", self.ip).unwrap();
+        name
+    }
+
     /// The process group of the running samba, to kill it from another thread.
     pub fn process_group(&self) -> Option<i32> {
         self.child.as_ref().map(|c| c.id() as i32)
@@ -344,6 +368,13 @@ pub fn kill_group(group: i32) {
 impl Drop for SambaDc {
     fn drop(&mut self) {
         self.kill();
+        if let Ok(hosts) = std::fs::read_to_string("/etc/hosts") {
+            let marker = format!("{} dc1.{} # syncready-test", self.ip, self.realm);
+            if hosts.contains(&marker) {
+                let kept: String = hosts.lines().filter(|l| *l != marker).map(|l| format!("{l}\n")).collect();
+                let _ = std::fs::write("/etc/hosts", kept);
+            }
+        }
         let _ = Command::new("ip").args(["addr", "del", &format!("{}/32", self.ip), "dev", "lo"]).output();
         let _ = std::fs::remove_dir_all(&self.dir);
     }

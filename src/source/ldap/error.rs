@@ -13,9 +13,13 @@ pub enum LdapError {
     #[error("{url}: the server refused the credentials of {user} (wrong user or password)")]
     InvalidCredentials { url: String, user: String },
     #[error(
-        "{url}: the server requires strong authentication: use ldaps:// or --starttls (a plain simple bind is refused)"
+        "{url}: the server requires strong authentication: use ldaps:// or --starttls (a plain simple bind is refused; server: {text})"
     )]
-    StrongAuthRequired { url: String },
+    StrongAuthRequired { url: String, text: String },
+    #[error(
+        "{url}: the Kerberos bind failed ({reason}); is there a ticket (klist; kinit user@REALM) and is the URL the DC's DNS name?"
+    )]
+    KerberosFailed { url: String, reason: String },
     #[error("{url}: the base DN {base} does not exist on this server")]
     BaseNotFound { url: String, base: String },
     #[error("{url}: the server does not support paged searches (RFC 2696)")]
@@ -44,7 +48,7 @@ pub fn classify(url: &str, user: &str, base: &str, objects: Option<u64>, error: 
     match error {
         ldap3::LdapError::LdapResult { result } => match result.rc {
             49 => LdapError::InvalidCredentials { url, user: user.to_owned() },
-            8 | 13 => LdapError::StrongAuthRequired { url },
+            8 | 13 => LdapError::StrongAuthRequired { url, text: result.text.trim_end_matches('\0').trim().to_owned() },
             32 => LdapError::BaseNotFound { url, base: base.to_owned() },
             12 => LdapError::PagingUnsupported { url },
             code => LdapError::Server { url, code, text: result.text.trim_end_matches('\0').trim().to_owned() },
@@ -55,6 +59,8 @@ pub fn classify(url: &str, user: &str, base: &str, objects: Option<u64>, error: 
             None if is_tls_message(&source.to_string()) => tls_error(url, source.to_string()),
             None => LdapError::Unreachable { url, reason: source.to_string() },
         },
+        #[cfg(feature = "kerberos")]
+        ldap3::LdapError::GssapiOperationError(reason) => LdapError::KerberosFailed { url, reason },
         ldap3::LdapError::Timeout { .. } if objects.is_none() => {
             LdapError::Unreachable { url, reason: "timed out".into() }
         }

@@ -102,8 +102,8 @@ pub fn read_ldap(
     Ok(snapshot)
 }
 
-/// Reads one server's domain: the objects directly under the base, then each child's subtree
-/// as its own paged search, `parallel` at a time.
+/// Reads one server's domain: with `parallel` above one, the objects directly under the base
+/// and then each child's subtree as its own paged search, `parallel` at a time.
 fn read_forest(
     options: &LdapOptions,
     url: &str,
@@ -124,9 +124,16 @@ fn read_forest(
         page_size: options.page_size,
         range_step: options.range_step,
     };
-    let children = search::children(&mut conn, &query, &base)?;
-    let mut work: Vec<Subtree> = vec![Subtree::OneLevel(base.clone())];
-    work.extend(children.into_iter().map(Subtree::Whole));
+    // One search per top-level subtree pays only when several run at once: a server filters
+    // each by scope after its index lookup, so one reader does best with one whole search.
+    let work: Vec<Subtree> = if options.parallel <= 1 {
+        vec![Subtree::Whole(base.clone())]
+    } else {
+        let children = search::children(&mut conn, &query, &base)?;
+        let mut work = vec![Subtree::OneLevel(base.clone())];
+        work.extend(children.into_iter().map(Subtree::Whole));
+        work
+    };
     let counter = Counter { url, progress, read: Mutex::new(0) };
     let queue = Mutex::new(work.into_iter().enumerate().collect::<Vec<_>>());
     let results = Mutex::new(Vec::new());
