@@ -15,7 +15,7 @@ use samba::{ADMIN_PASSWORD, SambaDc};
 use syncready::rules::{Ruleset, needed_attributes};
 use syncready::source::NoProgress;
 use syncready::source::generate::{GenerateOptions, generate};
-use syncready::source::ldap::{Bind, DEFAULT_FILTER, LdapOptions, Security, read_ldap};
+use syncready::source::ldap::{DEFAULT_FILTER, LdapOptions, read_ldap};
 
 fn main() {
     let objects: u64 = std::env::var("SYNCREADY_BENCH_OBJECTS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
@@ -37,19 +37,7 @@ fn main() {
 
     let mut default_rate = 0.0f64;
     for parallel in [1, 2, 4] {
-        let options = LdapOptions {
-            urls: vec![dc.ldaps_url()],
-            base: None,
-            filter: None,
-            binds: vec![Bind::Simple { user: dc.admin(), password: ADMIN_PASSWORD.into() }],
-            security: Security::Default,
-            ca_file: Some(dc.ca_file()),
-            page_size: 1000,
-            parallel,
-            attributes: attributes.clone(),
-            range_step: None,
-            global_catalog: false,
-        };
+        let options = LdapOptions { parallel, attributes: attributes.clone(), ..dc.ldap_options() };
         let started = Instant::now();
         let cpu_before = cpu_seconds();
         let snapshot = read_ldap(&options, &NoProgress, &AtomicBool::new(false), false).unwrap();

@@ -14,19 +14,7 @@ use crate::samba::{ADMIN_PASSWORD, SambaDc, kill_group};
 use crate::{run_syncready, temp_dir};
 
 fn options(dc: &SambaDc) -> LdapOptions {
-    LdapOptions {
-        urls: vec![dc.ldaps_url()],
-        base: None,
-        filter: None,
-        binds: vec![Bind::Simple { user: dc.admin(), password: ADMIN_PASSWORD.into() }],
-        security: Security::Default,
-        ca_file: Some(dc.ca_file()),
-        page_size: 1000,
-        parallel: 4,
-        attributes: needed_attributes(&Ruleset::multi_tenant()),
-        range_step: None,
-        global_catalog: false,
-    }
+    dc.ldap_options()
 }
 
 fn read(options: &LdapOptions) -> Result<syncready::source::ldap::LdapSnapshot, LdapError> {

@@ -13,6 +13,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use syncready::rules::{Ruleset, needed_attributes};
+use syncready::source::ldap::{Bind, LdapOptions, Security};
+
 pub const ADMIN_PASSWORD: &str = "Syncready-Test-2026!";
 
 const PACKAGES: [&str; 8] =
@@ -136,6 +139,24 @@ impl SambaDc {
 
     pub fn admin(&self) -> String {
         format!("Administrator@{}", self.realm)
+    }
+
+    /// Options that read this DC over LDAPS as its administrator, with the multi-tenant
+    /// ruleset's attributes.
+    pub fn ldap_options(&self) -> LdapOptions {
+        LdapOptions {
+            urls: vec![self.ldaps_url()],
+            base: None,
+            filter: None,
+            binds: vec![Bind::Simple { user: self.admin(), password: ADMIN_PASSWORD.into() }],
+            security: Security::Default,
+            ca_file: Some(self.ca_file()),
+            page_size: 1000,
+            parallel: 4,
+            attributes: needed_attributes(&Ruleset::multi_tenant()),
+            range_step: None,
+            global_catalog: false,
+        }
     }
 
     fn sam(&self) -> String {
