@@ -3,6 +3,7 @@
 //! the tests share.
 
 pub mod cli;
+pub mod fix;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -1,5 +1,6 @@
 //! syncready's integration tests: one binary, one module per area.
 
+mod apply;
 mod beyond_idfix;
 mod cli;
 mod demo;

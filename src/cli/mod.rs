@@ -1,5 +1,7 @@
 //! The command line: subcommands and their options, parsed with clap.
 
+mod apply;
+mod connection;
 mod generate;
 mod progress;
 mod rules;
@@ -25,6 +27,10 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Print the rule catalogue.
     Rules(rules::RulesArgs),
+    /// Apply a reviewed findings.csv to the directory, with a journal (or finish one).
+    Apply(Box<apply::ApplyArgs>),
+    /// Reverse the changes an apply made, from its journal.
+    Undo(Box<apply::UndoArgs>),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -38,6 +44,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Scan(args) => scan::run(*args),
         Command::Generate(args) => generate::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Apply(args) => apply::run_apply(*args),
+        Command::Undo(args) => apply::run_undo(*args),
     }
 }
 

@@ -1,7 +1,6 @@
 //! `syncready scan`: read the sources, run the ruleset, write `findings.csv` and
 //! `summary.csv`, print a one-screen summary.
 
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -10,12 +9,13 @@ use std::time::Instant;
 use anyhow::Context as _;
 use clap::Args;
 
+use super::connection::ConnectionArgs;
 use super::progress::TerminalProgress;
 use crate::report::csv::write_findings;
 use crate::report::summary::{SummaryRow, summarize, write_summary};
 use crate::rules::{Anchor, Ruleset, needed_attributes, scan};
 use crate::source::domains::read_verified_domains;
-use crate::source::ldap::{Bind, LdapOptions, Security, read_ldap};
+use crate::source::ldap::{LdapOptions, read_ldap};
 use crate::source::{SourceSpec, read_sources};
 
 #[derive(Args)]
@@ -51,40 +51,20 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DIR", default_value_os_t = super::default_out_dir())]
     out: PathBuf,
     #[command(flatten)]
-    ldap: LdapArgs,
+    connection: ConnectionArgs,
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
-/// Live reads over LDAP.
+/// How a live scan reads, on top of the connection.
 #[derive(Args)]
-pub struct LdapArgs {
-    /// A domain controller to read, as ldaps://host or ldap://host (with --starttls); repeat
-    /// for several forests, read in parallel.
-    #[arg(long = "ldap", value_name = "URL")]
-    urls: Vec<String>,
+pub struct ReadArgs {
     /// Search base (default: each server's defaultNamingContext).
     #[arg(long, value_name = "DN")]
     base: Option<String>,
     /// LDAP filter (default: users, contacts and groups).
     #[arg(long, value_name = "LDAP_FILTER")]
     filter: Option<String>,
-    /// Simple-bind identity (user@domain, DOMAIN\\user or a DN); once for every server, or
-    /// once per --ldap in the same order. Without it: Kerberos with the ticket cache (kinit).
-    #[arg(long, value_name = "USER")]
-    bind_user: Vec<String>,
-    /// Name of the environment variable holding the password (otherwise it is prompted for);
-    /// once, or once per --bind-user.
-    #[arg(long, value_name = "VAR")]
-    password_env: Vec<String>,
-    /// PEM file of the CA that issued the domain controllers' certificates.
-    #[arg(long, value_name = "PEM")]
-    ca_file: Option<PathBuf>,
-    /// Upgrade ldap:// connections with StartTLS.
-    #[arg(long)]
-    starttls: bool,
-    /// Allow a plain-text simple bind over ldap:// (lab networks only: the password crosses
-    /// the network unencrypted).
-    #[arg(long)]
-    insecure_plain_ldap: bool,
     /// Objects per page.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     page_size: i32,
@@ -100,66 +80,19 @@ pub struct LdapArgs {
     allow_partial: bool,
 }
 
-impl LdapArgs {
-    fn options(&self, attributes: Vec<String>) -> anyhow::Result<LdapOptions> {
-        anyhow::ensure!(
-            !(self.starttls && self.insecure_plain_ldap),
-            "--starttls and --insecure-plain-ldap exclude each other"
-        );
+impl ReadArgs {
+    fn options(&self, connection: &ConnectionArgs, attributes: Vec<String>) -> anyhow::Result<LdapOptions> {
         anyhow::ensure!(self.page_size > 0, "--page-size must be at least 1");
-        anyhow::ensure!(
-            self.password_env.len() <= 1 || self.password_env.len() == self.bind_user.len(),
-            "give --password-env once, or once per --bind-user"
-        );
-        let binds = if self.bind_user.is_empty() {
-            vec![Bind::Kerberos]
-        } else {
-            let variable = |i: usize| self.password_env.get(i).or(self.password_env.first()).map(String::as_str);
-            let binds = self
-                .bind_user
-                .iter()
-                .enumerate()
-                .map(|(i, user)| Ok(Bind::Simple { user: user.clone(), password: password(user, variable(i))? }));
-            binds.collect::<anyhow::Result<Vec<_>>>()?
-        };
-        let security = if self.starttls {
-            Security::StartTls
-        } else if self.insecure_plain_ldap {
-            eprintln!(
-                "WARNING: --insecure-plain-ldap: binding over ldap:// without TLS. The password and every value \
-                 read cross the network in clear text."
-            );
-            Security::InsecurePlain
-        } else {
-            Security::Default
-        };
         Ok(LdapOptions {
-            urls: self.urls.clone(),
             base: self.base.clone(),
             filter: self.filter.clone(),
-            binds,
-            security,
-            ca_file: self.ca_file.clone(),
             page_size: self.page_size,
             parallel: self.parallel.max(1),
             attributes,
-            range_step: None,
             global_catalog: self.global_catalog,
+            ..connection.options()?
         })
     }
-}
-
-/// The bind password: from the named environment variable, or typed at a prompt.
-fn password(user: &str, variable: Option<&str>) -> anyhow::Result<String> {
-    if let Some(variable) = variable {
-        return std::env::var(variable)
-            .map_err(|_| anyhow::anyhow!("--password-env: the variable {variable} is not set"));
-    }
-    anyhow::ensure!(
-        std::io::stdin().is_terminal(),
-        "no password for {user}: set an environment variable and pass its name with --password-env, or run in a terminal"
-    );
-    Ok(rpassword::prompt_password(format!("Password for {user}: "))?)
 }
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
@@ -167,7 +100,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let ruleset = configured_ruleset(&args)?;
     let mut specs: Vec<SourceSpec> = args.ldif.iter().cloned().map(SourceSpec::Ldif).collect();
     specs.extend(args.csvde.iter().cloned().map(SourceSpec::Csvde));
-    if specs.is_empty() && args.ldap.urls.is_empty() {
+    if specs.is_empty() && args.connection.urls.is_empty() {
         eprintln!("No --ldif, --csvde or --ldap given: scanning the built-in demo directory.");
         specs.push(SourceSpec::Demo);
     }
@@ -176,9 +109,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     progress.finish();
     let mut snapshot = snapshot?;
     let mut incomplete = Vec::new();
-    if !args.ldap.urls.is_empty() {
-        let options = args.ldap.options(needed_attributes(&ruleset))?;
-        let live = read_ldap(&options, &progress, &AtomicBool::new(false), args.ldap.allow_partial);
+    if !args.connection.urls.is_empty() {
+        let options = args.read.options(&args.connection, needed_attributes(&ruleset))?;
+        let live = read_ldap(&options, &progress, &AtomicBool::new(false), args.read.allow_partial);
         progress.finish();
         let live = live?;
         snapshot.objects.extend(live.objects);

@@ -152,6 +152,11 @@ pub fn write_findings(path: &Path, findings: &[Finding]) -> Result<(), ReportErr
 
 /// Reads a findings report back (with or without the BOM, LF or CRLF), restoring cells.
 pub fn read_rows(path: &Path, input: impl Read) -> Result<Vec<FindingRow>, ReportError> {
+    Ok(read_numbered_rows(path, input)?.into_iter().map(|(_, row)| row).collect())
+}
+
+/// As `read_rows`, with each row's line number in the file.
+pub fn read_numbered_rows(path: &Path, input: impl Read) -> Result<Vec<(u64, FindingRow)>, ReportError> {
     let row_error = |line: u64, message: String| ReportError::Row { path: path.to_owned(), line, message };
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
     let headers = reader.headers().map_err(|e| row_error(1, e.to_string()))?.clone();
@@ -172,7 +177,8 @@ pub fn read_rows(path: &Path, input: impl Read) -> Result<Vec<FindingRow>, Repor
             row_error(line, e.to_string())
         })?;
         let cells = std::array::from_fn(|i| restore(record.get(positions[i]).unwrap_or("")).to_owned());
-        rows.push(FindingRow::from_cells(cells));
+        let line = record.position().map_or(0, |p| p.line());
+        rows.push((line, FindingRow::from_cells(cells)));
     }
     Ok(rows)
 }

@@ -46,6 +46,13 @@ pub struct LdapOptions {
     pub global_catalog: bool,
 }
 
+/// Opens one bound connection to the first URL (for writes: apply and undo).
+pub fn connect(options: &LdapOptions) -> Result<ldap3::LdapConn, LdapError> {
+    let url =
+        options.urls.first().ok_or_else(|| LdapError::Setup { url: String::new(), message: "no --ldap URL".into() })?;
+    connect::open(options, url, options.bind_for(url)?)
+}
+
 impl LdapOptions {
     /// The bind for `url`: the only one, or the one in the same position.
     fn bind_for(&self, url: &str) -> Result<&Bind, LdapError> {

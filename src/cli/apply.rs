@@ -1,0 +1,140 @@
+//! `syncready apply` and `syncready undo`: write a reviewed plan to the directory with a
+//! journal, finish an interrupted run, or reverse one; `--dry-run` prints the LDIF instead.
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::connection::ConnectionArgs;
+use crate::fix::apply::{ApplyReport, apply, resume, undo, undo_changes};
+use crate::fix::journal::{Outcome, timestamp};
+use crate::fix::ldif::changes_ldif;
+use crate::fix::{Change, import_plan};
+use crate::source::ldap::connect;
+
+/// Connect Sync's default accidental-delete threshold.
+const DEFAULT_MAX_CHANGES: usize = 500;
+
+#[derive(Args)]
+pub struct ApplyArgs {
+    /// The reviewed findings.csv (ACTION and UPDATE filled in).
+    #[arg(long, value_name = "FILE", required_unless_present = "resume", conflicts_with = "resume")]
+    plan: Option<PathBuf>,
+    /// Finish an interrupted apply (or undo) from its journal.
+    #[arg(long, value_name = "JOURNAL")]
+    resume: Option<PathBuf>,
+    /// Print the LDAP modifications as LDIF (for ldapmodify or ldifde -i) and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The journal to write (default: reports/journals/apply-<time>.jsonl); never overwritten.
+    #[arg(long, value_name = "FILE")]
+    journal: Option<PathBuf>,
+    #[command(flatten)]
+    limits: Limits,
+    #[command(flatten)]
+    connection: ConnectionArgs,
+}
+
+#[derive(Args)]
+pub struct UndoArgs {
+    /// The journal of the apply to reverse.
+    #[arg(long, value_name = "FILE")]
+    journal: PathBuf,
+    /// Only the changes whose DN contains this text.
+    #[arg(long, value_name = "TEXT")]
+    only: Option<String>,
+    /// Print the LDAP modifications as LDIF and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[command(flatten)]
+    limits: Limits,
+    #[command(flatten)]
+    connection: ConnectionArgs,
+}
+
+/// The safety limit on how much one run may change.
+#[derive(Args)]
+struct Limits {
+    /// Go ahead without asking when there are more changes than --max-changes.
+    #[arg(long)]
+    yes: bool,
+    /// How many attribute edits a run may make without --yes or a confirmation.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CHANGES)]
+    max_changes: usize,
+}
+
+impl Limits {
+    fn check(&self, changes: &[Change]) -> anyhow::Result<()> {
+        let edits: usize = changes.iter().map(|c| c.edits.len()).sum();
+        if edits <= self.max_changes || self.yes {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            std::io::stdin().is_terminal(),
+            "{edits} edits on {} objects exceed the limit of {}: pass --yes to go ahead",
+            changes.len(),
+            self.max_changes
+        );
+        eprint!("{edits} edits on {} objects (limit {}). Apply them? [y/N] ", changes.len(), self.max_changes);
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        anyhow::ensure!(answer.trim().eq_ignore_ascii_case("y"), "nothing written");
+        Ok(())
+    }
+}
+
+fn journal_in_reports(kind: &str) -> PathBuf {
+    PathBuf::from("reports/journals").join(format!("{kind}-{}-{}.jsonl", timestamp(), std::process::id()))
+}
+
+pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
+    if let Some(journal) = &args.resume {
+        let mut conn = connect(&args.connection.options()?)?;
+        let report = resume(&mut conn, journal, &|_, _| {})?;
+        return Ok(finish(&report, journal));
+    }
+    let plan = args.plan.as_ref().expect("clap requires --plan without --resume");
+    let changes = import_plan(plan)?;
+    if args.dry_run {
+        print!("{}", changes_ldif(&changes));
+        return Ok(ExitCode::SUCCESS);
+    }
+    anyhow::ensure!(!changes.is_empty(), "{}: no EDIT or REMOVE rows: nothing to apply", plan.display());
+    args.limits.check(&changes)?;
+    let mut conn = connect(&args.connection.options()?)?;
+    let journal = args.journal.clone().unwrap_or_else(|| journal_in_reports("apply"));
+    let report = apply(&mut conn, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
+        .with_context(|| format!("applying {}", plan.display()))?;
+    Ok(finish(&report, &journal))
+}
+
+pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
+    let changes = undo_changes(&args.journal, args.only.as_deref())?;
+    if args.dry_run {
+        print!("{}", changes_ldif(&changes));
+        return Ok(ExitCode::SUCCESS);
+    }
+    args.limits.check(&changes)?;
+    let mut conn = connect(&args.connection.options()?)?;
+    let stem = args.journal.file_stem().map_or("journal".into(), |s| s.to_string_lossy().into_owned());
+    let undo_journal = args.journal.with_file_name(format!("{stem}-undo-{}-{}.jsonl", timestamp(), std::process::id()));
+    let report = undo(&mut conn, &args.journal, args.only.as_deref(), &undo_journal, &|_, _| {})?;
+    Ok(finish(&report, &undo_journal))
+}
+
+/// Prints per-change results that need attention and the totals; exit 1 when any change
+/// was a conflict or failed.
+fn finish(report: &ApplyReport, journal: &Path) -> ExitCode {
+    for (seq, dn, outcome, message) in &report.results {
+        if matches!(outcome, Outcome::Conflict | Outcome::Failed) {
+            println!("  #{seq} {dn}: {outcome:?}: {message}");
+        }
+    }
+    let (applied, conflicts, failed) =
+        (report.count(Outcome::Applied), report.count(Outcome::Conflict), report.count(Outcome::Failed));
+    println!("{applied} applied, {conflicts} conflicts, {failed} failed. Journal: {}", journal.display());
+    if conflicts + failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

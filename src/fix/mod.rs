@@ -1,0 +1,11 @@
+//! Fixing: review decisions over findings, the reviewed-CSV plan, directory edits with
+//! preconditions, dry-run LDIF, and (with the journal) apply, resume and undo.
+
+pub mod apply;
+pub mod journal;
+pub mod ldif;
+pub mod plan;
+pub mod review;
+
+pub use plan::{Change, Edit, PlanError, import_plan};
+pub use review::{Action, ReviewState};

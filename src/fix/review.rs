@@ -1,0 +1,79 @@
+//! Review state: a decision per finding (edit with a value, remove, leave as is, or undecided)
+//! and the bulk operations an admin uses. Unsafe fixes are accepted only by explicit choice;
+//! manual ones need a value from the admin, or REMOVE.
+
+use crate::rules::{Finding, FixSafety};
+
+/// What to do with one finding's value.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Action {
+    #[default]
+    Undecided,
+    /// Write this value in place of the current one.
+    Edit(String),
+    /// Delete the value.
+    Remove,
+    /// Leave it as it is.
+    Complete,
+}
+
+impl Action {
+    /// The ACTION column's word.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Undecided => "",
+            Action::Edit(_) => "EDIT",
+            Action::Remove => "REMOVE",
+            Action::Complete => "COMPLETE",
+        }
+    }
+}
+
+/// Decisions for a list of findings, by index.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewState {
+    pub decisions: Vec<Action>,
+}
+
+impl ReviewState {
+    pub fn new(findings: &[Finding]) -> ReviewState {
+        ReviewState { decisions: vec![Action::Undecided; findings.len()] }
+    }
+
+    /// Accepts every safe fix that proposes a value; returns how many were accepted.
+    pub fn accept_safe(&mut self, findings: &[Finding]) -> usize {
+        self.accept_where(findings, |f| f.fix == FixSafety::Safe, false)
+    }
+
+    /// Accepts the proposed value of the findings `matches` selects. Unsafe fixes are
+    /// accepted only with `include_unsafe`; manual ones never (they need a person's value).
+    pub fn accept_where(
+        &mut self,
+        findings: &[Finding],
+        matches: impl Fn(&Finding) -> bool,
+        include_unsafe: bool,
+    ) -> usize {
+        let mut accepted = 0;
+        for (finding, decision) in findings.iter().zip(&mut self.decisions) {
+            let allowed = match finding.fix {
+                FixSafety::Safe => true,
+                FixSafety::Unsafe => include_unsafe,
+                FixSafety::Manual => false,
+            };
+            if allowed && !finding.update.is_empty() && matches(finding) {
+                *decision = Action::Edit(finding.update.clone());
+                accepted += 1;
+            }
+        }
+        accepted
+    }
+
+    /// Sets one action on the selected findings (indexes).
+    pub fn set(&mut self, selection: &[usize], action: &Action) {
+        for &index in selection {
+            if let Some(decision) = self.decisions.get_mut(index) {
+                *decision = action.clone();
+            }
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! Review, apply and undo: CSV hand-off errors, the review rules, and applies and undos
+//! against a real Samba DC (exact round trips, conflicts, dry-run LDIF, crashes).
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use ldap3::Mod;
+use syncready::fix::apply::{apply, undo};
+use syncready::fix::journal::Outcome;
+use syncready::fix::{Action, ReviewState, import_plan};
+use syncready::report::csv::{FindingRow, write_rows};
+use syncready::rules::{FixSafety, Ruleset, scan};
+use syncready::source::NoProgress;
+use syncready::source::ldap::{connect, read_ldap};
+
+use crate::samba::{ADMIN_PASSWORD, SambaDc};
+use crate::{scan_ldif, temp_dir};
+
+fn plan_error(name: &str, csv: &str) -> String {
+    let dir = temp_dir(&format!("plan-{name}"));
+    let path = dir.join("reviewed.csv");
+    std::fs::write(&path, csv).unwrap();
+    import_plan(&path).unwrap_err().to_string().replace(dir.to_str().unwrap(), "DIR")
+}
+
+const HEADER: &str = "DISTINGUISHEDNAME,COMMONNAME,OBJECTCLASS,ATTRIBUTE,ERROR,VALUE,UPDATE,ACTION,RULE,SEVERITY,FIX,OBJECTGUID,DETAIL\n";
+
+#[test]
+fn reviewed_csv_errors_name_the_row_and_column() {
+    let row = |action: &str, value: &str, update: &str| {
+        format!("\"CN=A,DC=x\",A,user,mail,Character,{value},{update},{action},MAIL002,error,unsafe,,\n")
+    };
+    assert_eq!(
+        plan_error(
+            "action",
+            &format!("{HEADER}{}{}", row("", "a b@x.com", "ab@x.com"), row("MODIFY", "a b@x.com", "ab@x.com"))
+        ),
+        "DIR/reviewed.csv: row 3, column ACTION: unknown action 'MODIFY' (EDIT, REMOVE, COMPLETE or empty)"
+    );
+    assert_eq!(
+        plan_error("remove", &format!("{HEADER}{}", row("remove", "a b@x.com", "ab@x.com"))),
+        "DIR/reviewed.csv: row 2, column UPDATE: a REMOVE row has an UPDATE; clear it, or use EDIT"
+    );
+    assert_eq!(
+        plan_error("empty-edit", &format!("{HEADER}{}", row("EDIT", "a b@x.com", ""))),
+        "DIR/reviewed.csv: row 2, column UPDATE: EDIT with an empty UPDATE would delete the value; use REMOVE"
+    );
+    assert_eq!(
+        plan_error(
+            "whole",
+            &format!("{HEADER}\"CN=A,DC=x\",A,user,proxyAddresses,Format,,SMTP:a@x.com,EDIT,PRX011,error,manual,,\n")
+        ),
+        "DIR/reviewed.csv: row 2, column ACTION: a whole-attribute finding has no single value to edit; fix the values one by one"
+    );
+    assert_eq!(
+        plan_error(
+            "binary",
+            &format!(
+                "{HEADER}\"CN=A,DC=x\",A,user,mS-DS-ConsistencyGuid,SourceAnchor,,not base64!,EDIT,ANC004,info,safe,,\n"
+            )
+        ),
+        "DIR/reviewed.csv: row 2, column UPDATE: mS-DS-ConsistencyGuid takes base64 (Invalid symbol 32, offset 3.)"
+    );
+    let broken = plan_error(
+        "quote",
+        &format!(
+            "{HEADER}\"CN=A,DC=x\",A,user,mail,Character,\"a b@x.com,ab@x.com,EDIT,MAIL002,error,unsafe,,\n\"CN=B,DC=x\",B\n"
+        ),
+    );
+    assert!(broken.starts_with("DIR/reviewed.csv: row 2, column (row):"), "{broken}");
+}
+
+#[test]
+fn a_report_saved_again_by_excel_plans_the_same_changes() {
+    let dir = temp_dir("excel");
+    let path = dir.join("reviewed.csv");
+    let rows = format!(
+        "{HEADER}\"CN=B,DC=x\",B,user,displayName,Character,Bob ,Bob,EDIT,DSP002,warning,safe,,\n\
+         \"CN=A,DC=x\",A,user,proxyAddresses,Duplicate,smtp:a@x.com,,remove,PRX010,error,manual,,\n\
+         \"CN=A,DC=x\",A,user,mail,Character,a b@x.com,ab@x.com,Edit,MAIL002,error,unsafe,,\n\
+         \"CN=C,DC=x\",C,user,mail,TopLevelDomain,c@x.con,,COMPLETE,MAIL005,error,manual,,\n"
+    );
+    std::fs::write(&path, rows.replace('\n', "\r\n")).unwrap();
+    let changes = import_plan(&path).unwrap();
+    let summary: Vec<(String, usize)> = changes.iter().map(|c| (c.dn.clone(), c.edits.len())).collect();
+    assert_eq!(summary, [("CN=B,DC=x".to_owned(), 1), ("CN=A,DC=x".to_owned(), 2)]);
+    assert_eq!(changes[1].edits[0].after, None);
+    assert_eq!(changes[1].edits[1].after.as_deref(), Some(&b"ab@x.com"[..]));
+}
+
+#[test]
+fn review_accepts_safe_fixes_and_unsafe_only_when_asked() {
+    let found = scan_ldif(&crate::user(
+        "A",
+        &[("displayName", " A "), ("mail", "a b@contoso.com"), ("proxyAddresses", "SMTP:a@contoso.con")],
+    ))
+    .findings;
+    let fixes: Vec<FixSafety> = found.iter().map(|f| f.fix).collect();
+    assert_eq!(fixes, [FixSafety::Safe, FixSafety::Unsafe, FixSafety::Manual]);
+    let mut review = ReviewState::new(&found);
+    assert_eq!(review.accept_safe(&found), 1);
+    assert_eq!(review.decisions, [Action::Edit("A".into()), Action::Undecided, Action::Undecided]);
+    assert_eq!(review.accept_where(&found, |f| f.attribute == "mail", false), 0);
+    assert_eq!(review.accept_where(&found, |f| f.attribute == "mail", true), 1);
+    assert_eq!(review.accept_where(&found, |_| true, true), 2, "manual fixes are never accepted in bulk");
+    review.set(&[2], &Action::Remove);
+    assert_eq!(review.decisions[2], Action::Remove);
+}
+
+/// Every value of the attributes the rules read, per DN, for comparisons.
+fn directory_state(dc: &SambaDc) -> BTreeMap<String, BTreeMap<String, Vec<Vec<u8>>>> {
+    let live = read_ldap(&dc.ldap_options(), &NoProgress, &AtomicBool::new(false), false).unwrap();
+    live.objects
+        .iter()
+        .map(|o| {
+            let attrs = o
+                .attributes()
+                .map(|(name, values)| {
+                    let mut values: Vec<Vec<u8>> = values.map(|(_, v)| v.as_bytes().to_vec()).collect();
+                    values.sort();
+                    (name.as_str().to_lowercase(), values)
+                })
+                .collect();
+            (o.dn().to_owned(), attrs)
+        })
+        .collect()
+}
+
+fn user_ldif(base: &str, cn: &str, extra: &str) -> String {
+    format!(
+        "dn: CN={cn},CN=Users,{base}\nobjectClass: user\ncn: {cn}\nsAMAccountName: {}\n{extra}\n",
+        cn.to_lowercase().replace(' ', ".")
+    )
+}
+
+/// Reviews every finding of the DC: accepts proposed values, REMOVEs duplicates of the old
+/// proxy, and writes the reviewed CSV.
+fn reviewed_plan(dc: &SambaDc, dir: &Path) -> std::path::PathBuf {
+    let live = read_ldap(&dc.ldap_options(), &NoProgress, &AtomicBool::new(false), false).unwrap();
+    let findings = scan(&live.objects, &Ruleset::multi_tenant()).findings;
+    let rows: Vec<FindingRow> = findings
+        .iter()
+        .filter(|f| f.dn.contains("CN=Users"))
+        .map(|f| {
+            let mut row = FindingRow::from_finding(f);
+            if f.value == "smtp:stale@contoso.com" {
+                row.action = "REMOVE".into();
+            } else if f.attribute == "mail" {
+                row.action = "EDIT".into();
+                row.update = "kim.ortiz@contoso.com".into();
+            } else if !row.update.is_empty() {
+                row.action = "EDIT".into();
+            }
+            row
+        })
+        .collect();
+    let path = dir.join("reviewed.csv");
+    write_rows(&path, rows).unwrap();
+    path
+}
+
+#[test]
+fn apply_then_undo_returns_every_object_to_its_exact_state() {
+    let base = "DC=apply,DC=example";
+    let fixtures = [
+        user_ldif(base, "Ann Lee", "displayName:: IEFubiBMZWUg\nuserPrincipalName: ann lee@apply.example\n"),
+        user_ldif(base, "Felix Ops", "displayName: Felix\nproxyAddresses: SMTP:felix@contoso.com\nproxyAddresses: smtp:felix(ops)@contoso.com\nproxyAddresses: smtp:stale@contoso.com\n"),
+        user_ldif(base, "Stale Holder", "displayName: Stale\nproxyAddresses: SMTP:stale@contoso.com\n"),
+        user_ldif(base, "Kim Ortiz", "displayName: Kim\nmail: kim ortiz@contoso.com\nuserPrincipalName: jürgen@apply.example\n"),
+    ]
+    .join("\n");
+    let dc = SambaDc::start("apply.example", &[&fixtures]);
+    let dir = temp_dir("apply-undo");
+    let before = directory_state(&dc);
+    let plan = reviewed_plan(&dc, &dir);
+    let changes = import_plan(&plan).unwrap();
+    let mut conn = connect(&dc.ldap_options()).unwrap();
+    let journal = dir.join("apply.jsonl");
+    let report = apply(&mut conn, &changes, &journal, "apply", "test", &|_, _| {}).unwrap();
+    assert_eq!(report.count(Outcome::Applied), changes.len(), "{report:?}");
+    let after = directory_state(&dc);
+    let values = |state: &BTreeMap<String, BTreeMap<String, Vec<Vec<u8>>>>, cn: &str, attr: &str| {
+        let object = state.iter().find(|(dn, _)| dn.starts_with(&format!("CN={cn},"))).unwrap().1;
+        object
+            .get(attr)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(&after, "Ann Lee", "displayname"), ["Ann Lee"]);
+    assert_eq!(values(&after, "Ann Lee", "userprincipalname"), ["annlee@apply.example"]);
+    assert_eq!(values(&after, "Felix Ops", "proxyaddresses"), ["SMTP:felix@contoso.com", "smtp:felixops@contoso.com"]);
+    assert_eq!(values(&after, "Kim Ortiz", "mail"), ["kim.ortiz@contoso.com"]);
+    assert_eq!(values(&after, "Kim Ortiz", "userprincipalname"), ["jurgen@apply.example"]);
+    let stamped = after.iter().find(|(dn, _)| dn.starts_with("CN=Kim Ortiz,")).unwrap().1;
+    assert_eq!(
+        stamped.get("ms-ds-consistencyguid"),
+        stamped.get("objectguid"),
+        "the anchor was stamped with the objectGUID"
+    );
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&journal).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+
+    let report = undo(&mut conn, &journal, None, &dir.join("undo.jsonl"), &|_, _| {}).unwrap();
+    assert_eq!(report.count(Outcome::Applied), changes.len());
+    assert_eq!(directory_state(&dc), before, "undo restores every attribute");
+    // A journal is never overwritten.
+    assert!(apply(&mut conn, &changes, &journal, "apply", "test", &|_, _| {}).is_err());
+}
+
+#[test]
+fn a_value_changed_since_the_scan_is_a_conflict_and_keeps_the_newer_value() {
+    let base = "DC=conflict,DC=example";
+    let fixtures = [
+        user_ldif(base, "Ann Lee", "displayName:: IEFubiBMZWUg\nuserPrincipalName: ann lee@conflict.example\n"),
+        user_ldif(base, "Bo Berg", "displayName:: IEJvIEJlcmcg\n"),
+    ]
+    .join("\n");
+    let dc = SambaDc::start("conflict.example", &[&fixtures]);
+    let dir = temp_dir("conflict");
+    let changes = import_plan(&reviewed_plan(&dc, &dir)).unwrap();
+    let mut conn = connect(&dc.ldap_options()).unwrap();
+    let ann = format!("CN=Ann Lee,CN=Users,{base}");
+    let bo = format!("CN=Bo Berg,CN=Users,{base}");
+    let replace = |conn: &mut ldap3::LdapConn, dn: &str, value: &str| {
+        conn.modify(dn, vec![Mod::Replace("displayName", HashSet::from([value]))]).unwrap().success().unwrap();
+    };
+    replace(&mut conn, &ann, "Ann Lee-Smith");
+    let journal = dir.join("apply.jsonl");
+    let report = apply(&mut conn, &changes, &journal, "apply", "test", &|_, _| {}).unwrap();
+    let outcome =
+        |dn: &str, report: &syncready::fix::apply::ApplyReport| report.results.iter().find(|r| r.1 == dn).unwrap().2;
+    assert_eq!(outcome(&ann, &report), Outcome::Conflict);
+    assert_eq!(outcome(&bo, &report), Outcome::Applied);
+    let state = directory_state(&dc);
+    let ann_state = &state[&ann];
+    assert_eq!(ann_state["displayname"], [b"Ann Lee-Smith".to_vec()], "the newer value is kept");
+    assert_eq!(
+        ann_state["userprincipalname"],
+        [b"ann lee@conflict.example".to_vec()],
+        "nothing on the object is written"
+    );
+    // Undo: Bo's display name changed again after the apply, so undoing it is a conflict too.
+    replace(&mut conn, &bo, "Bo B.");
+    let report = undo(&mut conn, &journal, None, &dir.join("undo.jsonl"), &|_, _| {}).unwrap();
+    assert_eq!(outcome(&bo, &report), Outcome::Conflict);
+    assert_eq!(directory_state(&dc)[&bo]["displayname"], [b"Bo B.".to_vec()]);
+}
+
+#[test]
+fn the_dry_run_ldif_through_ldapmodify_gives_the_same_state_as_apply() {
+    let base = "DC=dryrun,DC=example";
+    let fixtures = [
+        user_ldif(base, "Ann Lee", "displayName:: IEFubiBMZWUg\nuserPrincipalName: ann lee@dryrun.example\n"),
+        user_ldif(
+            base,
+            "Felix Ops",
+            "displayName: Felix\nproxyAddresses: SMTP:felix@contoso.com\nproxyAddresses: smtp:felix(ops)@contoso.com\n",
+        ),
+        user_ldif(base, "Zoë Ünal", "displayName: Zoë\nmail: zoë ünal@contoso.com\n"),
+    ]
+    .join("\n");
+    let dc = SambaDc::start("dryrun.example", &[&fixtures]);
+    let dir = temp_dir("dry-run");
+    let plan = reviewed_plan(&dc, &dir);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args(["apply", "--plan", plan.to_str().unwrap(), "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let ldif = dir.join("dry-run.ldif");
+    std::fs::write(&ldif, &output.stdout).unwrap();
+    let before = directory_state(&dc);
+    let journal = dir.join("apply.jsonl");
+    let applied = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args([
+            "apply",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--journal",
+            journal.to_str().unwrap(),
+            "--ldap",
+            &dc.ldaps_url(),
+        ])
+        .args(["--bind-user", &dc.admin(), "--password-env", "PW", "--ca-file", dc.ca_file().to_str().unwrap()])
+        .env("PW", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(applied.status.code(), Some(0), "{}", String::from_utf8_lossy(&applied.stdout));
+    let by_syncready = directory_state(&dc);
+    assert_ne!(by_syncready, before);
+    let mut conn = connect(&dc.ldap_options()).unwrap();
+    undo(&mut conn, &journal, None, &dir.join("undo.jsonl"), &|_, _| {}).unwrap();
+    assert_eq!(directory_state(&dc), before);
+    let status = std::process::Command::new("ldapmodify")
+        .args(["-H", &dc.ldaps_url(), "-x", "-D", &dc.admin(), "-w", ADMIN_PASSWORD, "-f", ldif.to_str().unwrap()])
+        .env("LDAPTLS_CACERT", dc.ca_file())
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert_eq!(directory_state(&dc), by_syncready);
+}
+
+/// A small deterministic generator of kill delays.
+fn delays(count: usize, max_ms: u64) -> Vec<u64> {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    (0..count)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % max_ms
+        })
+        .collect()
+}
+
+#[test]
+fn an_apply_killed_at_random_points_resumes_and_undoes_without_losing_a_value() {
+    let base = "DC=crash,DC=example";
+    let users: Vec<String> = (0..1000)
+        .map(|i| {
+            user_ldif(base, &format!("User {i:04}"), &format!("displayName:: {}\n", b64(&format!("User {i:04} "))))
+        })
+        .collect();
+    let dc = SambaDc::start("crash.example", &[&users.join("\n")]);
+    let dir = temp_dir("crash");
+    let plan = reviewed_plan(&dc, &dir);
+    assert_eq!(import_plan(&plan).unwrap().len(), 1000);
+    let before = directory_state(&dc);
+    let syncready = |args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"));
+        command
+            .args(args)
+            .args(["--ldap", &dc.ldaps_url(), "--bind-user", &dc.admin(), "--password-env", "PW"])
+            .args(["--ca-file", dc.ca_file().to_str().unwrap(), "--yes"])
+            .env("PW", ADMIN_PASSWORD)
+            .stdout(std::process::Stdio::null());
+        command
+    };
+    // How long an uninterrupted apply takes sets the range of kill points.
+    let started = std::time::Instant::now();
+    let first = dir.join("first.jsonl");
+    assert!(
+        syncready(&["apply", "--plan", plan.to_str().unwrap(), "--journal", first.to_str().unwrap()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let full_ms = started.elapsed().as_millis() as u64;
+    let after = directory_state(&dc);
+    assert!(after[&format!("CN=User 0999,CN=Users,{base}")]["displayname"] == [b"User 0999".to_vec()]);
+    assert!(syncready(&["undo", "--journal", first.to_str().unwrap()]).status().unwrap().success());
+    assert_eq!(directory_state(&dc), before);
+    let mut interrupted = 0;
+    for (trial, delay) in delays(60, full_ms.max(50)).into_iter().enumerate() {
+        if interrupted == 20 {
+            break;
+        }
+        let journal = dir.join(format!("trial-{trial}.jsonl"));
+        let mut child = syncready(&["apply", "--plan", plan.to_str().unwrap(), "--journal", journal.to_str().unwrap()])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        // SAFETY: kills our own child process.
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGKILL);
+        }
+        let _ = child.wait();
+        let text = std::fs::read_to_string(&journal).unwrap_or_default();
+        if !text.contains("\"record\":\"started\"") {
+            assert_eq!(directory_state(&dc), before, "killed before any write, yet something changed");
+            continue;
+        }
+        if !text.contains("\"record\":\"finished\"") {
+            interrupted += 1;
+        }
+        let resumed = syncready(&["apply", "--resume", journal.to_str().unwrap()]).status().unwrap();
+        assert!(resumed.success(), "trial {trial} (killed after {delay} ms): resume failed");
+        assert_eq!(directory_state(&dc), after, "trial {trial}: resume did not finish the apply exactly");
+        assert!(syncready(&["undo", "--journal", journal.to_str().unwrap()]).status().unwrap().success());
+        assert_eq!(directory_state(&dc), before, "trial {trial}: undo did not restore the original state");
+    }
+    assert_eq!(interrupted, 20, "20 applies were killed part-way");
+}
+
+fn b64(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
