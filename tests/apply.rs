@@ -302,6 +302,26 @@ fn the_dry_run_ldif_through_ldapmodify_gives_the_same_state_as_apply() {
         .unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     assert_eq!(directory_state(&dc), by_syncready);
+    // A row naming an object the directory does not hold stops the apply before any write.
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let bogus = text.replacen("CN=Felix Ops,CN=Users", "CN=Felix Gone,CN=Users", 1);
+    let bogus_plan = dir.join("bogus.csv");
+    std::fs::write(&bogus_plan, bogus).unwrap();
+    undo(&mut conn, &journal, None, &dir.join("undo-2.jsonl"), &|_, _| {}).ok();
+    let state = directory_state(&dc);
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args(["apply", "--plan", bogus_plan.to_str().unwrap(), "--ldap", &dc.ldaps_url()])
+        .args(["--bind-user", &dc.admin(), "--password-env", "PW", "--ca-file", dc.ca_file().to_str().unwrap()])
+        .env("PW", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("column DISTINGUISHEDNAME: no such object in the directory: CN=Felix Gone,CN=Users"),
+        "{stderr}"
+    );
+    assert_eq!(directory_state(&dc), state, "nothing was written");
 }
 
 /// A small deterministic generator of kill delays.

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::connection::ConnectionArgs;
-use crate::fix::apply::{ApplyReport, apply, resume, undo, undo_changes};
+use crate::fix::apply::{ApplyReport, apply, missing_objects, resume, undo, undo_changes};
 use crate::fix::journal::{Outcome, timestamp};
 use crate::fix::ldif::changes_ldif;
 use crate::fix::{Change, import_plan};
@@ -105,6 +105,16 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(!changes.is_empty(), "{}: no EDIT or REMOVE rows: nothing to apply", plan.display());
     args.limits.check(&changes)?;
     let mut conn = connect(&args.connection.options()?)?;
+    let missing = missing_objects(&mut conn, &changes).context("checking the plan's objects")?;
+    if let Some(change) = missing.first() {
+        let row = change.rows.first().copied().unwrap_or(0);
+        anyhow::bail!(
+            "{}: row {row}, column DISTINGUISHEDNAME: no such object in the directory: {} ({} such rows); nothing was written",
+            plan.display(),
+            change.dn,
+            missing.len()
+        );
+    }
     let journal = args.journal.clone().unwrap_or_else(|| journal_in_reports("apply"));
     let report = apply(&mut conn, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
         .with_context(|| format!("applying {}", plan.display()))?;

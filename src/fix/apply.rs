@@ -102,6 +102,18 @@ fn state_is(values: &Values, change: &Change, before: bool) -> bool {
     })
 }
 
+/// The changes whose object the directory does not hold (checked before anything is
+/// written, so a plan with a wrong DN changes nothing).
+pub fn missing_objects<'c>(conn: &mut LdapConn, changes: &'c [Change]) -> Result<Vec<&'c Change>, ldap3::LdapError> {
+    let mut missing = Vec::new();
+    for change in changes {
+        if current_values(conn, change)?.is_none() {
+            missing.push(change);
+        }
+    }
+    Ok(missing)
+}
+
 /// Applies one change, returning its outcome and a message; `Err` for a lost connection.
 fn apply_one(conn: &mut LdapConn, change: &Change) -> Result<(Outcome, String), ldap3::LdapError> {
     let result = conn.modify(&change.dn, mods(change))?;
