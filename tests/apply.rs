@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use ldap3::Mod;
 use syncready::fix::apply::{apply, undo};
 use syncready::fix::journal::Outcome;
-use syncready::fix::{Action, ReviewState, import_plan};
+use syncready::fix::{Action, FindingFilter, ReviewState, import_plan};
 use syncready::report::csv::{FindingRow, write_rows};
 use syncready::rules::{FixSafety, Ruleset, scan};
 use syncready::source::NoProgress;
@@ -106,6 +106,21 @@ fn review_accepts_safe_fixes_and_unsafe_only_when_asked() {
     assert_eq!(review.accept_where(&found, |_| true, true), 2, "manual fixes are never accepted in bulk");
     review.set(&[2], &Action::Remove);
     assert_eq!(review.decisions[2], Action::Remove);
+    let by = |filter: FindingFilter| {
+        found.iter().filter(|f| filter.matches(f)).map(|f| f.attribute.as_str()).collect::<Vec<_>>()
+    };
+    assert_eq!(by(FindingFilter { rule: Some("mail002".into()), ..Default::default() }), ["mail"]);
+    assert_eq!(by(FindingFilter { error: Some("TopLevelDomain".into()), ..Default::default() }), ["proxyAddresses"]);
+    assert_eq!(
+        by(FindingFilter {
+            ou: Some("OU=Staff,DC=contoso,DC=com".into()),
+            attribute: Some("DISPLAYNAME".into()),
+            ..Default::default()
+        }),
+        ["displayName"]
+    );
+    assert_eq!(by(FindingFilter { text: Some("CONTOSO.CON".into()), ..Default::default() }), ["proxyAddresses"]);
+    assert!(by(FindingFilter { ou: Some("OU=Elsewhere,DC=contoso,DC=com".into()), ..Default::default() }).is_empty());
 }
 
 /// Every value of the attributes the rules read, per DN, for comparisons.

@@ -94,7 +94,7 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     if let Some(journal) = &args.resume {
         let mut conn = connect(&args.connection.options()?)?;
         let report = resume(&mut conn, journal, &|_, _| {})?;
-        return Ok(finish(&report, journal));
+        return Ok(finish(&report, journal, &[]));
     }
     let plan = args.plan.as_ref().expect("clap requires --plan without --resume");
     let changes = import_plan(plan)?;
@@ -118,7 +118,7 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     let journal = args.journal.clone().unwrap_or_else(|| journal_in_reports("apply"));
     let report = apply(&mut conn, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
         .with_context(|| format!("applying {}", plan.display()))?;
-    Ok(finish(&report, &journal))
+    Ok(finish(&report, &journal, &changes))
 }
 
 pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
@@ -132,15 +132,17 @@ pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
     let stem = args.journal.file_stem().map_or("journal".into(), |s| s.to_string_lossy().into_owned());
     let undo_journal = args.journal.with_file_name(format!("{stem}-undo-{}-{}.jsonl", timestamp(), std::process::id()));
     let report = undo(&mut conn, &args.journal, args.only.as_deref(), &undo_journal, &|_, _| {})?;
-    Ok(finish(&report, &undo_journal))
+    Ok(finish(&report, &undo_journal, &[]))
 }
 
-/// Prints per-change results that need attention and the totals; exit 1 when any change
-/// was a conflict or failed.
-fn finish(report: &ApplyReport, journal: &Path) -> ExitCode {
+/// Prints the results that need attention (with the plan's row numbers) and the totals; exit
+/// 1 when any change was a conflict or failed.
+fn finish(report: &ApplyReport, journal: &Path, plan: &[Change]) -> ExitCode {
     for (seq, dn, outcome, message) in &report.results {
         if matches!(outcome, Outcome::Conflict | Outcome::Failed) {
-            println!("  #{seq} {dn}: {outcome:?}: {message}");
+            let rows = plan.get(seq - 1).map(|c| c.rows.iter().map(u64::to_string).collect::<Vec<_>>().join(", "));
+            let rows = rows.map(|r| format!(" (plan rows {r})")).unwrap_or_default();
+            println!("  #{seq} {dn}{rows}: {outcome:?}: {message}");
         }
     }
     let (applied, conflicts, failed) =

@@ -8,4 +8,4 @@ pub mod plan;
 pub mod review;
 
 pub use plan::{Change, Edit, PlanError, import_plan};
-pub use review::{Action, ReviewState};
+pub use review::{Action, FindingFilter, ReviewState};

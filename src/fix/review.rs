@@ -29,6 +29,36 @@ impl Action {
     }
 }
 
+/// Which findings a bulk operation acts on: every field set must match (rule code, error
+/// name, attribute: exact, any case; OU: the DN ends with it; text: anywhere in DN, value,
+/// update or detail, any case).
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    pub rule: Option<String>,
+    pub error: Option<String>,
+    pub attribute: Option<String>,
+    pub ou: Option<String>,
+    pub text: Option<String>,
+}
+
+impl FindingFilter {
+    pub fn matches(&self, finding: &Finding) -> bool {
+        let same =
+            |wanted: &Option<String>, actual: &str| wanted.as_ref().is_none_or(|w| w.eq_ignore_ascii_case(actual));
+        let rule = self.rule.as_ref().is_none_or(|r| finding.rules.iter().any(|id| id.code().eq_ignore_ascii_case(r)));
+        let error =
+            self.error.as_ref().is_none_or(|e| finding.errors().iter().any(|n| n.as_str().eq_ignore_ascii_case(e)));
+        let ou = self.ou.as_ref().is_none_or(|ou| finding.dn.to_lowercase().ends_with(&ou.to_lowercase()));
+        let text = self.text.as_ref().is_none_or(|t| {
+            let t = t.to_lowercase();
+            [&finding.dn, &finding.value, &finding.update, &finding.detail]
+                .iter()
+                .any(|field| field.to_lowercase().contains(&t))
+        });
+        rule && error && ou && text && same(&self.attribute, &finding.attribute)
+    }
+}
+
 /// Decisions for a list of findings, by index.
 #[derive(Debug, Clone, Default)]
 pub struct ReviewState {
