@@ -75,18 +75,32 @@ fn decode(value: &Option<String>, binary: bool) -> Option<Vec<u8>> {
     value.as_ref().map(|v| if binary { STANDARD.decode(v).unwrap_or_default() } else { v.as_bytes().to_vec() })
 }
 
+impl From<&Edit> for JournalEdit {
+    /// Values as text, binary ones in base64.
+    fn from(edit: &Edit) -> JournalEdit {
+        JournalEdit {
+            attribute: edit.attribute.clone(),
+            binary: edit.binary,
+            before: encode(&edit.before, edit.binary),
+            after: encode(&edit.after, edit.binary),
+        }
+    }
+}
+
+impl From<&JournalEdit> for Edit {
+    fn from(edit: &JournalEdit) -> Edit {
+        Edit {
+            attribute: edit.attribute.clone(),
+            binary: edit.binary,
+            before: decode(&edit.before, edit.binary),
+            after: decode(&edit.after, edit.binary),
+        }
+    }
+}
+
 impl Record {
     pub fn change(seq: usize, change: &Change) -> Record {
-        let edits = change
-            .edits
-            .iter()
-            .map(|e| JournalEdit {
-                attribute: e.attribute.clone(),
-                binary: e.binary,
-                before: encode(&e.before, e.binary),
-                after: encode(&e.after, e.binary),
-            })
-            .collect();
+        let edits = change.edits.iter().map(JournalEdit::from).collect();
         Record::Change { seq, dn: change.dn.clone(), guid: change.guid.clone(), edits }
     }
 }
@@ -177,15 +191,7 @@ pub fn read_journal(path: &Path) -> Result<JournalState, JournalError> {
         match record {
             Record::Header { operation, .. } => state.operation = operation,
             Record::Change { seq, dn, guid, edits } => {
-                let edits = edits
-                    .iter()
-                    .map(|e| Edit {
-                        attribute: e.attribute.clone(),
-                        binary: e.binary,
-                        before: decode(&e.before, e.binary),
-                        after: decode(&e.after, e.binary),
-                    })
-                    .collect();
+                let edits = edits.iter().map(Edit::from).collect();
                 state.changes.push((seq, Change { dn, guid, edits, rows: Vec::new() }));
                 state.started.push(false);
                 state.outcomes.push(None);
