@@ -4,6 +4,8 @@
 
 pub mod cli;
 pub mod fix;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod model;
 pub mod report;
 pub mod rules;

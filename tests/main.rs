@@ -5,6 +5,8 @@ mod beyond_idfix;
 mod cli;
 mod demo;
 mod generated;
+#[cfg(feature = "gui")]
+mod gui;
 mod inputs;
 mod live;
 mod report_csv;

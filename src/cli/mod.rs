@@ -15,8 +15,9 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "syncready", version, about = "Find and fix what Entra ID sync would reject in Active Directory")]
 struct Cli {
+    /// With no command, the desktop app opens.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -31,6 +32,8 @@ enum Command {
     Apply(Box<apply::ApplyArgs>),
     /// Reverse the changes an apply made, from its journal.
     Undo(Box<apply::UndoArgs>),
+    /// Open the desktop app (the same as no command).
+    Gui,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -40,13 +43,25 @@ pub fn run() -> anyhow::Result<ExitCode> {
         let code = if e.use_stderr() { 2 } else { 0 };
         std::process::exit(code);
     })?;
-    match cli.command {
+    match cli.command.unwrap_or(Command::Gui) {
+        Command::Gui => gui(),
         Command::Scan(args) => scan::run(*args),
         Command::Generate(args) => generate::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Apply(args) => apply::run_apply(*args),
         Command::Undo(args) => apply::run_undo(*args),
     }
+}
+
+#[cfg(feature = "gui")]
+fn gui() -> anyhow::Result<ExitCode> {
+    crate::gui::run()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "gui"))]
+fn gui() -> anyhow::Result<ExitCode> {
+    anyhow::bail!("this build has no desktop app (build with the default `gui` feature); see `syncready --help`")
 }
 
 /// Where reports go when `--out` is not given.

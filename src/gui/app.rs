@@ -1,0 +1,301 @@
+//! The app's window: source and scan on top, counts by error name with a chart on the left,
+//! the findings table (virtualized) in the middle; review with "Accept safe fixes", export of
+//! the reviewed CSV.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Bar, BarChart, Plot};
+
+use super::worker::{WorkerMessage, spawn_scan};
+use crate::fix::{Action, ReviewState};
+use crate::report::csv::{FindingRow, write_rows};
+use crate::rules::{Finding, Ruleset};
+use crate::source::SourceSpec;
+
+/// Settings kept between runs.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Settings {
+    ldif_path: String,
+    export_path: String,
+}
+
+const SETTINGS_KEY: &str = "syncready-settings";
+
+pub struct SyncreadyApp {
+    settings: Settings,
+    worker: Option<Receiver<WorkerMessage>>,
+    cancel: Arc<AtomicBool>,
+    progress: String,
+    findings: Vec<Finding>,
+    review: ReviewState,
+    filter_text: String,
+    error_filter: Option<String>,
+    visible: Vec<usize>,
+    counts: Vec<(String, usize)>,
+    status: String,
+}
+
+impl SyncreadyApp {
+    pub fn new(cc: &eframe::CreationContext<'_>) -> SyncreadyApp {
+        let settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
+        SyncreadyApp {
+            settings,
+            worker: None,
+            cancel: Arc::new(AtomicBool::new(false)),
+            progress: String::new(),
+            findings: Vec::new(),
+            review: ReviewState::default(),
+            filter_text: String::new(),
+            error_filter: None,
+            visible: Vec::new(),
+            counts: Vec::new(),
+            status: "Choose a source and scan.".into(),
+        }
+    }
+
+    /// Whether a scan is running.
+    pub fn is_scanning(&self) -> bool {
+        self.worker.is_some()
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The findings the filters let through, as indexes.
+    pub fn visible(&self) -> &[usize] {
+        &self.visible
+    }
+
+    pub fn review(&self) -> &ReviewState {
+        &self.review
+    }
+
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+
+    fn start_scan(&mut self, ctx: &egui::Context, specs: Vec<SourceSpec>) {
+        self.cancel = Arc::new(AtomicBool::new(false));
+        self.worker = Some(spawn_scan(specs, Ruleset::multi_tenant(), ctx.clone(), self.cancel.clone()));
+        self.status = "Scanning…".into();
+    }
+
+    fn poll_worker(&mut self) {
+        let Some(receiver) = &self.worker else { return };
+        while let Ok(message) = receiver.try_recv() {
+            match message {
+                WorkerMessage::Progress { source, objects } => {
+                    self.progress = format!("{source}: {objects} objects read")
+                }
+                WorkerMessage::Done(result) => {
+                    self.worker = None;
+                    match result {
+                        Ok((findings, stats)) => {
+                            self.status = format!(
+                                "{} objects read, {} checked, {} skipped: {} findings.",
+                                stats.objects_read,
+                                stats.checked,
+                                stats.skipped,
+                                findings.len()
+                            );
+                            self.review = ReviewState::new(&findings);
+                            self.findings = findings;
+                            self.refresh();
+                        }
+                        Err(error) => self.status = format!("Scan failed: {error}"),
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Recomputes the visible rows and the counts by error name.
+    fn refresh(&mut self) {
+        let text = self.filter_text.to_lowercase();
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for finding in &self.findings {
+            for error in finding.errors() {
+                match counts.iter_mut().find(|(name, _)| name == error.as_str()) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((error.as_str().to_owned(), 1)),
+                }
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        self.counts = counts;
+        self.visible = (0..self.findings.len())
+            .filter(|&i| {
+                let f = &self.findings[i];
+                let by_error = self.error_filter.as_ref().is_none_or(|e| f.errors().iter().any(|n| n.as_str() == e));
+                let by_text = text.is_empty()
+                    || [&f.dn, &f.attribute, &f.value, &f.update]
+                        .iter()
+                        .any(|field| field.to_lowercase().contains(&text))
+                    || f.error_text().to_lowercase().contains(&text);
+                by_error && by_text
+            })
+            .collect();
+    }
+
+    fn export(&mut self) {
+        let path = PathBuf::from(self.settings.export_path.trim());
+        let rows = self.findings.iter().zip(&self.review.decisions).map(|(finding, decision)| {
+            let mut row = FindingRow::from_finding(finding);
+            row.action = decision.as_str().to_owned();
+            if let Action::Edit(value) = decision {
+                row.update = value.clone();
+            }
+            row
+        });
+        self.status = match write_rows(&path, rows) {
+            Ok(()) => format!("Exported {} rows to {}.", self.findings.len(), path.display()),
+            Err(e) => format!("Export failed: {e}"),
+        };
+    }
+
+    fn toolbar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let idle = !self.is_scanning();
+            if ui.add_enabled(idle, egui::Button::new("Demo directory")).clicked() {
+                self.start_scan(ui.ctx(), vec![SourceSpec::Demo]);
+            }
+            let label = ui.label("LDIF file");
+            ui.add(egui::TextEdit::singleline(&mut self.settings.ldif_path).desired_width(260.0)).labelled_by(label.id);
+            if ui
+                .add_enabled(idle && !self.settings.ldif_path.trim().is_empty(), egui::Button::new("Scan file"))
+                .clicked()
+            {
+                let path = PathBuf::from(self.settings.ldif_path.trim());
+                self.start_scan(ui.ctx(), vec![SourceSpec::Ldif(path)]);
+            }
+            if ui.add_enabled(!idle, egui::Button::new("Cancel")).clicked() {
+                self.cancel.store(true, Ordering::Relaxed);
+            }
+            if !idle {
+                ui.spinner();
+                ui.label(&self.progress);
+            }
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("Filter");
+            if ui
+                .add(egui::TextEdit::singleline(&mut self.filter_text).desired_width(220.0))
+                .labelled_by(label.id)
+                .changed()
+            {
+                self.refresh();
+            }
+            if ui.button("Accept safe fixes").clicked() {
+                let accepted = self.review.accept_safe(&self.findings);
+                self.status = format!("Accepted {accepted} safe fixes.");
+            }
+            let label = ui.label("Export path");
+            ui.add(egui::TextEdit::singleline(&mut self.settings.export_path).desired_width(260.0))
+                .labelled_by(label.id);
+            if ui.add_enabled(!self.settings.export_path.trim().is_empty(), egui::Button::new("Export CSV")).clicked() {
+                self.export();
+            }
+        });
+        ui.label(&self.status);
+    }
+
+    fn counts_panel(&mut self, ui: &mut egui::Ui) {
+        ui.heading("Findings by error");
+        let mut clicked = None;
+        for (name, count) in &self.counts {
+            ui.horizontal(|ui| {
+                let selected = self.error_filter.as_deref() == Some(name.as_str());
+                let response = ui.selectable_label(selected, name.as_str());
+                // Its accessible name says what it does (the table shows the same words).
+                response.widget_info(|| {
+                    egui::WidgetInfo::selected(egui::Role::Button, true, selected, format!("Only {name}"))
+                });
+                if response.clicked() {
+                    clicked = Some(name.clone());
+                }
+                ui.label(count.to_string());
+            });
+        }
+        if !self.counts.is_empty() && ui.button("All errors").clicked() {
+            self.error_filter = None;
+            self.refresh();
+        }
+        if let Some(name) = clicked {
+            self.error_filter = if self.error_filter.as_ref() == Some(&name) { None } else { Some(name) };
+            self.refresh();
+        }
+        let bars: Vec<Bar> = self
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(i, (name, count))| Bar::new(i as f64, *count as f64).name(name))
+            .collect();
+        Plot::new("counts").height(220.0).show_axes([false, true]).allow_drag(false).allow_zoom(false).show(
+            ui,
+            |plot| {
+                plot.bar_chart(BarChart::new("findings", bars));
+            },
+        );
+    }
+
+    fn table(&mut self, ui: &mut egui::Ui) {
+        let headers = ["DN", "Attribute", "Error", "Value", "Update", "Action", "Rule", "Fix"];
+        TableBuilder::new(ui)
+            .striped(true)
+            .columns(Column::auto().at_least(80.0).resizable(true), headers.len() - 1)
+            .column(Column::remainder())
+            .header(20.0, |mut header| {
+                for title in headers {
+                    header.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(18.0, self.visible.len(), |mut row| {
+                    let index = self.visible[row.index()];
+                    let finding = &self.findings[index];
+                    let action = &self.review.decisions[index];
+                    let update = match action {
+                        Action::Edit(value) => value.as_str(),
+                        _ => finding.update.as_str(),
+                    };
+                    let cells = [
+                        finding.dn.as_str(),
+                        finding.attribute.as_str(),
+                        &finding.error_text(),
+                        finding.value.as_str(),
+                        update,
+                        action.as_str(),
+                        &finding.rule_text(),
+                        finding.fix.as_str(),
+                    ];
+                    for cell in cells {
+                        row.col(|ui| {
+                            ui.label(cell);
+                        });
+                    }
+                });
+            });
+    }
+}
+
+impl eframe::App for SyncreadyApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.poll_worker();
+        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
+        egui::Panel::left("counts").default_size(260.0).show(ui, |ui| self.counts_panel(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.table(ui));
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}

@@ -1,0 +1,18 @@
+//! The desktop app (eframe/egui, behind the default `gui` feature): a window on the same
+//! library as the CLI. Work runs on a background thread that reports over a channel and asks
+//! for a repaint; the UI never blocks.
+
+mod app;
+mod worker;
+
+pub use app::SyncreadyApp;
+
+/// Opens the app's window and runs until it is closed.
+pub fn run() -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("syncready"),
+        ..Default::default()
+    };
+    eframe::run_native("syncready", options, Box::new(|cc| Ok(Box::new(SyncreadyApp::new(cc)))))
+        .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))
+}

@@ -1,0 +1,68 @@
+//! The desktop app driven headlessly by accessible labels (egui_kittest): scan the demo,
+//! filter to one error name, accept the safe fixes, export the reviewed CSV and check it.
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use syncready::gui::SyncreadyApp;
+use syncready::report::csv::read_rows;
+
+use crate::temp_dir;
+
+fn run_until_scanned(harness: &mut Harness<'_, SyncreadyApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while harness.state().is_scanning() || harness.state().findings().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the scan did not finish: {}", harness.state().status());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+}
+
+#[test]
+fn scan_the_demo_filter_accept_safe_fixes_and_export() {
+    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(|cc| SyncreadyApp::new(cc));
+    // The demo holds Vietnamese, Greek, Cyrillic and CJK names; egui's bundled fonts draw a box
+    // for what they lack, as the app does (the test harness would panic instead).
+    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    harness.get_by_label("Demo directory").click();
+    harness.step();
+    run_until_scanned(&mut harness);
+    let total = harness.state().findings().len();
+    let expected =
+        read_rows(std::path::Path::new("expected"), &include_bytes!("../fixtures/demo/expected-findings.csv")[..])
+            .unwrap();
+    assert_eq!(total, expected.len(), "{}", harness.state().status());
+    assert!(harness.state().status().starts_with("2000 objects read"));
+
+    harness.get_by_label("Only Duplicate").click();
+    harness.run();
+    let visible = harness.state().visible().to_vec();
+    assert!(!visible.is_empty() && visible.len() < total);
+    assert!(visible.iter().all(|&i| harness.state().findings()[i].error_text().contains("Duplicate")));
+
+    harness.get_by_label("Accept safe fixes").click();
+    harness.run();
+    let safe = harness
+        .state()
+        .findings()
+        .iter()
+        .filter(|f| f.fix == syncready::rules::FixSafety::Safe && !f.update.is_empty())
+        .count();
+    assert_eq!(harness.state().status(), format!("Accepted {safe} safe fixes."));
+
+    let dir = temp_dir("gui-export");
+    let path = dir.join("reviewed.csv");
+    harness.get_by_label("Export path").click();
+    harness.run();
+    harness.get_by_label("Export path").type_text(path.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Export CSV").click();
+    harness.run();
+    assert!(harness.state().status().starts_with("Exported"), "{}", harness.state().status());
+    let rows = read_rows(&path, std::fs::File::open(&path).unwrap()).unwrap();
+    assert_eq!(rows.len(), total);
+    let edits = rows.iter().filter(|r| r.action == "EDIT").count();
+    assert_eq!(edits, safe);
+    assert!(rows.iter().filter(|r| r.action == "EDIT").all(|r| r.fix == "safe" && !r.update.is_empty()));
+}
