@@ -33,7 +33,11 @@ enum Command {
     /// Reverse the changes an apply made, from its journal.
     Undo(Box<apply::UndoArgs>),
     /// Open the desktop app (the same as no command).
-    Gui,
+    Gui {
+        /// Scan the built-in demo directory right away.
+        #[arg(long)]
+        demo: bool,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -43,8 +47,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         let code = if e.use_stderr() { 2 } else { 0 };
         std::process::exit(code);
     })?;
-    match cli.command.unwrap_or(Command::Gui) {
-        Command::Gui => gui(),
+    match cli.command.unwrap_or(Command::Gui { demo: false }) {
+        Command::Gui { demo } => gui(demo),
         Command::Scan(args) => scan::run(*args),
         Command::Generate(args) => generate::run(args),
         Command::Rules(args) => rules::run(args),
@@ -54,13 +58,13 @@ pub fn run() -> anyhow::Result<ExitCode> {
 }
 
 #[cfg(feature = "gui")]
-fn gui() -> anyhow::Result<ExitCode> {
-    crate::gui::run()?;
+fn gui(demo: bool) -> anyhow::Result<ExitCode> {
+    crate::gui::run(demo)?;
     Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(not(feature = "gui"))]
-fn gui() -> anyhow::Result<ExitCode> {
+fn gui(_demo: bool) -> anyhow::Result<ExitCode> {
     anyhow::bail!("this build has no desktop app (build with the default `gui` feature); see `syncready --help`")
 }
 

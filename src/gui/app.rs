@@ -80,6 +80,11 @@ impl SyncreadyApp {
         &self.status
     }
 
+    /// Starts a scan of the built-in demo directory.
+    pub fn scan_demo(&mut self, ctx: &egui::Context) {
+        self.start_scan(ctx, vec![SourceSpec::Demo]);
+    }
+
     fn start_scan(&mut self, ctx: &egui::Context, specs: Vec<SourceSpec>) {
         self.cancel = Arc::new(AtomicBool::new(false));
         self.worker = Some(spawn_scan(specs, Ruleset::multi_tenant(), ctx.clone(), self.cancel.clone()));
@@ -164,7 +169,7 @@ impl SyncreadyApp {
         ui.horizontal(|ui| {
             let idle = !self.is_scanning();
             if ui.add_enabled(idle, egui::Button::new("Demo directory")).clicked() {
-                self.start_scan(ui.ctx(), vec![SourceSpec::Demo]);
+                self.scan_demo(ui.ctx());
             }
             let label = ui.label("LDIF file");
             ui.add(egui::TextEdit::singleline(&mut self.settings.ldif_path).desired_width(260.0)).labelled_by(label.id);
@@ -247,9 +252,12 @@ impl SyncreadyApp {
 
     fn table(&mut self, ui: &mut egui::Ui) {
         let headers = ["DN", "Attribute", "Error", "Value", "Update", "Action", "Rule", "Fix"];
-        TableBuilder::new(ui)
-            .striped(true)
-            .columns(Column::auto().at_least(80.0).resizable(true), headers.len() - 1)
+        let widths = [250.0, 110.0, 130.0, 170.0, 170.0, 60.0, 90.0];
+        let mut table = TableBuilder::new(ui).striped(true);
+        for width in widths {
+            table = table.column(Column::initial(width).at_least(40.0).resizable(true).clip(true));
+        }
+        table
             .column(Column::remainder())
             .header(20.0, |mut header| {
                 for title in headers {
@@ -279,7 +287,8 @@ impl SyncreadyApp {
                     ];
                     for cell in cells {
                         row.col(|ui| {
-                            ui.label(cell);
+                            // One line per row: long values are cut, the full text on hover.
+                            ui.add(egui::Label::new(cell).truncate());
                         });
                     }
                 });

@@ -7,12 +7,23 @@ mod worker;
 
 pub use app::SyncreadyApp;
 
-/// Opens the app's window and runs until it is closed.
-pub fn run() -> anyhow::Result<()> {
+/// Opens the app's window and runs until it is closed; with `demo`, it scans the built-in
+/// demo directory right away.
+pub fn run(demo: bool) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("syncready"),
         ..Default::default()
     };
-    eframe::run_native("syncready", options, Box::new(|cc| Ok(Box::new(SyncreadyApp::new(cc)))))
-        .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))
+    eframe::run_native(
+        "syncready",
+        options,
+        Box::new(move |cc| {
+            let mut app = SyncreadyApp::new(cc);
+            if demo {
+                app.scan_demo(&cc.egui_ctx);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))
 }
