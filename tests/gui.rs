@@ -4,6 +4,7 @@
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use syncready::fix::Action;
 use syncready::gui::SyncreadyApp;
 use syncready::report::csv::read_rows;
 
@@ -40,6 +41,28 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     let visible = harness.state().visible().to_vec();
     assert!(!visible.is_empty() && visible.len() < total);
     assert!(visible.iter().all(|&i| harness.state().findings()[i].error_text().contains("Duplicate")));
+
+    // Sorting by a column orders the rows; Space on a selected row accepts its fix, again
+    // takes it back.
+    harness.get_by_label("All errors").click();
+    harness.run();
+    assert_eq!(harness.state().visible().len(), total);
+    harness.get_by_label("Attribute").click();
+    harness.run();
+    let attributes: Vec<String> =
+        harness.state().visible().iter().map(|&i| harness.state().findings()[i].attribute.to_lowercase()).collect();
+    assert!(attributes.windows(2).all(|w| w[0] <= w[1]), "{attributes:?}");
+    let position =
+        harness.state().visible().iter().position(|&i| !harness.state().findings()[i].update.is_empty()).unwrap();
+    let index = harness.state().visible()[position];
+    let update = harness.state().findings()[index].update.clone();
+    harness.state_mut().select(position);
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert_eq!(harness.state().review().decisions[index], Action::Edit(update));
+    harness.key_press(egui::Key::Space);
+    harness.run();
+    assert_eq!(harness.state().review().decisions[index], Action::Undecided);
 
     harness.get_by_label("Accept safe fixes").click();
     harness.run();

@@ -38,6 +38,11 @@ pub struct SyncreadyApp {
     visible: Vec<usize>,
     counts: Vec<(String, usize)>,
     status: String,
+    /// Sort column (index into the table's columns) and direction.
+    sort: Option<(usize, bool)>,
+    /// The selected row, as a position in `visible`.
+    selected: Option<usize>,
+    filter_id: egui::Id,
 }
 
 impl SyncreadyApp {
@@ -55,6 +60,9 @@ impl SyncreadyApp {
             visible: Vec::new(),
             counts: Vec::new(),
             status: "Choose a source and scan.".into(),
+            sort: None,
+            selected: None,
+            filter_id: egui::Id::unique("findings-filter"),
         }
     }
 
@@ -147,6 +155,55 @@ impl SyncreadyApp {
                 by_error && by_text
             })
             .collect();
+        if let Some((column, ascending)) = self.sort {
+            let findings = &self.findings;
+            self.visible.sort_by_cached_key(|&i| column_text(&findings[i], column));
+            if !ascending {
+                self.visible.reverse();
+            }
+        }
+        self.selected = self.selected.filter(|&s| s < self.visible.len());
+    }
+
+    /// Space accepts the selected row's proposed value (or clears the decision), arrows move
+    /// the selection, Ctrl+F goes to the filter.
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+            ctx.memory_mut(|m| m.request_focus(self.filter_id));
+        }
+        if ctx.memory(|m| m.focused().is_some()) {
+            return;
+        }
+        let (down, up, space) = ctx.input(|i| {
+            (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp), i.key_pressed(egui::Key::Space))
+        });
+        let last = self.visible.len().saturating_sub(1);
+        if down {
+            self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(last)));
+        }
+        if up {
+            self.selected = Some(self.selected.map_or(0, |s| s.saturating_sub(1)));
+        }
+        if space {
+            self.toggle_selected();
+        }
+    }
+
+    /// Accepts the selected row's proposed value, or takes the decision back.
+    pub fn toggle_selected(&mut self) {
+        let Some(index) = self.selected.and_then(|s| self.visible.get(s).copied()) else { return };
+        let finding = &self.findings[index];
+        let decision = &mut self.review.decisions[index];
+        *decision = match decision {
+            Action::Undecided if !finding.update.is_empty() => Action::Edit(finding.update.clone()),
+            Action::Undecided => Action::Undecided,
+            _ => Action::Undecided,
+        };
+    }
+
+    /// Selects a row by its position in the visible list.
+    pub fn select(&mut self, position: usize) {
+        self.selected = (position < self.visible.len()).then_some(position);
     }
 
     fn export(&mut self) {
@@ -252,6 +309,8 @@ impl SyncreadyApp {
 
     fn table(&mut self, ui: &mut egui::Ui) {
         let headers = ["DN", "Attribute", "Error", "Value", "Update", "Action", "Rule", "Fix"];
+        let mut clicked_header = None;
+        let mut clicked_row = None;
         let widths = [250.0, 110.0, 130.0, 170.0, 170.0, 60.0, 90.0];
         let mut table = TableBuilder::new(ui).striped(true);
         for width in widths {
@@ -259,16 +318,28 @@ impl SyncreadyApp {
         }
         table
             .column(Column::remainder())
+            .sense(egui::Sense::click())
             .header(20.0, |mut header| {
-                for title in headers {
+                for (column, title) in headers.iter().enumerate() {
                     header.col(|ui| {
-                        ui.strong(title);
+                        let arrow = match self.sort {
+                            Some((c, true)) if c == column => " ⏶",
+                            Some((c, false)) if c == column => " ⏷",
+                            _ => "",
+                        };
+                        let button =
+                            egui::Button::new(egui::RichText::new(format!("{title}{arrow}")).strong()).frame(false);
+                        if ui.add(button).on_hover_text(format!("Sort by {title}")).clicked() {
+                            clicked_header = Some(column);
+                        }
                     });
                 }
             })
             .body(|body| {
                 body.rows(18.0, self.visible.len(), |mut row| {
-                    let index = self.visible[row.index()];
+                    let position = row.index();
+                    row.set_selected(self.selected == Some(position));
+                    let index = self.visible[position];
                     let finding = &self.findings[index];
                     let action = &self.review.decisions[index];
                     let update = match action {
@@ -288,17 +359,45 @@ impl SyncreadyApp {
                     for cell in cells {
                         row.col(|ui| {
                             // One line per row: long values are cut, the full text on hover.
-                            ui.add(egui::Label::new(cell).truncate());
+                            ui.add(egui::Label::new(cell).truncate().selectable(false));
                         });
+                    }
+                    if row.response().clicked() {
+                        clicked_row = Some(position);
                     }
                 });
             });
+        if let Some(column) = clicked_header {
+            self.sort = match self.sort {
+                Some((c, true)) if c == column => Some((column, false)),
+                _ => Some((column, true)),
+            };
+            self.refresh();
+        }
+        if clicked_row.is_some() {
+            self.selected = clicked_row;
+        }
+    }
+}
+
+/// The text a column sorts by.
+fn column_text(finding: &Finding, column: usize) -> String {
+    match column {
+        0 => finding.dn.to_lowercase(),
+        1 => finding.attribute.to_lowercase(),
+        2 => finding.error_text(),
+        3 => finding.value.to_lowercase(),
+        4 => finding.update.to_lowercase(),
+        6 => finding.rule_text(),
+        7 => finding.fix.as_str().to_owned(),
+        _ => String::new(),
     }
 }
 
 impl eframe::App for SyncreadyApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_worker();
+        self.keyboard(ui.ctx());
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
         egui::Panel::left("counts").default_size(260.0).show(ui, |ui| self.counts_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.table(ui));
