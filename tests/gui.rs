@@ -64,6 +64,27 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     harness.run();
     assert_eq!(harness.state().review().decisions[index], Action::Undecided);
 
+    // A duplicate's other holder is one click away; the value to write can be typed in.
+    let position = harness
+        .state()
+        .visible()
+        .iter()
+        .position(|&i| harness.state().findings()[i].dn.starts_with("CN=Sales Desk A,"))
+        .unwrap();
+    harness.state_mut().select(position);
+    harness.run();
+    harness.get_by_label("CN=Sales Desk B,OU=Demo Core,DC=contoso,DC=com").click();
+    harness.run();
+    let selected = harness.state().selected_finding().unwrap();
+    assert!(harness.state().findings()[selected].dn.starts_with("CN=Sales Desk B,"));
+    harness.get_by_label("New value").click();
+    harness.run();
+    harness.get_by_label("New value").type_text("smtp:sales.b@contoso.com");
+    harness.run();
+    assert_eq!(harness.state().review().decisions[selected], Action::Edit("smtp:sales.b@contoso.com".into()));
+    harness.get_by_label("Undecided").click();
+    harness.run();
+
     harness.get_by_label("Accept safe fixes").click();
     harness.run();
     let safe = harness

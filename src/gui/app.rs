@@ -13,6 +13,7 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::worker::{WorkerMessage, spawn_scan};
 use crate::fix::{Action, ReviewState};
+use crate::model::DirObject;
 use crate::report::csv::{FindingRow, write_rows};
 use crate::rules::{Finding, Ruleset};
 use crate::source::SourceSpec;
@@ -43,6 +44,8 @@ pub struct SyncreadyApp {
     /// The selected row, as a position in `visible`.
     selected: Option<usize>,
     filter_id: egui::Id,
+    /// The scanned objects, for the details of the selected row.
+    objects: Vec<DirObject>,
 }
 
 impl SyncreadyApp {
@@ -63,6 +66,7 @@ impl SyncreadyApp {
             sort: None,
             selected: None,
             filter_id: egui::Id::unique("findings-filter"),
+            objects: Vec::new(),
         }
     }
 
@@ -109,16 +113,18 @@ impl SyncreadyApp {
                 WorkerMessage::Done(result) => {
                     self.worker = None;
                     match result {
-                        Ok((findings, stats)) => {
+                        Ok(done) => {
+                            let stats = &done.stats;
                             self.status = format!(
                                 "{} objects read, {} checked, {} skipped: {} findings.",
                                 stats.objects_read,
                                 stats.checked,
                                 stats.skipped,
-                                findings.len()
+                                done.findings.len()
                             );
-                            self.review = ReviewState::new(&findings);
-                            self.findings = findings;
+                            self.review = ReviewState::new(&done.findings);
+                            self.findings = done.findings;
+                            self.objects = done.objects;
                             self.refresh();
                         }
                         Err(error) => self.status = format!("Scan failed: {error}"),
@@ -201,6 +207,11 @@ impl SyncreadyApp {
         };
     }
 
+    /// The selected finding's index.
+    pub fn selected_finding(&self) -> Option<usize> {
+        self.selected.and_then(|s| self.visible.get(s).copied())
+    }
+
     /// Selects a row by its position in the visible list.
     pub fn select(&mut self, position: usize) {
         self.selected = (position < self.visible.len()).then_some(position);
@@ -266,6 +277,91 @@ impl SyncreadyApp {
             }
         });
         ui.label(&self.status);
+    }
+
+    /// The selected row: its decision (with the value to write, editable), the actions, the
+    /// object's other attributes, and the other holders of a duplicate (click to jump).
+    fn details_panel(&mut self, ui: &mut egui::Ui) {
+        let Some(index) = self.selected.and_then(|s| self.visible.get(s).copied()) else {
+            ui.label("Select a row to review it.");
+            return;
+        };
+        let finding = self.findings[index].clone();
+        ui.heading(&finding.common_name);
+        ui.label(format!("{}: {} ({})", finding.attribute, finding.error_text(), finding.rule_text()));
+        if !finding.detail.is_empty() {
+            ui.label(&finding.detail);
+        }
+        let decision = &mut self.review.decisions[index];
+        let mut value = match decision {
+            Action::Edit(value) => value.clone(),
+            _ => finding.update.clone(),
+        };
+        let label = ui.label("New value");
+        if ui.add(egui::TextEdit::singleline(&mut value).desired_width(f32::INFINITY)).labelled_by(label.id).changed() {
+            *decision = Action::Edit(value.clone());
+        }
+        ui.horizontal(|ui| {
+            if ui.add_enabled(!value.is_empty(), egui::Button::new("Edit")).clicked() {
+                *decision = Action::Edit(value.clone());
+            }
+            if ui.add_enabled(!finding.value.is_empty(), egui::Button::new("Remove")).clicked() {
+                *decision = Action::Remove;
+            }
+            if ui.button("Leave as is").clicked() {
+                *decision = Action::Complete;
+            }
+            if ui.button("Undecided").clicked() {
+                *decision = Action::Undecided;
+            }
+        });
+        ui.label(format!(
+            "Action: {}",
+            match decision {
+                Action::Undecided => "undecided",
+                other => other.as_str(),
+            }
+        ));
+        let holders: Vec<String> = finding
+            .detail
+            .split(" | ")
+            .filter_map(|part| part.strip_prefix("also held by: "))
+            .flat_map(|list| list.split("; ").map(|dn| without_more(dn).to_owned()))
+            .collect();
+        if !holders.is_empty() {
+            ui.separator();
+            ui.strong("Also held by");
+            for dn in holders {
+                if ui.link(&dn).clicked() {
+                    self.jump_to(&dn);
+                }
+            }
+        }
+        ui.separator();
+        ui.strong("Attributes");
+        if let Some(object) = self.objects.get(finding.object as usize) {
+            egui::ScrollArea::vertical().id_salt("attributes").show(ui, |ui| {
+                for (name, values) in object.attributes() {
+                    for (_, value) in values {
+                        let shown = match value.as_text() {
+                            Some(text) => text.to_owned(),
+                            None => crate::report::csv::binary_cell(value.as_bytes()),
+                        };
+                        ui.add(egui::Label::new(format!("{name}: {shown}")).truncate());
+                    }
+                }
+            });
+        }
+    }
+
+    /// Selects the first row of `dn`, clearing the filters when they hide it.
+    fn jump_to(&mut self, dn: &str) {
+        if !self.visible.iter().any(|&i| self.findings[i].dn == dn) {
+            self.filter_text.clear();
+            self.error_filter = None;
+            self.refresh();
+        }
+        self.selected = self.visible.iter().position(|&i| self.findings[i].dn == dn);
     }
 
     fn counts_panel(&mut self, ui: &mut egui::Ui) {
@@ -380,6 +476,14 @@ impl SyncreadyApp {
     }
 }
 
+/// A DN from a DETAIL list without its trailing " and N more".
+fn without_more(dn: &str) -> &str {
+    match dn.rsplit_once(" and ") {
+        Some((head, tail)) if tail.strip_suffix(" more").is_some_and(|n| n.parse::<usize>().is_ok()) => head,
+        _ => dn,
+    }
+}
+
 /// The text a column sorts by.
 fn column_text(finding: &Finding, column: usize) -> String {
     match column {
@@ -400,6 +504,7 @@ impl eframe::App for SyncreadyApp {
         self.keyboard(ui.ctx());
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
         egui::Panel::left("counts").default_size(260.0).show(ui, |ui| self.counts_panel(ui));
+        egui::Panel::right("details").default_size(320.0).show(ui, |ui| self.details_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.table(ui));
     }
 

@@ -8,13 +8,21 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use eframe::egui;
 
+use crate::model::DirObject;
 use crate::rules::{Finding, Ruleset, ScanStats, scan};
 use crate::source::{Progress, SourceSpec, read_sources};
+
+/// A finished scan: the objects (for the details panel), their findings and the counts.
+pub struct ScanDone {
+    pub objects: Vec<DirObject>,
+    pub findings: Vec<Finding>,
+    pub stats: ScanStats,
+}
 
 /// What the worker tells the UI.
 pub enum WorkerMessage {
     Progress { source: String, objects: u64 },
-    Done(Result<(Vec<Finding>, ScanStats), String>),
+    Done(Result<ScanDone, String>),
 }
 
 struct ChannelProgress {
@@ -45,7 +53,7 @@ pub fn spawn_scan(
                 return Err("cancelled".to_owned());
             }
             let result = scan(&snapshot.objects, &ruleset);
-            Ok((result.findings, result.stats))
+            Ok(ScanDone { objects: snapshot.objects, findings: result.findings, stats: result.stats })
         });
         let _ = sender.send(WorkerMessage::Done(result));
         ctx.request_repaint();
