@@ -85,6 +85,33 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     harness.get_by_label("Undecided").click();
     harness.run();
 
+    // Everything filtered: unsafe fixes too, since the admin asked for them; manual never.
+    harness.get_by_label("Filter").click();
+    harness.run();
+    harness.get_by_label("Filter").type_text("userPrincipalName");
+    harness.run();
+    harness.get_by_label("Accept filtered fixes").click();
+    harness.run();
+    let upn: Vec<usize> = harness.state().visible().to_vec();
+    assert!(upn.iter().all(|&i| harness.state().findings()[i].attribute == "userPrincipalName"));
+    let fixable = upn
+        .iter()
+        .filter(|&&i| {
+            harness.state().findings()[i].fix != syncready::rules::FixSafety::Manual
+                && !harness.state().findings()[i].update.is_empty()
+        })
+        .count();
+    assert!(fixable > 0);
+    assert_eq!(harness.state().status(), format!("Accepted {fixable} fixes of the {} filtered rows.", upn.len()));
+    // A re-scan keeps the decisions of unchanged objects.
+    let decided = harness.state().review().decisions.iter().filter(|d| **d != Action::Undecided).count();
+    harness.get_by_label("Demo directory").click();
+    harness.step();
+    run_until_scanned(&mut harness);
+    assert_eq!(harness.state().review().decisions.iter().filter(|d| **d != Action::Undecided).count(), decided);
+    harness.state_mut().clear_decisions();
+    harness.run();
+
     harness.get_by_label("Accept safe fixes").click();
     harness.run();
     let safe = harness

@@ -83,14 +83,23 @@ impl ReviewState {
         matches: impl Fn(&Finding) -> bool,
         include_unsafe: bool,
     ) -> usize {
+        let selection: Vec<usize> = (0..findings.len()).filter(|&i| matches(&findings[i])).collect();
+        self.accept_at(findings, &selection, include_unsafe)
+    }
+
+    /// As `accept_where`, on the findings at `selection` (indexes).
+    pub fn accept_at(&mut self, findings: &[Finding], selection: &[usize], include_unsafe: bool) -> usize {
         let mut accepted = 0;
-        for (finding, decision) in findings.iter().zip(&mut self.decisions) {
+        for &index in selection {
+            let (Some(finding), Some(decision)) = (findings.get(index), self.decisions.get_mut(index)) else {
+                continue;
+            };
             let allowed = match finding.fix {
                 FixSafety::Safe => true,
                 FixSafety::Unsafe => include_unsafe,
                 FixSafety::Manual => false,
             };
-            if allowed && !finding.update.is_empty() && matches(finding) {
+            if allowed && !finding.update.is_empty() {
                 *decision = Action::Edit(finding.update.clone());
                 accepted += 1;
             }

@@ -122,7 +122,7 @@ impl SyncreadyApp {
                                 stats.skipped,
                                 done.findings.len()
                             );
-                            self.review = ReviewState::new(&done.findings);
+                            self.review = self.carried_over(&done.findings);
                             self.findings = done.findings;
                             self.objects = done.objects;
                             self.refresh();
@@ -133,6 +133,21 @@ impl SyncreadyApp {
                 }
             }
         }
+    }
+
+    /// Decisions for new findings: those of the previous scan where the object still holds the
+    /// same value (a re-scan keeps the review of unchanged objects).
+    fn carried_over(&self, findings: &[Finding]) -> ReviewState {
+        let key = |f: &Finding| (f.dn.to_lowercase(), f.attribute.clone(), f.value.clone());
+        let previous: std::collections::HashMap<_, _> =
+            self.findings.iter().zip(&self.review.decisions).map(|(f, d)| (key(f), d.clone())).collect();
+        let mut review = ReviewState::new(findings);
+        for (finding, decision) in findings.iter().zip(&mut review.decisions) {
+            if let Some(kept) = previous.get(&key(finding)) {
+                *decision = kept.clone();
+            }
+        }
+        review
     }
 
     /// Recomputes the visible rows and the counts by error name.
@@ -207,6 +222,11 @@ impl SyncreadyApp {
         };
     }
 
+    /// Takes back every decision.
+    pub fn clear_decisions(&mut self) {
+        self.review = ReviewState::new(&self.findings);
+    }
+
     /// The selected finding's index.
     pub fn selected_finding(&self) -> Option<usize> {
         self.selected.and_then(|s| self.visible.get(s).copied())
@@ -268,6 +288,15 @@ impl SyncreadyApp {
             if ui.button("Accept safe fixes").clicked() {
                 let accepted = self.review.accept_safe(&self.findings);
                 self.status = format!("Accepted {accepted} safe fixes.");
+            }
+            // Everything filtered, unsafe fixes included: an explicit choice.
+            if ui.button("Accept filtered fixes").clicked() {
+                let accepted = self.review.accept_at(&self.findings, &self.visible, true);
+                self.status = format!("Accepted {accepted} fixes of the {} filtered rows.", self.visible.len());
+            }
+            if ui.button("Leave filtered as is").clicked() {
+                self.review.set(&self.visible, &Action::Complete);
+                self.status = format!("{} rows left as they are.", self.visible.len());
             }
             let label = ui.label("Export path");
             ui.add(egui::TextEdit::singleline(&mut self.settings.export_path).desired_width(260.0))
