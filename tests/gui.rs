@@ -128,7 +128,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     harness.run();
     harness.get_by_label("Export path").type_text(path.to_str().unwrap());
     harness.run();
-    harness.get_by_label("Export CSV").click();
+    harness.get_by_label("Export").click();
     harness.run();
     assert!(harness.state().status().starts_with("Exported"), "{}", harness.state().status());
     let rows = read_rows(&path, std::fs::File::open(&path).unwrap()).unwrap();
@@ -136,4 +136,33 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     let edits = rows.iter().filter(|r| r.action == "EDIT").count();
     assert_eq!(edits, safe);
     assert!(rows.iter().filter(|r| r.action == "EDIT").all(|r| r.fix == "safe" && !r.update.is_empty()));
+
+    // The same review as LDIF of the accepted changes, and as JSON.
+    let objects: std::collections::HashSet<&str> =
+        rows.iter().filter(|r| r.action == "EDIT").map(|r| r.distinguished_name.as_str()).collect();
+    for (name, expected, count) in
+        [("accepted.ldif", "changetype: modify", objects.len()), ("review.json", "\"action\": \"EDIT\"", safe)]
+    {
+        let target = dir.join(name);
+        harness.get_by_label("Export path").click();
+        harness.run();
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness.get_by_label("Export path").type_text(target.to_str().unwrap());
+        harness.run();
+        harness.get_by_label("Export").click();
+        harness.run();
+        let text =
+            std::fs::read_to_string(&target).unwrap_or_else(|e| panic!("{name}: {e}; {}", harness.state().status()));
+        assert_eq!(text.matches(expected).count(), count, "{name}");
+    }
+    // Decisions made elsewhere come back through the reviewed CSV.
+    harness.state_mut().clear_decisions();
+    harness.get_by_label("Export path").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Export path").type_text(path.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Import reviewed CSV").click();
+    harness.run();
+    assert_eq!(harness.state().review().decisions.iter().filter(|d| matches!(d, Action::Edit(_))).count(), safe);
 }

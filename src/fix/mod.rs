@@ -7,5 +7,5 @@ pub mod ldif;
 pub mod plan;
 pub mod review;
 
-pub use plan::{Change, Edit, PlanError, import_plan};
+pub use plan::{Change, Edit, PlanError, import_plan, plan_rows};
 pub use review::{Action, FindingFilter, ReviewState};

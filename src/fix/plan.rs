@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::model::AttrName;
-use crate::report::csv::read_numbered_rows;
+use crate::report::csv::{FindingRow, read_numbered_rows};
 
 /// Rules whose findings are about a whole attribute, with no single value to edit.
 const WHOLE_ATTRIBUTE_RULES: [&str; 3] = ["PRX011", "PRX012", "CRT001"];
@@ -64,6 +64,11 @@ pub fn import_plan(path: &Path) -> Result<Vec<Change>, PlanError> {
         }
         other => PlanError::File { path: path.to_owned(), message: other.to_string() },
     })?;
+    plan_rows(path, rows)
+}
+
+/// Plans the EDIT and REMOVE rows of a report (`path` and line numbers name them in errors).
+pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change>, PlanError> {
     let mut changes: Vec<Change> = Vec::new();
     let mut by_dn: HashMap<String, usize> = HashMap::new();
     for (line, row) in rows {

@@ -12,9 +12,11 @@ use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::worker::{WorkerMessage, spawn_scan};
+use crate::fix::ldif::changes_ldif;
+use crate::fix::plan_rows;
 use crate::fix::{Action, ReviewState};
 use crate::model::DirObject;
-use crate::report::csv::{FindingRow, write_rows};
+use crate::report::csv::{FindingRow, read_rows, write_rows};
 use crate::rules::{Finding, Ruleset};
 use crate::source::SourceSpec;
 
@@ -237,20 +239,84 @@ impl SyncreadyApp {
         self.selected = (position < self.visible.len()).then_some(position);
     }
 
+    /// The findings as report rows with the review's decisions in ACTION and UPDATE.
+    fn reviewed_rows(&self) -> Vec<FindingRow> {
+        self.findings
+            .iter()
+            .zip(&self.review.decisions)
+            .map(|(finding, decision)| {
+                let mut row = FindingRow::from_finding(finding);
+                row.action = decision.as_str().to_owned();
+                if let Action::Edit(value) = decision {
+                    row.update = value.clone();
+                }
+                row
+            })
+            .collect()
+    }
+
+    /// Writes the review to the export path: CSV (the CLI's format, for `syncready apply`),
+    /// LDIF of the accepted changes (`.ldif`) or JSON (`.json`), by the file's ending.
     fn export(&mut self) {
         let path = PathBuf::from(self.settings.export_path.trim());
-        let rows = self.findings.iter().zip(&self.review.decisions).map(|(finding, decision)| {
-            let mut row = FindingRow::from_finding(finding);
-            row.action = decision.as_str().to_owned();
-            if let Action::Edit(value) = decision {
-                row.update = value.clone();
+        let rows = self.reviewed_rows();
+        let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let result: Result<String, String> = match extension.as_str() {
+            "ldif" => {
+                let numbered = rows.into_iter().enumerate().map(|(i, row)| (i as u64 + 2, row)).collect();
+                plan_rows(&path, numbered).map_err(|e| e.to_string()).and_then(|changes| {
+                    std::fs::write(&path, changes_ldif(&changes))
+                        .map(|()| format!("Exported {} accepted changes as LDIF to {}.", changes.len(), path.display()))
+                        .map_err(|e| e.to_string())
+                })
             }
-            row
-        });
-        self.status = match write_rows(&path, rows) {
-            Ok(()) => format!("Exported {} rows to {}.", self.findings.len(), path.display()),
-            Err(e) => format!("Export failed: {e}"),
+            "json" => serde_json::to_string_pretty(&rows).map_err(|e| e.to_string()).and_then(|json| {
+                std::fs::write(&path, json)
+                    .map(|()| format!("Exported {} rows as JSON to {}.", self.findings.len(), path.display()))
+                    .map_err(|e| e.to_string())
+            }),
+            _ => write_rows(&path, rows)
+                .map(|()| format!("Exported {} rows to {}.", self.findings.len(), path.display()))
+                .map_err(|e| e.to_string()),
         };
+        self.status = result.unwrap_or_else(|e| format!("Export failed: {e}"));
+    }
+
+    /// Takes the decisions of a reviewed CSV (edited elsewhere) for the rows it shares with
+    /// this scan (same DN, attribute and value).
+    fn import(&mut self) {
+        let path = PathBuf::from(self.settings.export_path.trim());
+        let rows = std::fs::File::open(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|file| read_rows(&path, std::io::BufReader::new(file)).map_err(|e| e.to_string()));
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(e) => {
+                self.status = format!("Import failed: {e}");
+                return;
+            }
+        };
+        let key = |dn: &str, attribute: &str, value: &str| (dn.to_lowercase(), attribute.to_owned(), value.to_owned());
+        let decided: std::collections::HashMap<_, _> = rows
+            .iter()
+            .map(|row| {
+                let action = match row.action.trim().to_ascii_uppercase().as_str() {
+                    "EDIT" => Action::Edit(row.update.clone()),
+                    "REMOVE" => Action::Remove,
+                    "COMPLETE" => Action::Complete,
+                    _ => Action::Undecided,
+                };
+                (key(&row.distinguished_name, &row.attribute, &row.value), action)
+            })
+            .collect();
+        let mut matched = 0;
+        for (finding, decision) in self.findings.iter().zip(&mut self.review.decisions) {
+            if let Some(action) = decided.get(&key(&finding.dn, &finding.attribute, &finding.value)) {
+                *decision = action.clone();
+                matched += 1;
+            }
+        }
+        self.status = format!("Imported the decisions of {matched} of {} rows from {}.", rows.len(), path.display());
     }
 
     fn toolbar(&mut self, ui: &mut egui::Ui) {
@@ -301,8 +367,12 @@ impl SyncreadyApp {
             let label = ui.label("Export path");
             ui.add(egui::TextEdit::singleline(&mut self.settings.export_path).desired_width(260.0))
                 .labelled_by(label.id);
-            if ui.add_enabled(!self.settings.export_path.trim().is_empty(), egui::Button::new("Export CSV")).clicked() {
+            let has_path = !self.settings.export_path.trim().is_empty();
+            if ui.add_enabled(has_path, egui::Button::new("Export")).on_hover_text(".csv, .ldif or .json").clicked() {
                 self.export();
+            }
+            if ui.add_enabled(has_path, egui::Button::new("Import reviewed CSV")).clicked() {
+                self.import();
             }
         });
         ui.label(&self.status);

@@ -29,7 +29,7 @@ pub const COLUMNS: [&str; 13] = [
 ];
 
 /// One row of the report as text, column by column.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct FindingRow {
     pub distinguished_name: String,
     pub common_name: String,
