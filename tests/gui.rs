@@ -20,6 +20,15 @@ fn run_until_scanned(harness: &mut Harness<'_, SyncreadyApp>) {
     harness.run();
 }
 
+/// Focuses the text field with accessible `label` and replaces what it holds with `text`.
+fn replace_text(harness: &mut Harness<'_, SyncreadyApp>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label(label).type_text(text);
+    harness.run();
+}
+
 #[test]
 fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(|cc| SyncreadyApp::new(cc));
@@ -86,10 +95,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     harness.run();
 
     // Everything filtered: unsafe fixes too, since the admin asked for them; manual never.
-    harness.get_by_label("Filter").click();
-    harness.run();
-    harness.get_by_label("Filter").type_text("userPrincipalName");
-    harness.run();
+    replace_text(&mut harness, "Filter", "userPrincipalName");
     harness.get_by_label("Accept filtered fixes").click();
     harness.run();
     let upn: Vec<usize> = harness.state().visible().to_vec();
@@ -124,10 +130,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
 
     let dir = temp_dir("gui-export");
     let path = dir.join("reviewed.csv");
-    harness.get_by_label("Export path").click();
-    harness.run();
-    harness.get_by_label("Export path").type_text(path.to_str().unwrap());
-    harness.run();
+    replace_text(&mut harness, "Export path", path.to_str().unwrap());
     harness.get_by_label("Export").click();
     harness.run();
     assert!(harness.state().status().starts_with("Exported"), "{}", harness.state().status());
@@ -144,11 +147,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         [("accepted.ldif", "changetype: modify", objects.len()), ("review.json", "\"action\": \"EDIT\"", safe)]
     {
         let target = dir.join(name);
-        harness.get_by_label("Export path").click();
-        harness.run();
-        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        harness.get_by_label("Export path").type_text(target.to_str().unwrap());
-        harness.run();
+        replace_text(&mut harness, "Export path", target.to_str().unwrap());
         harness.get_by_label("Export").click();
         harness.run();
         let text =
@@ -157,11 +156,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     }
     // Decisions made elsewhere come back through the reviewed CSV.
     harness.state_mut().clear_decisions();
-    harness.get_by_label("Export path").click();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("Export path").type_text(path.to_str().unwrap());
-    harness.run();
+    replace_text(&mut harness, "Export path", path.to_str().unwrap());
     harness.get_by_label("Import reviewed CSV").click();
     harness.run();
     assert_eq!(harness.state().review().decisions.iter().filter(|d| matches!(d, Action::Edit(_))).count(), safe);

@@ -126,6 +126,7 @@ impl SyncreadyApp {
                             );
                             self.review = self.carried_over(&done.findings);
                             self.findings = done.findings;
+                            self.counts = count_by_error(&self.findings);
                             self.objects = done.objects;
                             self.refresh();
                         }
@@ -152,20 +153,9 @@ impl SyncreadyApp {
         review
     }
 
-    /// Recomputes the visible rows and the counts by error name.
+    /// Recomputes the visible rows (filters and sort).
     fn refresh(&mut self) {
         let text = self.filter_text.to_lowercase();
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for finding in &self.findings {
-            for error in finding.errors() {
-                match counts.iter_mut().find(|(name, _)| name == error.as_str()) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((error.as_str().to_owned(), 1)),
-                }
-            }
-        }
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        self.counts = counts;
         self.visible = (0..self.findings.len())
             .filter(|&i| {
                 let f = &self.findings[i];
@@ -573,6 +563,22 @@ impl SyncreadyApp {
             self.selected = clicked_row;
         }
     }
+}
+
+/// Findings per error name, most first: the side panel's list and chart (they change with a
+/// scan, not with the filters).
+fn count_by_error(findings: &[Finding]) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for finding in findings {
+        for error in finding.errors() {
+            match counts.iter_mut().find(|(name, _)| name == error.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((error.as_str().to_owned(), 1)),
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
 }
 
 /// A DN from a DETAIL list without its trailing " and N more".
