@@ -254,7 +254,7 @@ fn scan_options_on_the_command_line() {
     assert_eq!(scan(&["--verified-domains", "contoso.com,fabrikam.com"]).status.code(), Some(0));
     let bad = scan(&["--anchor", "employeeID"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("--anchor must be objectGUID or mS-DS-ConsistencyGuid"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("anchor: must be objectGUID or mS-DS-ConsistencyGuid, not"));
 }
 
 #[test]

@@ -10,6 +10,15 @@ use syncready::report::csv::read_rows;
 
 use crate::temp_dir;
 
+/// Picks the demo directory as the source and scans it.
+fn scan_demo(harness: &mut Harness<'_, SyncreadyApp>) {
+    harness.get_by_label("Demo directory").click();
+    harness.run();
+    harness.get_by_label("Scan").click();
+    harness.step();
+    run_until_scanned(harness);
+}
+
 fn run_until_scanned(harness: &mut Harness<'_, SyncreadyApp>) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while harness.state().is_scanning() || harness.state().findings().is_empty() {
@@ -35,9 +44,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     // The demo holds Vietnamese, Greek, Cyrillic and CJK names; egui's bundled fonts draw a box
     // for what they lack, as the app does (the test harness would panic instead).
     harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
-    harness.get_by_label("Demo directory").click();
-    harness.step();
-    run_until_scanned(&mut harness);
+    scan_demo(&mut harness);
     let total = harness.state().findings().len();
     let expected =
         read_rows(std::path::Path::new("expected"), &include_bytes!("../fixtures/demo/expected-findings.csv")[..])
@@ -111,9 +118,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     assert_eq!(harness.state().status(), format!("Accepted {fixable} fixes of the {} filtered rows.", upn.len()));
     // A re-scan keeps the decisions of unchanged objects.
     let decided = harness.state().review().decisions.iter().filter(|d| **d != Action::Undecided).count();
-    harness.get_by_label("Demo directory").click();
-    harness.step();
-    run_until_scanned(&mut harness);
+    scan_demo(&mut harness);
     assert_eq!(harness.state().review().decisions.iter().filter(|d| **d != Action::Undecided).count(), decided);
     harness.state_mut().clear_decisions();
     harness.run();

@@ -13,8 +13,7 @@ use super::connection::ConnectionArgs;
 use super::progress::TerminalProgress;
 use crate::report::csv::write_findings;
 use crate::report::summary::{SummaryRow, summarize, write_summary};
-use crate::rules::{Anchor, Ruleset, needed_attributes, scan};
-use crate::source::domains::read_verified_domains;
+use crate::rules::{RulesetOptions, needed_attributes, scan};
 use crate::source::ldap::{LdapOptions, read_ldap};
 use crate::source::{SourceSpec, read_sources};
 
@@ -97,7 +96,7 @@ impl ReadArgs {
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let ruleset = configured_ruleset(&args)?;
+    let ruleset = args.ruleset_options().build()?;
     let mut specs: Vec<SourceSpec> = args.ldif.iter().cloned().map(SourceSpec::Ldif).collect();
     specs.extend(args.csvde.iter().cloned().map(SourceSpec::Csvde));
     if specs.is_empty() && args.connection.urls.is_empty() {
@@ -146,27 +145,18 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     Ok(if result.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// The ruleset with the command line's options applied over its own.
-fn configured_ruleset(args: &ScanArgs) -> anyhow::Result<Ruleset> {
-    let mut ruleset = Ruleset::load(&args.ruleset)?;
-    let mut verified = args.verified_domains.clone();
-    if let Some(path) = &args.verified_domains_file {
-        verified.extend(read_verified_domains(path)?);
+impl ScanArgs {
+    /// The ruleset choices the command line makes.
+    fn ruleset_options(&self) -> RulesetOptions {
+        RulesetOptions {
+            ruleset: self.ruleset.clone(),
+            verified_domains: self.verified_domains.clone(),
+            verified_domains_file: self.verified_domains_file.clone(),
+            target_domain: self.target_domain.clone(),
+            anchor: self.anchor.clone(),
+            alternate_login_id: self.alternate_login_id.clone(),
+        }
     }
-    if !verified.is_empty() {
-        ruleset.set_verified_domains(verified);
-    }
-    if let Some(target) = &args.target_domain {
-        ruleset.set_target_domain(target);
-    }
-    if let Some(anchor) = &args.anchor {
-        ruleset.anchor = Anchor::parse(anchor)
-            .ok_or_else(|| anyhow::anyhow!("--anchor must be objectGUID or mS-DS-ConsistencyGuid, not '{anchor}'"))?;
-    }
-    if let Some(attribute) = &args.alternate_login_id {
-        ruleset.set_alternate_login_id(attribute).map_err(|e| anyhow::anyhow!("--alternate-login-id: {e}"))?;
-    }
-    Ok(ruleset)
 }
 
 fn print_summary(rows: &[SummaryRow]) {

@@ -1,87 +1,103 @@
-//! The app's window: source and scan on top, counts by error name with a chart on the left,
-//! the findings table (virtualized) in the middle; review with "Accept safe fixes", export of
-//! the reviewed CSV.
+//! The app's window: source, ruleset and review tools on top, counts by error name with a
+//! chart on the left, the findings table (virtualized) in the middle, the selected row on the
+//! right; apply and undo in dialogs. The state the tests drive lives here.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::Receiver;
 
 use eframe::egui;
-use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Plot};
 
-use super::worker::{WorkerMessage, spawn_scan};
-use crate::fix::ldif::changes_ldif;
-use crate::fix::plan_rows;
+use super::apply::RowResult;
+use super::dialogs::Dialog;
+use super::file_dialog::{FileDialogs, FileTarget};
+use super::filters::{ACTIONS, Choices, Filters};
+use super::settings::{Settings, SourceKind};
+use super::worker::{ScanDone, ScanProgress, spawn_scan};
+use super::{details, review_files, source_panel, table};
 use crate::fix::{Action, ReviewState};
 use crate::model::DirObject;
-use crate::report::csv::{FindingRow, read_rows, write_rows};
-use crate::rules::{Finding, Ruleset};
+use crate::rules::{Finding, Severity, needed_attributes};
 use crate::source::SourceSpec;
-
-/// Settings kept between runs.
-#[derive(serde::Serialize, serde::Deserialize, Default)]
-struct Settings {
-    ldif_path: String,
-    export_path: String,
-}
 
 const SETTINGS_KEY: &str = "syncready-settings";
 
+/// A scan on its worker.
+struct RunningScan {
+    receiver: Receiver<Result<ScanDone, String>>,
+    progress: Arc<ScanProgress>,
+}
+
 pub struct SyncreadyApp {
-    settings: Settings,
-    worker: Option<Receiver<WorkerMessage>>,
-    cancel: Arc<AtomicBool>,
-    progress: String,
-    findings: Vec<Finding>,
-    review: ReviewState,
-    filter_text: String,
-    error_filter: Option<String>,
-    visible: Vec<usize>,
-    counts: Vec<(String, usize)>,
-    status: String,
-    /// Sort column (index into the table's columns) and direction.
-    sort: Option<(usize, bool)>,
-    /// The selected row, as a position in `visible`.
-    selected: Option<usize>,
-    filter_id: egui::Id,
+    pub(super) settings: Settings,
+    scan: Option<RunningScan>,
+    pub(super) findings: Vec<Finding>,
+    pub(super) review: ReviewState,
+    /// The result of writing each finding's change, once applied or undone.
+    pub(super) outcomes: Vec<Option<RowResult>>,
     /// The scanned objects, for the details of the selected row.
     objects: Vec<DirObject>,
+    choices: Choices,
+    filters: Filters,
+    /// Every finding's index in sort order; `visible` is the filtered part of it.
+    order: Vec<usize>,
+    visible: Vec<usize>,
+    /// Sort column (index into the table's columns) and direction.
+    sort: Option<(usize, bool)>,
+    /// The row the details show, as a position in `visible`.
+    selected: Option<usize>,
+    /// Rows picked with Ctrl or Shift, by finding index.
+    picked: Vec<bool>,
+    scroll_to: Option<usize>,
+    pub(super) status: String,
+    pub(super) dialog: Dialog,
+    pub(super) files: FileDialogs,
+    filter_id: egui::Id,
 }
 
 impl SyncreadyApp {
     pub fn new(cc: &eframe::CreationContext<'_>) -> SyncreadyApp {
+        super::fonts::add_system_fallbacks(&cc.egui_ctx);
         let settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
         SyncreadyApp {
             settings,
-            worker: None,
-            cancel: Arc::new(AtomicBool::new(false)),
-            progress: String::new(),
+            scan: None,
             findings: Vec::new(),
             review: ReviewState::default(),
-            filter_text: String::new(),
-            error_filter: None,
+            outcomes: Vec::new(),
+            objects: Vec::new(),
+            choices: Choices::default(),
+            filters: Filters::default(),
+            order: Vec::new(),
             visible: Vec::new(),
-            counts: Vec::new(),
-            status: "Choose a source and scan.".into(),
             sort: None,
             selected: None,
+            picked: Vec::new(),
+            scroll_to: None,
+            status: "Choose a source and scan.".into(),
+            dialog: Dialog::None,
+            files: FileDialogs::default(),
             filter_id: egui::Id::unique("findings-filter"),
-            objects: Vec::new(),
         }
     }
 
     /// Whether a scan is running.
     pub fn is_scanning(&self) -> bool {
-        self.worker.is_some()
+        self.scan.is_some()
+    }
+
+    /// Whether an apply or undo is running.
+    pub fn is_writing(&self) -> bool {
+        self.dialog.is_writing()
     }
 
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }
 
-    /// The findings the filters let through, as indexes.
+    /// The findings the filters let through, as indexes, in table order.
     pub fn visible(&self) -> &[usize] {
         &self.visible
     }
@@ -90,51 +106,110 @@ impl SyncreadyApp {
         &self.review
     }
 
+    /// The result of each finding's write (apply or undo), by index.
+    pub fn results(&self) -> &[Option<RowResult>] {
+        &self.outcomes
+    }
+
     pub fn status(&self) -> &str {
         &self.status
     }
 
-    /// Starts a scan of the built-in demo directory.
-    pub fn scan_demo(&mut self, ctx: &egui::Context) {
-        self.start_scan(ctx, vec![SourceSpec::Demo]);
+    /// The settings as they would be stored.
+    pub fn settings_json(&self) -> String {
+        serde_json::to_string(&self.settings).unwrap_or_default()
     }
 
-    fn start_scan(&mut self, ctx: &egui::Context, specs: Vec<SourceSpec>) {
-        self.cancel = Arc::new(AtomicBool::new(false));
-        self.worker = Some(spawn_scan(specs, Ruleset::multi_tenant(), ctx.clone(), self.cancel.clone()));
+    /// Replaces every filter and recomputes the visible rows (what the controls do).
+    pub fn set_filters(&mut self, filters: Filters) {
+        self.filters = filters;
+        self.refresh();
+    }
+
+    pub fn filters(&self) -> &Filters {
+        &self.filters
+    }
+
+    /// Starts a scan of the built-in demo directory.
+    pub fn scan_demo(&mut self, ctx: &egui::Context) {
+        self.settings.source = SourceKind::Demo;
+        self.start_scan(ctx);
+    }
+
+    /// Loads the findings of a finished scan as if the worker had sent them (benchmarks).
+    pub fn load_findings(&mut self, findings: Vec<Finding>, objects: Vec<DirObject>) {
+        self.review = self.carried_over(&findings);
+        self.outcomes = vec![None; findings.len()];
+        self.picked = vec![false; findings.len()];
+        self.choices = Choices::of(&findings);
+        self.findings = findings;
+        self.objects = objects;
+        self.order = (0..self.findings.len()).collect();
+        self.apply_sort();
+        self.refresh();
+    }
+
+    /// Starts a scan of the chosen source with the chosen ruleset.
+    fn start_scan(&mut self, ctx: &egui::Context) {
+        let ruleset = match self.settings.ruleset_options().build() {
+            Ok(ruleset) => ruleset,
+            Err(e) => {
+                self.status = format!("Ruleset: {e}");
+                return;
+            }
+        };
+        let (specs, directories) = match self.settings.source {
+            SourceKind::Demo => (vec![SourceSpec::Demo], Vec::new()),
+            SourceKind::Files => {
+                let specs: Vec<SourceSpec> = self.settings.file_paths().into_iter().map(file_spec).collect();
+                if specs.is_empty() {
+                    self.status = "Add an LDIF or csvde export to scan.".into();
+                    return;
+                }
+                (specs, Vec::new())
+            }
+            SourceKind::Directory => {
+                let attributes = needed_attributes(&ruleset);
+                let profiles = self.settings.profiles.iter().filter(|p| p.enabled);
+                match profiles.map(|p| p.options(attributes.clone())).collect::<Result<Vec<_>, String>>() {
+                    Ok(directories) if !directories.is_empty() => (Vec::new(), directories),
+                    Ok(_) => {
+                        self.status = "Tick \"Read\" on at least one connection profile.".into();
+                        return;
+                    }
+                    Err(e) => {
+                        self.status = e;
+                        return;
+                    }
+                }
+            }
+        };
+        let progress = Arc::new(ScanProgress::default());
+        let receiver = spawn_scan(specs, directories, ruleset, ctx.clone(), progress.clone());
+        self.scan = Some(RunningScan { receiver, progress });
         self.status = "Scanning…".into();
     }
 
-    fn poll_worker(&mut self) {
-        let Some(receiver) = &self.worker else { return };
-        while let Ok(message) = receiver.try_recv() {
-            match message {
-                WorkerMessage::Progress { source, objects } => {
-                    self.progress = format!("{source}: {objects} objects read")
-                }
-                WorkerMessage::Done(result) => {
-                    self.worker = None;
-                    match result {
-                        Ok(done) => {
-                            let stats = &done.stats;
-                            self.status = format!(
-                                "{} objects read, {} checked, {} skipped: {} findings.",
-                                stats.objects_read,
-                                stats.checked,
-                                stats.skipped,
-                                done.findings.len()
-                            );
-                            self.review = self.carried_over(&done.findings);
-                            self.findings = done.findings;
-                            self.counts = count_by_error(&self.findings);
-                            self.objects = done.objects;
-                            self.refresh();
-                        }
-                        Err(error) => self.status = format!("Scan failed: {error}"),
-                    }
-                    return;
-                }
+    fn poll_scan(&mut self) {
+        let Some(running) = &self.scan else { return };
+        let Ok(result) = running.receiver.try_recv() else { return };
+        self.scan = None;
+        match result {
+            Ok(done) => {
+                let stats = &done.stats;
+                let sources: Vec<String> =
+                    done.sources.iter().map(|s| format!("{} ({} objects)", s.name, s.objects)).collect();
+                self.status = format!(
+                    "{} objects read, {} checked, {} skipped: {} findings. Sources: {}.",
+                    stats.objects_read,
+                    stats.checked,
+                    stats.skipped,
+                    done.findings.len(),
+                    sources.join(", ")
+                );
+                self.load_findings(done.findings, done.objects);
             }
+            Err(error) => self.status = format!("Scan failed: {error}"),
         }
     }
 
@@ -142,9 +217,17 @@ impl SyncreadyApp {
     /// same value (a re-scan keeps the review of unchanged objects).
     fn carried_over(&self, findings: &[Finding]) -> ReviewState {
         let key = |f: &Finding| (f.dn.to_lowercase(), f.attribute.clone(), f.value.clone());
-        let previous: std::collections::HashMap<_, _> =
-            self.findings.iter().zip(&self.review.decisions).map(|(f, d)| (key(f), d.clone())).collect();
+        let previous: std::collections::HashMap<_, _> = self
+            .findings
+            .iter()
+            .zip(&self.review.decisions)
+            .filter(|(_, d)| **d != Action::Undecided)
+            .map(|(f, d)| (key(f), d.clone()))
+            .collect();
         let mut review = ReviewState::new(findings);
+        if previous.is_empty() {
+            return review;
+        }
         for (finding, decision) in findings.iter().zip(&mut review.decisions) {
             if let Some(kept) = previous.get(&key(finding)) {
                 *decision = kept.clone();
@@ -153,70 +236,24 @@ impl SyncreadyApp {
         review
     }
 
-    /// Recomputes the visible rows (filters and sort).
-    fn refresh(&mut self) {
-        let text = self.filter_text.to_lowercase();
-        self.visible = (0..self.findings.len())
-            .filter(|&i| {
-                let f = &self.findings[i];
-                let by_error = self.error_filter.as_ref().is_none_or(|e| f.errors().iter().any(|n| n.as_str() == e));
-                let by_text = text.is_empty()
-                    || [&f.dn, &f.attribute, &f.value, &f.update]
-                        .iter()
-                        .any(|field| field.to_lowercase().contains(&text))
-                    || f.error_text().to_lowercase().contains(&text);
-                by_error && by_text
-            })
-            .collect();
-        if let Some((column, ascending)) = self.sort {
-            let findings = &self.findings;
-            self.visible.sort_by_cached_key(|&i| column_text(&findings[i], column));
-            if !ascending {
-                self.visible.reverse();
-            }
-        }
-        self.selected = self.selected.filter(|&s| s < self.visible.len());
-    }
-
-    /// Space accepts the selected row's proposed value (or clears the decision), arrows move
-    /// the selection, Ctrl+F goes to the filter.
-    fn keyboard(&mut self, ctx: &egui::Context) {
-        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
-            ctx.memory_mut(|m| m.request_focus(self.filter_id));
-        }
-        if ctx.memory(|m| m.focused().is_some()) {
+    /// Sorts `order` by the chosen column.
+    fn apply_sort(&mut self) {
+        let Some((column, ascending)) = self.sort else {
+            self.order.sort_unstable();
             return;
-        }
-        let (down, up, space) = ctx.input(|i| {
-            (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp), i.key_pressed(egui::Key::Space))
-        });
-        let last = self.visible.len().saturating_sub(1);
-        if down {
-            self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(last)));
-        }
-        if up {
-            self.selected = Some(self.selected.map_or(0, |s| s.saturating_sub(1)));
-        }
-        if space {
-            self.toggle_selected();
-        }
-    }
-
-    /// Accepts the selected row's proposed value, or takes the decision back.
-    pub fn toggle_selected(&mut self) {
-        let Some(index) = self.selected.and_then(|s| self.visible.get(s).copied()) else { return };
-        let finding = &self.findings[index];
-        let decision = &mut self.review.decisions[index];
-        *decision = match decision {
-            Action::Undecided if !finding.update.is_empty() => Action::Edit(finding.update.clone()),
-            Action::Undecided => Action::Undecided,
-            _ => Action::Undecided,
         };
+        let (findings, decisions, outcomes) = (&self.findings, &self.review.decisions, &self.outcomes);
+        self.order.sort_by_cached_key(|&i| table::sort_key(&findings[i], &decisions[i], &outcomes[i], column));
+        if !ascending {
+            self.order.reverse();
+        }
     }
 
-    /// Takes back every decision.
-    pub fn clear_decisions(&mut self) {
-        self.review = ReviewState::new(&self.findings);
+    /// Recomputes the visible rows, keeping the selected finding selected when it still shows.
+    fn refresh(&mut self) {
+        let selected = self.selected_finding();
+        self.visible = self.filters.apply(&self.order, &self.findings, &self.review.decisions);
+        self.selected = selected.and_then(|index| self.visible.iter().position(|&i| i == index));
     }
 
     /// The selected finding's index.
@@ -229,118 +266,172 @@ impl SyncreadyApp {
         self.selected = (position < self.visible.len()).then_some(position);
     }
 
-    /// The findings as report rows with the review's decisions in ACTION and UPDATE.
-    fn reviewed_rows(&self) -> Vec<FindingRow> {
-        self.findings
-            .iter()
-            .zip(&self.review.decisions)
-            .map(|(finding, decision)| {
-                let mut row = FindingRow::from_finding(finding);
-                row.action = decision.as_str().to_owned();
-                if let Action::Edit(value) = decision {
-                    row.update = value.clone();
-                }
-                row
-            })
-            .collect()
+    /// The findings an action on "the selection" acts on: the picked rows, or the selected one.
+    pub fn selection(&self) -> Vec<usize> {
+        let picked: Vec<usize> = self.visible.iter().copied().filter(|&i| self.picked[i]).collect();
+        if picked.is_empty() { self.selected_finding().into_iter().collect() } else { picked }
     }
 
-    /// Writes the review to the export path: CSV (the CLI's format, for `syncready apply`),
-    /// LDIF of the accepted changes (`.ldif`) or JSON (`.json`), by the file's ending.
+    /// Accepts the selected row's proposed value, or takes the decision back.
+    pub fn toggle_selected(&mut self) {
+        let Some(index) = self.selected_finding() else { return };
+        let finding = &self.findings[index];
+        let decision = &mut self.review.decisions[index];
+        *decision = match decision {
+            Action::Undecided if !finding.update.is_empty() => Action::Edit(finding.update.clone()),
+            _ => Action::Undecided,
+        };
+    }
+
+    /// Takes back every decision.
+    pub fn clear_decisions(&mut self) {
+        self.review = ReviewState::new(&self.findings);
+    }
+
+    /// Selects `dn`'s first row, clearing the filters when they hide it.
+    fn jump_to(&mut self, dn: &str) {
+        if !self.visible.iter().any(|&i| self.findings[i].dn == dn) {
+            self.filters = Filters::default();
+            self.refresh();
+        }
+        self.selected = self.visible.iter().position(|&i| self.findings[i].dn == dn);
+        self.scroll_to = self.selected;
+    }
+
+    /// Ctrl+F goes to the filter; without a focused field, arrows move the selection and Space
+    /// accepts the selected row's fix (or takes it back).
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+            ctx.memory_mut(|m| m.request_focus(self.filter_id));
+        }
+        if ctx.memory(|m| m.focused().is_some()) || self.dialog.is_open() {
+            return;
+        }
+        let (down, up, space) = ctx.input(|i| {
+            (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp), i.key_pressed(egui::Key::Space))
+        });
+        let last = self.visible.len().saturating_sub(1);
+        if down {
+            self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(last)));
+            self.scroll_to = self.selected;
+        }
+        if up {
+            self.selected = Some(self.selected.map_or(0, |s| s.saturating_sub(1)));
+            self.scroll_to = self.selected;
+        }
+        if space {
+            self.toggle_selected();
+        }
+    }
+
+    /// Puts a chosen file's path where it belongs.
+    fn take_file(&mut self, target: FileTarget, paths: Vec<PathBuf>) {
+        let Some(first) = paths.first() else { return };
+        if let Some(folder) = first.parent() {
+            self.settings.last_folder = folder.display().to_string();
+        }
+        let text = first.display().to_string();
+        match target {
+            FileTarget::SourceFiles => {
+                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                self.settings.files = list.join("\n");
+                self.settings.source = SourceKind::Files;
+            }
+            FileTarget::CaFile(i) => {
+                if let Some(profile) = self.settings.profiles.get_mut(i) {
+                    profile.ca_file = text;
+                }
+            }
+            FileTarget::RulesetFile => self.settings.ruleset.ruleset = text,
+            FileTarget::VerifiedDomainsFile => self.settings.ruleset.verified_domains_file = Some(first.clone()),
+            FileTarget::Export => {
+                self.settings.export_path = text;
+                self.export();
+            }
+            FileTarget::Import => {
+                self.settings.export_path = text;
+                self.import();
+            }
+            FileTarget::Journal => self.dialog.set_journal(text),
+        }
+    }
+
     fn export(&mut self) {
         let path = PathBuf::from(self.settings.export_path.trim());
-        let rows = self.reviewed_rows();
-        let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-        let result: Result<String, String> = match extension.as_str() {
-            "ldif" => {
-                let numbered = rows.into_iter().enumerate().map(|(i, row)| (i as u64 + 2, row)).collect();
-                plan_rows(&path, numbered).map_err(|e| e.to_string()).and_then(|changes| {
-                    std::fs::write(&path, changes_ldif(&changes))
-                        .map(|()| format!("Exported {} accepted changes as LDIF to {}.", changes.len(), path.display()))
-                        .map_err(|e| e.to_string())
-                })
-            }
-            "json" => serde_json::to_string_pretty(&rows).map_err(|e| e.to_string()).and_then(|json| {
-                std::fs::write(&path, json)
-                    .map(|()| format!("Exported {} rows as JSON to {}.", self.findings.len(), path.display()))
-                    .map_err(|e| e.to_string())
-            }),
-            _ => write_rows(&path, rows)
-                .map(|()| format!("Exported {} rows to {}.", self.findings.len(), path.display()))
-                .map_err(|e| e.to_string()),
-        };
-        self.status = result.unwrap_or_else(|e| format!("Export failed: {e}"));
+        self.status = review_files::export(&path, &self.findings, &self.review.decisions)
+            .unwrap_or_else(|e| format!("Export failed: {e}"));
     }
 
-    /// Takes the decisions of a reviewed CSV (edited elsewhere) for the rows it shares with
-    /// this scan (same DN, attribute and value).
     fn import(&mut self) {
         let path = PathBuf::from(self.settings.export_path.trim());
-        let rows = std::fs::File::open(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|file| read_rows(&path, std::io::BufReader::new(file)).map_err(|e| e.to_string()));
-        let rows = match rows {
-            Ok(rows) => rows,
-            Err(e) => {
-                self.status = format!("Import failed: {e}");
-                return;
-            }
-        };
-        let key = |dn: &str, attribute: &str, value: &str| (dn.to_lowercase(), attribute.to_owned(), value.to_owned());
-        let decided: std::collections::HashMap<_, _> = rows
-            .iter()
-            .map(|row| {
-                let action = match row.action.trim().to_ascii_uppercase().as_str() {
-                    "EDIT" => Action::Edit(row.update.clone()),
-                    "REMOVE" => Action::Remove,
-                    "COMPLETE" => Action::Complete,
-                    _ => Action::Undecided,
-                };
-                (key(&row.distinguished_name, &row.attribute, &row.value), action)
-            })
-            .collect();
-        let mut matched = 0;
-        for (finding, decision) in self.findings.iter().zip(&mut self.review.decisions) {
-            if let Some(action) = decided.get(&key(&finding.dn, &finding.attribute, &finding.value)) {
-                *decision = action.clone();
-                matched += 1;
-            }
-        }
-        self.status = format!("Imported the decisions of {matched} of {} rows from {}.", rows.len(), path.display());
+        self.status = review_files::import(&path, &self.findings, &mut self.review.decisions)
+            .unwrap_or_else(|e| format!("Import failed: {e}"));
     }
 
-    fn toolbar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            let idle = !self.is_scanning();
-            if ui.add_enabled(idle, egui::Button::new("Demo directory")).clicked() {
-                self.scan_demo(ui.ctx());
+    fn scan_bar(&mut self, ui: &mut egui::Ui) {
+        let idle = !self.is_scanning() && !self.is_writing();
+        egui::CollapsingHeader::new("Source and ruleset").default_open(true).show(ui, |ui| {
+            let clicks = source_panel::show(ui, &mut self.settings, idle);
+            if clicks.scan {
+                self.start_scan(ui.ctx());
             }
-            let label = ui.label("LDIF file");
-            ui.add(egui::TextEdit::singleline(&mut self.settings.ldif_path).desired_width(260.0)).labelled_by(label.id);
-            if ui
-                .add_enabled(idle && !self.settings.ldif_path.trim().is_empty(), egui::Button::new("Scan file"))
-                .clicked()
-            {
-                let path = PathBuf::from(self.settings.ldif_path.trim());
-                self.start_scan(ui.ctx(), vec![SourceSpec::Ldif(path)]);
-            }
-            if ui.add_enabled(!idle, egui::Button::new("Cancel")).clicked() {
-                self.cancel.store(true, Ordering::Relaxed);
-            }
-            if !idle {
-                ui.spinner();
-                ui.label(&self.progress);
+            if let Some(target) = clicks.browse {
+                self.files.open(target, &self.settings.last_folder, ui.ctx());
             }
         });
+        if let Some(running) = &self.scan {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                for source in running.progress.sources() {
+                    ui.label(format!("{}: {} objects, {:.0}/s", source.name, source.objects, source.rate()));
+                }
+                let found = running.progress.findings.load(Ordering::Relaxed);
+                if running.progress.checking.load(Ordering::Relaxed) {
+                    ui.label(format!("Checking: {found} findings so far"));
+                }
+                if ui.button("Cancel scan").clicked() {
+                    running.progress.cancel.store(true, Ordering::Relaxed);
+                }
+            });
+            // The counts live in atomics: look again soon.
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn review_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let label = ui.label("Filter");
-            if ui
-                .add(egui::TextEdit::singleline(&mut self.filter_text).desired_width(220.0))
+            let filter = egui::TextEdit::singleline(&mut self.filters.text).id(self.filter_id).desired_width(180.0);
+            let mut changed = ui.add(filter).labelled_by(label.id).on_hover_text("Ctrl+F").changed();
+            changed |= combo(ui, "Only attribute", &mut self.filters.attribute, &self.choices.attributes);
+            changed |= combo(ui, "Only class", &mut self.filters.class, &self.choices.classes);
+            let severities: Vec<String> =
+                [Severity::Error, Severity::Warning, Severity::Info].iter().map(|s| s.as_str().to_owned()).collect();
+            let mut severity = self.filters.severity.map(|s| s.as_str().to_owned());
+            if combo(ui, "Only severity", &mut severity, &severities) {
+                self.filters.severity = [Severity::Error, Severity::Warning, Severity::Info]
+                    .into_iter()
+                    .find(|s| severity.as_deref() == Some(s.as_str()));
+                changed = true;
+            }
+            let actions: Vec<String> = ACTIONS.iter().map(|a| a.to_string()).collect();
+            let mut action = self.filters.action.map(str::to_owned);
+            if combo(ui, "Only action", &mut action, &actions) {
+                self.filters.action = ACTIONS.into_iter().find(|a| action.as_deref() == Some(*a));
+                changed = true;
+            }
+            let label = ui.label("OU");
+            changed |= ui
+                .add(egui::TextEdit::singleline(&mut self.filters.ou).desired_width(150.0))
                 .labelled_by(label.id)
-                .changed()
-            {
+                .on_hover_text("rows whose DN ends with this, e.g. OU=Sales,DC=contoso,DC=com")
+                .changed();
+            if changed {
                 self.refresh();
             }
+            ui.label(format!("{} of {} rows", self.visible.len(), self.findings.len()));
+        });
+        ui.horizontal(|ui| {
             if ui.button("Accept safe fixes").clicked() {
                 let accepted = self.review.accept_safe(&self.findings);
                 self.status = format!("Accepted {accepted} safe fixes.");
@@ -354,111 +445,56 @@ impl SyncreadyApp {
                 self.review.set(&self.visible, &Action::Complete);
                 self.status = format!("{} rows left as they are.", self.visible.len());
             }
+            ui.separator();
+            let selection = self.selection();
+            ui.label(format!("Selected: {}", selection.len()));
+            if ui.add_enabled(!selection.is_empty(), egui::Button::new("Accept selected fixes")).clicked() {
+                let accepted = self.review.accept_at(&self.findings, &selection, true);
+                self.status = format!("Accepted {accepted} fixes of the {} selected rows.", selection.len());
+            }
+            if ui.add_enabled(!selection.is_empty(), egui::Button::new("Leave selected as is")).clicked() {
+                self.review.set(&selection, &Action::Complete);
+            }
+            if ui.add_enabled(!selection.is_empty(), egui::Button::new("Clear selected decisions")).clicked() {
+                self.review.set(&selection, &Action::Undecided);
+            }
+            ui.separator();
+            let idle = !self.is_scanning() && !self.is_writing();
+            if ui.add_enabled(idle && !self.findings.is_empty(), egui::Button::new("Apply…")).clicked() {
+                self.open_apply();
+            }
+            if ui.add_enabled(idle, egui::Button::new("Undo…")).clicked() {
+                self.open_undo();
+            }
+        });
+        ui.horizontal(|ui| {
             let label = ui.label("Export path");
-            ui.add(egui::TextEdit::singleline(&mut self.settings.export_path).desired_width(260.0))
-                .labelled_by(label.id);
+            ui.add(egui::TextEdit::singleline(&mut self.settings.export_path).desired_width(300.0))
+                .labelled_by(label.id)
+                .on_hover_text(".csv (for syncready apply), .ldif of the accepted changes, or .json");
             let has_path = !self.settings.export_path.trim().is_empty();
-            if ui.add_enabled(has_path, egui::Button::new("Export")).on_hover_text(".csv, .ldif or .json").clicked() {
+            if ui.add_enabled(has_path, egui::Button::new("Export")).clicked() {
                 self.export();
             }
             if ui.add_enabled(has_path, egui::Button::new("Import reviewed CSV")).clicked() {
                 self.import();
             }
+            if ui.button("Export as…").clicked() {
+                self.files.open(FileTarget::Export, &self.settings.last_folder, ui.ctx());
+            }
+            if ui.button("Import…").clicked() {
+                self.files.open(FileTarget::Import, &self.settings.last_folder, ui.ctx());
+            }
         });
         ui.label(&self.status);
-    }
-
-    /// The selected row: its decision (with the value to write, editable), the actions, the
-    /// object's other attributes, and the other holders of a duplicate (click to jump).
-    fn details_panel(&mut self, ui: &mut egui::Ui) {
-        let Some(index) = self.selected.and_then(|s| self.visible.get(s).copied()) else {
-            ui.label("Select a row to review it.");
-            return;
-        };
-        let finding = self.findings[index].clone();
-        ui.heading(&finding.common_name);
-        ui.label(format!("{}: {} ({})", finding.attribute, finding.error_text(), finding.rule_text()));
-        if !finding.detail.is_empty() {
-            ui.label(&finding.detail);
-        }
-        let decision = &mut self.review.decisions[index];
-        let mut value = match decision {
-            Action::Edit(value) => value.clone(),
-            _ => finding.update.clone(),
-        };
-        let label = ui.label("New value");
-        if ui.add(egui::TextEdit::singleline(&mut value).desired_width(f32::INFINITY)).labelled_by(label.id).changed() {
-            *decision = Action::Edit(value.clone());
-        }
-        ui.horizontal(|ui| {
-            if ui.add_enabled(!value.is_empty(), egui::Button::new("Edit")).clicked() {
-                *decision = Action::Edit(value.clone());
-            }
-            if ui.add_enabled(!finding.value.is_empty(), egui::Button::new("Remove")).clicked() {
-                *decision = Action::Remove;
-            }
-            if ui.button("Leave as is").clicked() {
-                *decision = Action::Complete;
-            }
-            if ui.button("Undecided").clicked() {
-                *decision = Action::Undecided;
-            }
-        });
-        ui.label(format!(
-            "Action: {}",
-            match decision {
-                Action::Undecided => "undecided",
-                other => other.as_str(),
-            }
-        ));
-        let holders: Vec<String> = finding
-            .detail
-            .split(" | ")
-            .filter_map(|part| part.strip_prefix("also held by: "))
-            .flat_map(|list| list.split("; ").map(|dn| without_more(dn).to_owned()))
-            .collect();
-        if !holders.is_empty() {
-            ui.separator();
-            ui.strong("Also held by");
-            for dn in holders {
-                if ui.link(&dn).clicked() {
-                    self.jump_to(&dn);
-                }
-            }
-        }
-        ui.separator();
-        ui.strong("Attributes");
-        if let Some(object) = self.objects.get(finding.object as usize) {
-            egui::ScrollArea::vertical().id_salt("attributes").show(ui, |ui| {
-                for (name, values) in object.attributes() {
-                    for (_, value) in values {
-                        let shown = match value.as_text() {
-                            Some(text) => text.to_owned(),
-                            None => crate::report::csv::binary_cell(value.as_bytes()),
-                        };
-                        ui.add(egui::Label::new(format!("{name}: {shown}")).truncate());
-                    }
-                }
-            });
-        }
-    }
-
-    /// Selects the first row of `dn`, clearing the filters when they hide it.
-    fn jump_to(&mut self, dn: &str) {
-        if !self.visible.iter().any(|&i| self.findings[i].dn == dn) {
-            self.filter_text.clear();
-            self.error_filter = None;
-            self.refresh();
-        }
-        self.selected = self.visible.iter().position(|&i| self.findings[i].dn == dn);
     }
 
     fn counts_panel(&mut self, ui: &mut egui::Ui) {
         ui.heading("Findings by error");
         let mut clicked = None;
-        for (name, count) in &self.counts {
+        for (name, count) in &self.choices.errors {
             ui.horizontal(|ui| {
-                let selected = self.error_filter.as_deref() == Some(name.as_str());
+                let selected = self.filters.error.as_deref() == Some(name.as_str());
                 let response = ui.selectable_label(selected, name.as_str());
                 // Its accessible name says what it does (the table shows the same words).
                 response.widget_info(|| {
@@ -470,147 +506,151 @@ impl SyncreadyApp {
                 ui.label(count.to_string());
             });
         }
-        if !self.counts.is_empty() && ui.button("All errors").clicked() {
-            self.error_filter = None;
-            self.refresh();
-        }
-        if let Some(name) = clicked {
-            self.error_filter = if self.error_filter.as_ref() == Some(&name) { None } else { Some(name) };
+        if !self.choices.errors.is_empty() && ui.button("All errors").clicked() {
+            self.filters.error = None;
             self.refresh();
         }
         let bars: Vec<Bar> = self
-            .counts
+            .choices
+            .errors
             .iter()
             .enumerate()
-            .map(|(i, (name, count))| Bar::new(i as f64, *count as f64).name(name))
+            .map(|(i, (name, count))| {
+                let bar = Bar::new(i as f64, *count as f64).name(name).width(0.8);
+                if self.filters.error.as_deref() == Some(name.as_str()) {
+                    bar.fill(egui::Color32::from_rgb(230, 140, 30))
+                } else {
+                    bar
+                }
+            })
             .collect();
-        Plot::new("counts").height(220.0).show_axes([false, true]).allow_drag(false).allow_zoom(false).show(
+        let plot = Plot::new("counts")
+            .height(220.0)
+            .show_axes([false, true])
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .allow_double_click_reset(false);
+        let chart = plot.show(ui, |plot| {
+            plot.bar_chart(BarChart::new("findings", bars));
+            let click = plot.response().clicked().then(|| plot.pointer_coordinate()).flatten();
+            click.map(|point| point.x.round()).filter(|x| *x >= 0.0).map(|x| x as usize)
+        });
+        chart.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, "Findings chart"));
+        if let Some((name, _)) = chart.inner.and_then(|bar| self.choices.errors.get(bar)) {
+            clicked = Some(name.clone());
+        }
+        if let Some(name) = clicked {
+            self.filters.error = if self.filters.error.as_ref() == Some(&name) { None } else { Some(name) };
+            self.refresh();
+        }
+    }
+
+    fn details_panel(&mut self, ui: &mut egui::Ui) {
+        let Some(index) = self.selected_finding() else {
+            ui.label("Select a row to review it. Ctrl+click or Shift+click picks several.");
+            return;
+        };
+        let finding = &self.findings[index];
+        let jump = details::show(
             ui,
-            |plot| {
-                plot.bar_chart(BarChart::new("findings", bars));
-            },
+            finding,
+            &mut self.review.decisions[index],
+            self.outcomes[index].as_ref(),
+            self.objects.get(finding.object as usize),
         );
+        if let Some(dn) = jump {
+            self.jump_to(&dn);
+        }
     }
 
     fn table(&mut self, ui: &mut egui::Ui) {
-        let headers = ["DN", "Attribute", "Error", "Value", "Update", "Action", "Rule", "Fix"];
-        let mut clicked_header = None;
-        let mut clicked_row = None;
-        let widths = [250.0, 110.0, 130.0, 170.0, 170.0, 60.0, 90.0];
-        let mut table = TableBuilder::new(ui).striped(true);
-        for width in widths {
-            table = table.column(Column::initial(width).at_least(40.0).resizable(true).clip(true));
-        }
-        table
-            .column(Column::remainder())
-            .sense(egui::Sense::click())
-            .header(20.0, |mut header| {
-                for (column, title) in headers.iter().enumerate() {
-                    header.col(|ui| {
-                        let arrow = match self.sort {
-                            Some((c, true)) if c == column => " ⏶",
-                            Some((c, false)) if c == column => " ⏷",
-                            _ => "",
-                        };
-                        let button =
-                            egui::Button::new(egui::RichText::new(format!("{title}{arrow}")).strong()).frame(false);
-                        if ui.add(button).on_hover_text(format!("Sort by {title}")).clicked() {
-                            clicked_header = Some(column);
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(18.0, self.visible.len(), |mut row| {
-                    let position = row.index();
-                    row.set_selected(self.selected == Some(position));
-                    let index = self.visible[position];
-                    let finding = &self.findings[index];
-                    let action = &self.review.decisions[index];
-                    let update = match action {
-                        Action::Edit(value) => value.as_str(),
-                        _ => finding.update.as_str(),
-                    };
-                    let cells = [
-                        finding.dn.as_str(),
-                        finding.attribute.as_str(),
-                        &finding.error_text(),
-                        finding.value.as_str(),
-                        update,
-                        action.as_str(),
-                        &finding.rule_text(),
-                        finding.fix.as_str(),
-                    ];
-                    for cell in cells {
-                        row.col(|ui| {
-                            // One line per row: long values are cut, the full text on hover.
-                            ui.add(egui::Label::new(cell).truncate().selectable(false));
-                        });
-                    }
-                    if row.response().clicked() {
-                        clicked_row = Some(position);
-                    }
-                });
-            });
-        if let Some(column) = clicked_header {
+        let view = table::TableView {
+            findings: &self.findings,
+            decisions: &self.review.decisions,
+            outcomes: &self.outcomes,
+            visible: &self.visible,
+            selected: self.selected,
+            sort: self.sort,
+            scroll_to: self.scroll_to.take(),
+        };
+        let clicks = table::show(ui, &view);
+        if let Some(column) = clicks.header {
             self.sort = match self.sort {
                 Some((c, true)) if c == column => Some((column, false)),
                 _ => Some((column, true)),
             };
+            self.apply_sort();
             self.refresh();
         }
-        if clicked_row.is_some() {
-            self.selected = clicked_row;
+        if let Some(position) = clicks.row {
+            self.click_row(position, ui.input(|i| i.modifiers));
         }
     }
-}
 
-/// Findings per error name, most first: the side panel's list and chart (they change with a
-/// scan, not with the filters).
-fn count_by_error(findings: &[Finding]) -> Vec<(String, usize)> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for finding in findings {
-        for error in finding.errors() {
-            match counts.iter_mut().find(|(name, _)| name == error.as_str()) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((error.as_str().to_owned(), 1)),
+    /// A click picks one row; Ctrl adds or removes one, Shift a range from the selected row.
+    pub fn click_row(&mut self, position: usize, modifiers: egui::Modifiers) {
+        let Some(&index) = self.visible.get(position) else { return };
+        if modifiers.shift {
+            let from = self.selected.unwrap_or(position);
+            for p in from.min(position)..=from.max(position) {
+                self.picked[self.visible[p]] = true;
             }
+        } else if modifiers.command {
+            self.picked[index] = !self.picked[index];
+        } else {
+            self.picked.iter_mut().for_each(|p| *p = false);
         }
+        self.selected = Some(position);
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    counts
+
+    /// The folder new journals go to.
+    pub(super) fn journal_folder(&self) -> PathBuf {
+        let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"));
+        home.map_or_else(|| PathBuf::from("reports"), PathBuf::from).join("syncready").join("journals")
+    }
+
+    /// The review's plan, checked as `syncready apply` checks a CSV.
+    pub(super) fn plan(&self) -> Result<Vec<crate::fix::Change>, String> {
+        review_files::plan(Path::new("review"), &self.findings, &self.review.decisions).map_err(|e| e.to_string())
+    }
 }
 
-/// A DN from a DETAIL list without its trailing " and N more".
-fn without_more(dn: &str) -> &str {
-    match dn.rsplit_once(" and ") {
-        Some((head, tail)) if tail.strip_suffix(" more").is_some_and(|n| n.parse::<usize>().is_ok()) => head,
-        _ => dn,
-    }
+/// A menu for one filter: "any" or one of `choices`; returns whether it changed.
+fn combo(ui: &mut egui::Ui, label: &str, value: &mut Option<String>, choices: &[String]) -> bool {
+    let before = value.clone();
+    egui::ComboBox::from_label(label).selected_text(value.as_deref().unwrap_or("any")).show_ui(ui, |ui| {
+        ui.selectable_value(value, None, "any");
+        for choice in choices {
+            ui.selectable_value(value, Some(choice.clone()), choice.as_str());
+        }
+    });
+    *value != before
 }
 
-/// The text a column sorts by.
-fn column_text(finding: &Finding, column: usize) -> String {
-    match column {
-        0 => finding.dn.to_lowercase(),
-        1 => finding.attribute.to_lowercase(),
-        2 => finding.error_text(),
-        3 => finding.value.to_lowercase(),
-        4 => finding.update.to_lowercase(),
-        6 => finding.rule_text(),
-        7 => finding.fix.as_str().to_owned(),
-        _ => String::new(),
-    }
+/// A source file by its ending: csvde for `.csv`, LDIF otherwise.
+fn file_spec(path: PathBuf) -> SourceSpec {
+    let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if csv { SourceSpec::Csvde(path) } else { SourceSpec::Ldif(path) }
 }
 
 impl eframe::App for SyncreadyApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.poll_worker();
+        self.poll_scan();
+        self.poll_write();
+        if let Some((target, paths)) = self.files.poll() {
+            self.take_file(target, paths);
+        }
         self.keyboard(ui.ctx());
-        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            self.scan_bar(ui);
+            ui.separator();
+            self.review_bar(ui);
+        });
         egui::Panel::left("counts").default_size(260.0).show(ui, |ui| self.counts_panel(ui));
         egui::Panel::right("details").default_size(320.0).show(ui, |ui| self.details_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.table(ui));
+        self.dialogs(ui.ctx());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

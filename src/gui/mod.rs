@@ -1,8 +1,18 @@
 //! The desktop app (eframe/egui, behind the default `gui` feature): a window on the same
-//! library as the CLI. Work runs on a background thread that reports over a channel and asks
-//! for a repaint; the UI never blocks.
+//! library as the CLI. Scans, applies and undos run on background threads that report through
+//! shared counters and channels and ask for a repaint; the UI never blocks.
 
 mod app;
+mod apply;
+mod details;
+mod dialogs;
+mod file_dialog;
+pub mod filters;
+mod fonts;
+mod review_files;
+pub mod settings;
+mod source_panel;
+mod table;
 mod worker;
 
 pub use app::SyncreadyApp;
@@ -11,7 +21,7 @@ pub use app::SyncreadyApp;
 /// demo directory right away.
 pub fn run(demo: bool) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
-        viewport: eframe::egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_title("syncready"),
+        viewport: eframe::egui::ViewportBuilder::default().with_inner_size([1400.0, 860.0]).with_title("syncready"),
         ..Default::default()
     };
     eframe::run_native(

@@ -1,62 +1,135 @@
-//! The scan worker: reads the chosen source and runs the ruleset on its own thread, sending
-//! progress and the result over a channel and waking the UI.
+//! The scan worker: reads the chosen sources (files, the demo, or each connection profile's
+//! directory in parallel) and runs the ruleset on its own thread. Counts it shares through
+//! [`ScanProgress`] (objects per source, findings so far); the result comes over a channel.
 
-use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use eframe::egui;
 
 use crate::model::DirObject;
-use crate::rules::{Finding, Ruleset, ScanStats, scan};
-use crate::source::{Progress, SourceSpec, read_sources};
+use crate::rules::{Finding, Ruleset, ScanStats, scan_counting};
+use crate::source::ldap::{LdapOptions, read_ldap};
+use crate::source::{Progress, SourceSpec, SourceSummary, read_sources};
 
 /// A finished scan: the objects (for the details panel), their findings and the counts.
 pub struct ScanDone {
     pub objects: Vec<DirObject>,
     pub findings: Vec<Finding>,
     pub stats: ScanStats,
+    pub sources: Vec<SourceSummary>,
 }
 
-/// What the worker tells the UI.
-pub enum WorkerMessage {
-    Progress { source: String, objects: u64 },
-    Done(Result<ScanDone, String>),
+/// One source as it is read.
+#[derive(Clone)]
+pub struct SourceProgress {
+    pub name: String,
+    pub objects: u64,
+    pub started: Instant,
 }
 
-struct ChannelProgress {
-    sender: Mutex<Sender<WorkerMessage>>,
-    ctx: egui::Context,
-    cancel: Arc<AtomicBool>,
-}
-
-impl Progress for ChannelProgress {
-    fn advanced(&self, source: &str, objects: u64, _bytes: u64) {
-        let _ = self.sender.lock().expect("lock").send(WorkerMessage::Progress { source: source.to_owned(), objects });
-        self.ctx.request_repaint();
+impl SourceProgress {
+    /// Objects read per second so far.
+    pub fn rate(&self) -> f64 {
+        self.objects as f64 / self.started.elapsed().as_secs_f64().max(0.001)
     }
 }
 
-/// Starts a scan of `specs`; `cancel` stops it between sources.
+/// What a running scan has done so far; the UI reads it every frame.
+#[derive(Default)]
+pub struct ScanProgress {
+    sources: Mutex<Vec<SourceProgress>>,
+    /// Findings reported by the checks so far.
+    pub findings: AtomicUsize,
+    /// Set once every source is read and the checks run.
+    pub checking: AtomicBool,
+    pub cancel: AtomicBool,
+}
+
+impl ScanProgress {
+    pub fn sources(&self) -> Vec<SourceProgress> {
+        self.sources.lock().expect("progress lock").clone()
+    }
+}
+
+/// Reports to the UI through the shared counts.
+struct SharedProgress<'a> {
+    state: &'a ScanProgress,
+    ctx: &'a egui::Context,
+}
+
+impl Progress for SharedProgress<'_> {
+    fn started(&self, source: &str, _total_bytes: Option<u64>) {
+        let entry = SourceProgress { name: source.to_owned(), objects: 0, started: Instant::now() };
+        self.state.sources.lock().expect("progress lock").push(entry);
+        self.ctx.request_repaint();
+    }
+
+    fn advanced(&self, source: &str, objects: u64, _bytes: u64) {
+        let mut sources = self.state.sources.lock().expect("progress lock");
+        if let Some(entry) = sources.iter_mut().rev().find(|s| s.name == source) {
+            entry.objects = objects;
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.state.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// Starts a scan of the files in `specs` and the directories in `directories` (one set of
+/// options per connection profile, read side by side).
 pub fn spawn_scan(
     specs: Vec<SourceSpec>,
+    directories: Vec<LdapOptions>,
     ruleset: Ruleset,
     ctx: egui::Context,
-    cancel: Arc<AtomicBool>,
-) -> Receiver<WorkerMessage> {
+    state: Arc<ScanProgress>,
+) -> Receiver<Result<ScanDone, String>> {
     let (sender, receiver) = channel();
     std::thread::spawn(move || {
-        let progress = ChannelProgress { sender: Mutex::new(sender.clone()), ctx: ctx.clone(), cancel: cancel.clone() };
-        let result = read_sources(&specs, &progress).map_err(|e| e.to_string()).and_then(|snapshot| {
-            if progress.cancel.load(Ordering::Relaxed) {
-                return Err("cancelled".to_owned());
-            }
-            let result = scan(&snapshot.objects, &ruleset);
-            Ok(ScanDone { objects: snapshot.objects, findings: result.findings, stats: result.stats })
-        });
-        let _ = sender.send(WorkerMessage::Done(result));
+        let result = read_and_check(&specs, &directories, &ruleset, &state, &ctx);
+        let _ = sender.send(result);
         ctx.request_repaint();
     });
     receiver
+}
+
+fn read_and_check(
+    specs: &[SourceSpec],
+    directories: &[LdapOptions],
+    ruleset: &Ruleset,
+    state: &ScanProgress,
+    ctx: &egui::Context,
+) -> Result<ScanDone, String> {
+    let progress = SharedProgress { state, ctx };
+    let mut snapshot = read_sources(specs, &progress).map_err(|e| e.to_string())?;
+    let live: Vec<_> = std::thread::scope(|scope| {
+        let reads: Vec<_> = directories
+            .iter()
+            .map(|options| scope.spawn(|| read_ldap(options, &progress, &state.cancel, false)))
+            .collect();
+        reads
+            .into_iter()
+            .map(|read| read.join().map_err(|_| "a directory read stopped unexpectedly".to_owned()))
+            .collect()
+    });
+    for read in live {
+        let read = read?.map_err(|e| e.to_string())?;
+        snapshot.objects.extend(read.objects);
+        snapshot.sources.extend(read.sources);
+    }
+    if state.cancel.load(Ordering::Relaxed) {
+        return Err("cancelled".to_owned());
+    }
+    state.checking.store(true, Ordering::Relaxed);
+    let result = scan_counting(&snapshot.objects, ruleset, &state.findings);
+    Ok(ScanDone {
+        objects: snapshot.objects,
+        findings: result.findings,
+        stats: result.stats,
+        sources: snapshot.sources,
+    })
 }

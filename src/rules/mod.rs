@@ -9,16 +9,19 @@ pub mod docs;
 pub mod duplicates;
 mod email;
 mod finding;
+mod options;
 pub mod ruleset;
 pub mod scope;
 pub mod text;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 pub use catalog::{ErrorName, FixSafety, RULES, Rule, RuleId, Severity};
 pub use finding::Finding;
+pub use options::{RulesetOptions, RulesetOptionsError};
 pub use ruleset::{Anchor, Ruleset, RulesetError};
 pub use scope::{ObjectKind, Scope, SkipReason};
 
@@ -77,6 +80,11 @@ pub struct ScanResult {
 
 /// Runs every enabled rule of `ruleset` over `objects`.
 pub fn scan(objects: &[DirObject], ruleset: &Ruleset) -> ScanResult {
+    scan_counting(objects, ruleset, &AtomicUsize::new(0))
+}
+
+/// [`scan`], adding each object's findings to `found` as they come (the app shows it).
+pub fn scan_counting(objects: &[DirObject], ruleset: &Ruleset, found: &AtomicUsize) -> ScanResult {
     let scopes: Vec<Scope> = objects.par_iter().map(|o| scope::classify(o, ruleset)).collect();
     let login = ruleset.alternate_login_id.clone().unwrap_or(AttrName::UserPrincipalName);
     let (duplicates, anchors) =
@@ -86,7 +94,11 @@ pub fn scan(objects: &[DirObject], ruleset: &Ruleset) -> ScanResult {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(index, scope)| match scope {
-            Scope::Checked(kind) => check_object(&ctx, index as u32, *kind),
+            Scope::Checked(kind) => {
+                let findings = check_object(&ctx, index as u32, *kind);
+                found.fetch_add(findings.len(), Ordering::Relaxed);
+                findings
+            }
             _ => Vec::new(),
         })
         .collect();

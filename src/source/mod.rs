@@ -24,6 +24,8 @@ pub enum SourceError {
     Syntax { path: PathBuf, line: u64, message: String },
     #[error("{path}: {message}")]
     Content { path: PathBuf, message: String },
+    #[error("{source_name}: cancelled")]
+    Cancelled { source_name: String },
 }
 
 /// Where objects come from.
@@ -121,6 +123,9 @@ fn collect(
         count += 1;
         if count.is_multiple_of(4096) {
             progress.advanced(name, count, reader.bytes_read());
+            if progress.cancelled() {
+                return Err(SourceError::Cancelled { source_name: name.to_owned() });
+            }
         }
     }
     progress.advanced(name, count, reader.bytes_read());

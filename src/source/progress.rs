@@ -7,6 +7,10 @@ pub trait Progress: Sync {
     fn started(&self, _source: &str, _total_bytes: Option<u64>) {}
     /// A source has read `objects` objects and `bytes` bytes so far.
     fn advanced(&self, _source: &str, _objects: u64, _bytes: u64) {}
+    /// Whether the reader should stop (asked between batches of objects).
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Progress that goes nowhere (tests, quiet runs).

@@ -1,0 +1,125 @@
+//! The details panel for the selected row: its decision with the value to write (editable),
+//! the actions, the apply result, the other holders of a duplicate (click to jump) and the
+//! object's attributes.
+
+use eframe::egui;
+
+use super::apply::RowResult;
+use crate::fix::Action;
+use crate::model::DirObject;
+use crate::report::csv::binary_cell;
+use crate::rules::Finding;
+
+/// Shows the row; returns the DN of another holder the admin clicked.
+pub fn show(
+    ui: &mut egui::Ui,
+    finding: &Finding,
+    decision: &mut Action,
+    outcome: Option<&RowResult>,
+    object: Option<&DirObject>,
+) -> Option<String> {
+    ui.heading(&finding.common_name);
+    ui.add(egui::Label::new(&finding.dn).wrap());
+    ui.label(format!("{}: {} ({})", finding.attribute, finding.error_text(), finding.rule_text()));
+    ui.label(format!("Severity {}, fix {}", finding.severity.as_str(), finding.fix.as_str()));
+    if !finding.value.is_empty() {
+        ui.add(egui::Label::new(format!("Value: {}", finding.value)).wrap());
+    }
+    if !finding.detail.is_empty() {
+        ui.add(egui::Label::new(&finding.detail).wrap());
+    }
+    let mut value = match decision {
+        Action::Edit(value) => value.clone(),
+        _ => finding.update.clone(),
+    };
+    let label = ui.label("New value");
+    if ui.add(egui::TextEdit::singleline(&mut value).desired_width(f32::INFINITY)).labelled_by(label.id).changed() {
+        *decision = Action::Edit(value.clone());
+    }
+    ui.horizontal(|ui| {
+        if ui.add_enabled(!value.is_empty(), egui::Button::new("Edit")).clicked() {
+            *decision = Action::Edit(value.clone());
+        }
+        if ui.add_enabled(!finding.value.is_empty(), egui::Button::new("Remove")).clicked() {
+            *decision = Action::Remove;
+        }
+        if ui.button("Leave as is").clicked() {
+            *decision = Action::Complete;
+        }
+        if ui.button("Undecided").clicked() {
+            *decision = Action::Undecided;
+        }
+    });
+    ui.label(format!(
+        "Action: {}",
+        match decision {
+            Action::Undecided => "undecided",
+            other => other.as_str(),
+        }
+    ));
+    if let Some(result) = outcome {
+        ui.label(format!("Result: {}{}", result.word, with_colon(&result.message)));
+    }
+    let mut jump = None;
+    let holders = other_holders(&finding.detail);
+    if !holders.is_empty() {
+        ui.separator();
+        ui.strong("Also held by");
+        for dn in holders {
+            if ui.link(&dn).clicked() {
+                jump = Some(dn);
+            }
+        }
+    }
+    ui.separator();
+    ui.strong("Attributes");
+    if let Some(object) = object {
+        egui::ScrollArea::vertical().id_salt("attributes").show(ui, |ui| {
+            for (name, values) in object.attributes() {
+                for (_, value) in values {
+                    let shown = match value.as_text() {
+                        Some(text) => text.to_owned(),
+                        None => binary_cell(value.as_bytes()),
+                    };
+                    ui.add(egui::Label::new(format!("{name}: {shown}")).truncate());
+                }
+            }
+        });
+    }
+    jump
+}
+
+fn with_colon(message: &str) -> String {
+    if message.is_empty() { String::new() } else { format!(": {message}") }
+}
+
+/// The DNs a duplicate's DETAIL names ("also held by: A; B and 3 more").
+fn other_holders(detail: &str) -> Vec<String> {
+    detail
+        .split(" | ")
+        .filter_map(|part| part.strip_prefix("also held by: "))
+        .flat_map(|list| list.split("; ").map(|dn| without_more(dn).to_owned()))
+        .collect()
+}
+
+/// A DN from a DETAIL list without its trailing " and N more".
+fn without_more(dn: &str) -> &str {
+    match dn.rsplit_once(" and ") {
+        Some((head, tail)) if tail.strip_suffix(" more").is_some_and(|n| n.parse::<usize>().is_ok()) => head,
+        _ => dn,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_holders_come_from_the_detail() {
+        assert_eq!(
+            other_holders("value 2 of 3 | also held by: CN=B,DC=x; CN=C,DC=x and 4 more"),
+            ["CN=B,DC=x", "CN=C,DC=x"]
+        );
+        assert!(other_holders("ImmutableId abc").is_empty());
+    }
+}

@@ -1,0 +1,310 @@
+//! The apply and undo dialogs: confirm what will change (and where, and the journal), watch
+//! the progress, read the totals. Results go to the table's Result column row by row.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::Receiver;
+
+use eframe::egui;
+
+use super::SyncreadyApp;
+use super::apply::{ChangeSummary, Job, RowResult, WriteProgress, WriteResult, new_journal_path, spawn_write};
+use super::file_dialog::FileTarget;
+use super::settings::Settings;
+use crate::fix::Change;
+use crate::fix::apply::undo_changes;
+use crate::fix::journal::Outcome;
+
+/// Connect Sync's accidental-delete threshold: above it the admin ticks a second confirmation.
+const LARGE_RUN: usize = 500;
+
+pub enum Dialog {
+    None,
+    ConfirmApply {
+        changes: Vec<Change>,
+        summary: ChangeSummary,
+        journal: String,
+        large_confirmed: bool,
+    },
+    PickUndo {
+        journal: String,
+        preview: Option<ChangeSummary>,
+        error: String,
+    },
+    Writing {
+        title: &'static str,
+        progress: Arc<WriteProgress>,
+        receiver: Receiver<WriteResult>,
+        /// The plan, for an apply (its rows name the findings); none for an undo.
+        plan: Option<Vec<Change>>,
+    },
+    Finished {
+        message: String,
+    },
+}
+
+impl Dialog {
+    pub fn is_open(&self) -> bool {
+        !matches!(self, Dialog::None)
+    }
+
+    pub fn is_writing(&self) -> bool {
+        matches!(self, Dialog::Writing { .. })
+    }
+
+    /// A journal chosen in a file dialog.
+    pub fn set_journal(&mut self, path: String) {
+        if let Dialog::PickUndo { journal, preview, .. } = self {
+            *journal = path;
+            *preview = None;
+        }
+    }
+}
+
+/// What the admin clicked in a dialog this frame.
+enum Click {
+    None,
+    Close,
+    Apply,
+    Preview,
+    Undo,
+    Browse,
+}
+
+impl SyncreadyApp {
+    /// Plans the accepted decisions and asks for confirmation.
+    pub(super) fn open_apply(&mut self) {
+        match self.plan() {
+            Ok(changes) if changes.is_empty() => {
+                self.status = "No accepted changes to apply: accept fixes, edit values or mark removals first.".into();
+            }
+            Ok(changes) => {
+                let journal = new_journal_path(&self.journal_folder(), "apply").display().to_string();
+                let summary = ChangeSummary::of(&changes);
+                self.dialog = Dialog::ConfirmApply { changes, summary, journal, large_confirmed: false };
+            }
+            Err(e) => self.status = format!("The review cannot be applied: {e}"),
+        }
+    }
+
+    pub(super) fn open_undo(&mut self) {
+        let journal = self.settings.journal_path.clone();
+        self.dialog = Dialog::PickUndo { journal, preview: None, error: String::new() };
+    }
+
+    pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        if !self.dialog.is_open() {
+            return;
+        }
+        let settings = &mut self.settings;
+        let modal = egui::Modal::new(egui::Id::unique("write-dialog")).show(ctx, |ui| {
+            ui.set_max_width(760.0);
+            match &mut self.dialog {
+                Dialog::None => Click::None,
+                Dialog::ConfirmApply { summary, journal, large_confirmed, .. } => {
+                    ui.heading("Apply changes");
+                    target(ui, settings);
+                    summary.show(ui);
+                    ui.separator();
+                    journal_field(ui, "Journal file", journal);
+                    if summary.edits > LARGE_RUN {
+                        ui.checkbox(
+                            large_confirmed,
+                            format!("I have checked these {} edits (more than {LARGE_RUN})", summary.edits),
+                        );
+                    }
+                    let ready = summary.edits <= LARGE_RUN || *large_confirmed;
+                    buttons(ui, ("Apply changes", ready, Click::Apply))
+                }
+                Dialog::PickUndo { journal, preview, error } => {
+                    ui.heading("Undo an apply");
+                    target(ui, settings);
+                    let mut click = Click::None;
+                    ui.horizontal(|ui| {
+                        if journal_field(ui, "Journal to undo", journal) {
+                            *preview = None;
+                        }
+                        if ui.button("Browse journal…").clicked() {
+                            click = Click::Browse;
+                        }
+                        if ui.button("Preview undo").clicked() {
+                            click = Click::Preview;
+                        }
+                    });
+                    if !error.is_empty() {
+                        ui.colored_label(egui::Color32::from_rgb(200, 60, 40), error.as_str());
+                    }
+                    if let Some(summary) = preview {
+                        summary.show(ui);
+                    }
+                    match buttons(ui, ("Undo changes", preview.is_some(), Click::Undo)) {
+                        Click::None => click,
+                        other => other,
+                    }
+                }
+                Dialog::Writing { title, progress, .. } => {
+                    ui.heading(*title);
+                    let (done, total) = (progress.done.load(Ordering::Relaxed), progress.total.load(Ordering::Relaxed));
+                    let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
+                    ui.add(egui::ProgressBar::new(fraction).text(format!("{done} of {total} objects")));
+                    Click::None
+                }
+                Dialog::Finished { message } => {
+                    ui.heading("Done");
+                    ui.label(message.as_str());
+                    if ui.button("Close").clicked() { Click::Close } else { Click::None }
+                }
+            }
+        });
+        let click = modal.inner;
+        match click {
+            Click::None => {}
+            Click::Close => self.dialog = Dialog::None,
+            Click::Apply => self.start_apply(ctx),
+            Click::Preview => self.preview_undo(),
+            Click::Undo => self.start_undo(ctx),
+            Click::Browse => self.files.open(FileTarget::Journal, &self.settings.last_folder, ctx),
+        }
+    }
+
+    fn preview_undo(&mut self) {
+        if let Dialog::PickUndo { journal, preview, error } = &mut self.dialog {
+            match undo_changes(&PathBuf::from(journal.trim()), None) {
+                Ok(changes) => {
+                    *preview = Some(ChangeSummary::of(&changes));
+                    error.clear();
+                }
+                Err(e) => {
+                    *preview = None;
+                    *error = e.to_string();
+                }
+            }
+        }
+    }
+
+    /// The connection of the profile chosen to write to; an error lands in the status line.
+    fn write_options(&mut self) -> Option<crate::source::ldap::LdapOptions> {
+        let profile = self.settings.profiles.get(self.settings.write_profile)?;
+        match profile.options(Vec::new()) {
+            Ok(options) => Some(options),
+            Err(e) => {
+                self.status = e;
+                None
+            }
+        }
+    }
+
+    fn start_apply(&mut self, ctx: &egui::Context) {
+        let Some(options) = self.write_options() else { return };
+        let Dialog::ConfirmApply { changes, journal, .. } = std::mem::replace(&mut self.dialog, Dialog::None) else {
+            return;
+        };
+        let progress = Arc::new(WriteProgress::default());
+        let journal = PathBuf::from(journal.trim());
+        let job = Job::Apply { changes: changes.clone(), journal, source: "syncready app review".into() };
+        let receiver = spawn_write(options, job, progress.clone(), ctx.clone());
+        self.dialog = Dialog::Writing { title: "Applying changes", progress, receiver, plan: Some(changes) };
+    }
+
+    fn start_undo(&mut self, ctx: &egui::Context) {
+        let Some(options) = self.write_options() else { return };
+        let Dialog::PickUndo { journal, .. } = std::mem::replace(&mut self.dialog, Dialog::None) else { return };
+        let journal = PathBuf::from(journal.trim());
+        let stem = journal.file_stem().map_or("journal".into(), |s| s.to_string_lossy().into_owned());
+        let folder = journal.parent().map(PathBuf::from).unwrap_or_default();
+        let undo_journal = new_journal_path(&folder, &format!("{stem}-undo"));
+        let progress = Arc::new(WriteProgress::default());
+        let receiver = spawn_write(options, Job::Undo { journal, undo_journal }, progress.clone(), ctx.clone());
+        self.dialog = Dialog::Writing { title: "Undoing changes", progress, receiver, plan: None };
+    }
+
+    /// Takes a finished write's report into the table and the status line.
+    pub(super) fn poll_write(&mut self) {
+        let Dialog::Writing { receiver, plan, .. } = &self.dialog else { return };
+        let Ok(result) = receiver.try_recv() else { return };
+        let plan = plan.clone();
+        let message = match result {
+            Ok((report, journal)) => {
+                let undo = plan.is_none();
+                for (seq, dn, outcome, message) in &report.results {
+                    let result = RowResult::of(*outcome, message, undo);
+                    match &plan {
+                        Some(changes) => {
+                            for &line in changes.get(seq - 1).map(|c| c.rows.as_slice()).unwrap_or_default() {
+                                let index = super::review_files::index_of(line);
+                                if let Some(slot) = self.outcomes.get_mut(index) {
+                                    *slot = Some(result.clone());
+                                }
+                            }
+                        }
+                        None => {
+                            for (finding, slot) in self.findings.iter().zip(&mut self.outcomes) {
+                                if finding.dn.eq_ignore_ascii_case(dn)
+                                    && slot.as_ref().is_some_and(|r| r.word == "applied")
+                                {
+                                    *slot = Some(result.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+                if !undo {
+                    self.settings.journal_path = journal.display().to_string();
+                }
+                let verb = if undo { "undone" } else { "applied" };
+                format!(
+                    "{} {verb}, {} conflicts, {} failed. Journal: {}",
+                    report.count(Outcome::Applied),
+                    report.count(Outcome::Conflict),
+                    report.count(Outcome::Failed),
+                    journal.display()
+                )
+            }
+            Err(e) => format!("Nothing more was written: {e}"),
+        };
+        self.status = message.clone();
+        self.dialog = Dialog::Finished { message };
+    }
+}
+
+/// Which profile to write to, and its password when it needs one.
+fn target(ui: &mut egui::Ui, settings: &mut Settings) {
+    ui.horizontal(|ui| {
+        let names: Vec<String> = settings.profiles.iter().map(|p| format!("{} ({})", p.name, p.url)).collect();
+        let current = names.get(settings.write_profile).cloned().unwrap_or_default();
+        egui::ComboBox::from_label("Write to").selected_text(current).show_ui(ui, |ui| {
+            for (i, name) in names.iter().enumerate() {
+                ui.selectable_value(&mut settings.write_profile, i, name.as_str());
+            }
+        });
+        if let Some(profile) = settings.profiles.get_mut(settings.write_profile)
+            && !profile.user.trim().is_empty()
+        {
+            ui.label(format!("as {}", profile.user.trim()));
+            let label = ui.label("Write password");
+            ui.add(egui::TextEdit::singleline(&mut profile.password).password(true).desired_width(140.0))
+                .labelled_by(label.id);
+        }
+    });
+}
+
+/// A journal path field; returns whether it changed.
+fn journal_field(ui: &mut egui::Ui, label: &str, journal: &mut String) -> bool {
+    let label = ui.label(label);
+    ui.add(egui::TextEdit::singleline(journal).desired_width(420.0)).labelled_by(label.id).changed()
+}
+
+/// The dialog's go button (enabled when `ready`) and Cancel.
+fn buttons(ui: &mut egui::Ui, (title, ready, go): (&str, bool, Click)) -> Click {
+    let mut click = Click::None;
+    ui.horizontal(|ui| {
+        if ui.add_enabled(ready, egui::Button::new(title)).clicked() {
+            click = go;
+        }
+        if ui.button("Cancel").clicked() {
+            click = Click::Close;
+        }
+    });
+    click
+}

@@ -1,0 +1,89 @@
+//! The review as files: export as CSV (the CLI's format, for `syncready apply`), LDIF of the
+//! accepted changes or JSON, by the file's ending; import the decisions of a reviewed CSV.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::fix::ldif::changes_ldif;
+use crate::fix::{Action, Change, PlanError, plan_rows};
+use crate::report::csv::{FindingRow, read_rows, write_rows};
+use crate::rules::Finding;
+
+/// The findings as report rows with the review's decisions in ACTION and UPDATE.
+pub fn reviewed_rows(findings: &[Finding], decisions: &[Action]) -> Vec<FindingRow> {
+    findings
+        .iter()
+        .zip(decisions)
+        .map(|(finding, decision)| {
+            let mut row = FindingRow::from_finding(finding);
+            row.action = decision.as_str().to_owned();
+            if let Action::Edit(value) = decision {
+                row.update = value.clone();
+            }
+            row
+        })
+        .collect()
+}
+
+/// The line a finding has in an exported CSV (after the header), which plans name.
+pub fn line_of(index: usize) -> u64 {
+    index as u64 + 2
+}
+
+/// The finding a plan line names.
+pub fn index_of(line: u64) -> usize {
+    line.saturating_sub(2) as usize
+}
+
+/// Plans the accepted decisions; errors name the finding by its line in an export to `path`.
+pub fn plan(path: &Path, findings: &[Finding], decisions: &[Action]) -> Result<Vec<Change>, PlanError> {
+    let rows = reviewed_rows(findings, decisions).into_iter().enumerate().map(|(i, row)| (line_of(i), row)).collect();
+    plan_rows(path, rows)
+}
+
+/// Writes the review to `path`; returns what was written.
+pub fn export(path: &Path, findings: &[Finding], decisions: &[Action]) -> Result<String, String> {
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "ldif" | "ldf" => {
+            let changes = plan(path, findings, decisions).map_err(|e| e.to_string())?;
+            std::fs::write(path, changes_ldif(&changes)).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(format!("Exported {} accepted changes as LDIF to {}.", changes.len(), path.display()))
+        }
+        "json" => {
+            let json = serde_json::to_string_pretty(&reviewed_rows(findings, decisions)).map_err(|e| e.to_string())?;
+            std::fs::write(path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(format!("Exported {} rows as JSON to {}.", findings.len(), path.display()))
+        }
+        _ => {
+            write_rows(path, reviewed_rows(findings, decisions)).map_err(|e| e.to_string())?;
+            Ok(format!("Exported {} rows to {}.", findings.len(), path.display()))
+        }
+    }
+}
+
+/// Takes the decisions of a reviewed CSV for the rows it shares with `findings` (same DN,
+/// attribute and value).
+pub fn import(path: &Path, findings: &[Finding], decisions: &mut [Action]) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let rows = read_rows(path, std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+    let key = |dn: &str, attribute: &str, value: &str| (dn.to_lowercase(), attribute.to_owned(), value.to_owned());
+    let mut decided = HashMap::new();
+    for row in &rows {
+        let action = match row.action.trim().to_ascii_uppercase().as_str() {
+            "EDIT" => Action::Edit(row.update.clone()),
+            "REMOVE" => Action::Remove,
+            "COMPLETE" => Action::Complete,
+            _ => Action::Undecided,
+        };
+        decided.insert(key(&row.distinguished_name, &row.attribute, &row.value), action);
+    }
+    let mut matched = 0;
+    for (finding, decision) in findings.iter().zip(decisions) {
+        if let Some(action) = decided.get(&key(&finding.dn, &finding.attribute, &finding.value)) {
+            *decision = action.clone();
+            matched += 1;
+        }
+    }
+    Ok(format!("Imported the decisions of {matched} of {} rows from {}.", rows.len(), path.display()))
+}

@@ -1,0 +1,189 @@
+//! What the app remembers between runs (eframe's storage): connection profiles without their
+//! passwords, the files and folders last used, and the ruleset options.
+
+use std::path::PathBuf;
+
+use crate::rules::RulesetOptions;
+use crate::source::ldap::{Bind, DEFAULT_FILTER, LdapOptions, Security};
+
+/// How a profile protects its connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum TlsMode {
+    /// ldaps:// (or Kerberos sealing over ldap://), certificates verified.
+    #[default]
+    Default,
+    StartTls,
+    /// A simple bind over plain ldap://: lab networks only.
+    InsecurePlain,
+}
+
+impl TlsMode {
+    pub const ALL: [TlsMode; 3] = [TlsMode::Default, TlsMode::StartTls, TlsMode::InsecurePlain];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TlsMode::Default => "LDAPS (verified)",
+            TlsMode::StartTls => "StartTLS (verified)",
+            TlsMode::InsecurePlain => "INSECURE plain LDAP",
+        }
+    }
+}
+
+/// One forest (or domain controller) to read and write.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    pub name: String,
+    pub url: String,
+    pub tls: TlsMode,
+    pub ca_file: String,
+    /// Empty: Kerberos with the ticket cache.
+    pub user: String,
+    /// Typed into a masked field; never stored.
+    #[serde(skip)]
+    pub password: String,
+    pub base: String,
+    pub filter: String,
+    /// Whether a scan reads this profile's directory.
+    pub enabled: bool,
+}
+
+impl Default for Profile {
+    fn default() -> Profile {
+        Profile {
+            name: "Forest 1".into(),
+            url: "ldaps://".into(),
+            tls: TlsMode::Default,
+            ca_file: String::new(),
+            user: String::new(),
+            password: String::new(),
+            base: String::new(),
+            filter: DEFAULT_FILTER.into(),
+            enabled: true,
+        }
+    }
+}
+
+impl Profile {
+    /// LDAP options for this profile, reading `attributes`; an error names the profile when
+    /// its URL or password is missing.
+    pub fn options(&self, attributes: Vec<String>) -> Result<LdapOptions, String> {
+        let url = self.url.trim();
+        if url.is_empty() || url.ends_with("://") {
+            return Err(format!("profile '{}': no server URL", self.name));
+        }
+        let bind = if self.user.trim().is_empty() {
+            Bind::Kerberos
+        } else if self.password.is_empty() {
+            return Err(format!("profile '{}': type the password for {}", self.name, self.user.trim()));
+        } else {
+            Bind::Simple { user: self.user.trim().to_owned(), password: self.password.clone() }
+        };
+        let text = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_owned());
+        Ok(LdapOptions {
+            urls: vec![url.to_owned()],
+            base: text(&self.base),
+            filter: text(&self.filter),
+            binds: vec![bind],
+            security: match self.tls {
+                TlsMode::Default => Security::Default,
+                TlsMode::StartTls => Security::StartTls,
+                TlsMode::InsecurePlain => Security::InsecurePlain,
+            },
+            ca_file: text(&self.ca_file).map(PathBuf::from),
+            page_size: 1000,
+            parallel: 4,
+            attributes,
+            range_step: None,
+            global_catalog: false,
+        })
+    }
+}
+
+/// Where the next scan reads from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum SourceKind {
+    #[default]
+    Demo,
+    Files,
+    Directory,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub source: SourceKind,
+    /// LDIF (`.ldf`, `.ldif`) or csvde (`.csv`) exports, one path per line.
+    pub files: String,
+    pub profiles: Vec<Profile>,
+    /// The profile apply and undo write to.
+    pub write_profile: usize,
+    pub ruleset: RulesetOptions,
+    /// Verified domains as typed (comma-separated).
+    pub verified_domains: String,
+    pub export_path: String,
+    pub journal_path: String,
+    /// The folder file dialogs open in.
+    pub last_folder: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            source: SourceKind::Demo,
+            files: String::new(),
+            profiles: vec![Profile::default()],
+            write_profile: 0,
+            ruleset: RulesetOptions::default(),
+            verified_domains: String::new(),
+            export_path: String::new(),
+            journal_path: String::new(),
+            last_folder: String::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// The ruleset options with the typed verified domains.
+    pub fn ruleset_options(&self) -> RulesetOptions {
+        let verified = self.verified_domains.split([',', ';', ' ']).map(str::trim).filter(|d| !d.is_empty());
+        RulesetOptions { verified_domains: verified.map(str::to_owned).collect(), ..self.ruleset.clone() }
+    }
+
+    /// The files to scan, one per non-empty line.
+    pub fn file_paths(&self) -> Vec<PathBuf> {
+        self.files.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_never_stored() {
+        let mut settings = Settings::default();
+        settings.profiles[0].user = "admin@contoso.com".into();
+        settings.profiles[0].password = "Secret-Value-42".into();
+        let stored = serde_json::to_string(&settings).unwrap();
+        assert!(stored.contains("admin@contoso.com") && !stored.contains("Secret-Value-42"));
+        let back: Settings = serde_json::from_str(&stored).unwrap();
+        assert_eq!(back.profiles[0].password, "");
+    }
+
+    #[test]
+    fn profiles_become_ldap_options_or_name_what_is_missing() {
+        let mut profile = Profile { url: "ldaps://dc1.contoso.com".into(), user: "admin".into(), ..Profile::default() };
+        assert_eq!(profile.options(Vec::new()).err().unwrap(), "profile 'Forest 1': type the password for admin");
+        profile.password = "pw".into();
+        let options = profile.options(vec!["mail".into()]).unwrap();
+        assert_eq!(options.urls, ["ldaps://dc1.contoso.com"]);
+        assert!(matches!(&options.binds[..], [Bind::Simple { user, password }] if user == "admin" && password == "pw"));
+        assert_eq!((options.filter.as_deref(), options.base), (Some(DEFAULT_FILTER), None));
+        let kerberos = Profile { url: "ldap://dc1.fabrikam.com".into(), tls: TlsMode::StartTls, ..Profile::default() };
+        let options = kerberos.options(Vec::new()).unwrap();
+        assert!(matches!(options.binds[..], [Bind::Kerberos]) && options.security == Security::StartTls);
+        let empty = Profile { url: "ldaps://".into(), ..Profile::default() };
+        assert_eq!(empty.options(Vec::new()).err().unwrap(), "profile 'Forest 1': no server URL");
+    }
+}

@@ -1,0 +1,129 @@
+//! The findings table: IdFix's columns plus rule, severity, fix safety and the apply result,
+//! one line per row, virtualized (only the rows on screen are laid out), sortable by any
+//! column.
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+use super::apply::RowResult;
+use crate::fix::Action;
+use crate::rules::Finding;
+
+pub const HEADERS: [&str; 12] =
+    ["DN", "Name", "Class", "Attribute", "Error", "Value", "Update", "Action", "Rule", "Severity", "Fix", "Result"];
+const WIDTHS: [f32; 11] = [230.0, 110.0, 60.0, 110.0, 110.0, 160.0, 160.0, 70.0, 80.0, 60.0, 55.0];
+
+/// What the table shows; `visible` indexes `findings`.
+pub struct TableView<'a> {
+    pub findings: &'a [Finding],
+    pub decisions: &'a [Action],
+    pub outcomes: &'a [Option<RowResult>],
+    pub visible: &'a [usize],
+    pub selected: Option<usize>,
+    pub sort: Option<(usize, bool)>,
+    /// Scroll so that this visible position shows.
+    pub scroll_to: Option<usize>,
+}
+
+/// What was clicked this frame.
+#[derive(Default)]
+pub struct TableClicks {
+    pub header: Option<usize>,
+    pub row: Option<usize>,
+}
+
+pub fn show(ui: &mut egui::Ui, view: &TableView<'_>) -> TableClicks {
+    let mut clicks = TableClicks::default();
+    let mut table = TableBuilder::new(ui).striped(true);
+    for width in WIDTHS {
+        table = table.column(Column::initial(width).at_least(36.0).resizable(true).clip(true));
+    }
+    if let Some(position) = view.scroll_to {
+        table = table.scroll_to_row(position, Some(egui::Align::Center));
+    }
+    table
+        .column(Column::remainder().at_least(60.0))
+        .sense(egui::Sense::click())
+        .header(20.0, |mut header| {
+            for (column, title) in HEADERS.iter().enumerate() {
+                header.col(|ui| {
+                    let arrow = match view.sort {
+                        Some((c, true)) if c == column => " ⏶",
+                        Some((c, false)) if c == column => " ⏷",
+                        _ => "",
+                    };
+                    let button =
+                        egui::Button::new(egui::RichText::new(format!("{title}{arrow}")).strong()).frame(false);
+                    if ui.add(button).on_hover_text(format!("Sort by {title}")).clicked() {
+                        clicks.header = Some(column);
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(18.0, view.visible.len(), |mut row| {
+                let position = row.index();
+                row.set_selected(view.selected == Some(position));
+                let index = view.visible[position];
+                for (column, cell) in cells(view, index).iter().enumerate() {
+                    row.col(|ui| {
+                        let text = egui::RichText::new(cell.as_str());
+                        let text = match (column, &view.outcomes[index]) {
+                            (11, Some(result)) if result.ok => text.color(egui::Color32::from_rgb(40, 140, 60)),
+                            (11, Some(_)) => text.color(egui::Color32::from_rgb(200, 60, 40)),
+                            _ => text,
+                        };
+                        // One line per row: long values are cut, the full text in the details.
+                        ui.add(egui::Label::new(text).truncate().selectable(false));
+                    });
+                }
+                if row.response().clicked() {
+                    clicks.row = Some(position);
+                }
+            });
+        });
+    clicks
+}
+
+/// A row's cells, in [`HEADERS`] order.
+fn cells(view: &TableView<'_>, index: usize) -> [String; 12] {
+    let finding = &view.findings[index];
+    let decision = &view.decisions[index];
+    let update = match decision {
+        Action::Edit(value) => value.clone(),
+        _ => finding.update.clone(),
+    };
+    let result = view.outcomes[index].as_ref().map_or("", |r| r.word).to_owned();
+    [
+        finding.dn.clone(),
+        finding.common_name.clone(),
+        finding.object_class.to_owned(),
+        finding.attribute.clone(),
+        finding.error_text(),
+        finding.value.clone(),
+        update,
+        decision.as_str().to_owned(),
+        finding.rule_text(),
+        finding.severity.as_str().to_owned(),
+        finding.fix.as_str().to_owned(),
+        result,
+    ]
+}
+
+/// The key a column sorts by (the Action and Result columns sort by the review's state).
+pub fn sort_key(finding: &Finding, decision: &Action, outcome: &Option<RowResult>, column: usize) -> String {
+    match column {
+        0 => finding.dn.to_lowercase(),
+        1 => finding.common_name.to_lowercase(),
+        2 => finding.object_class.to_owned(),
+        3 => finding.attribute.to_lowercase(),
+        4 => finding.error_text(),
+        5 => finding.value.to_lowercase(),
+        6 => finding.update.to_lowercase(),
+        7 => decision.as_str().to_owned(),
+        8 => finding.rule_text(),
+        9 => (finding.severity as u8).to_string(),
+        10 => finding.fix.as_str().to_owned(),
+        _ => outcome.as_ref().map_or("", |r| r.word).to_owned(),
+    }
+}

@@ -1,0 +1,106 @@
+//! The ruleset as an admin picks it, in the CLI or the app: a built-in name or a file, plus
+//! the tenant's verified domains, a target domain, the source anchor and an alternate login
+//! ID laid over what the ruleset itself says.
+
+use std::path::PathBuf;
+
+use super::ruleset::{Anchor, Ruleset, RulesetError};
+use crate::source::SourceError;
+use crate::source::domains::read_verified_domains;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulesetOptionsError {
+    #[error(transparent)]
+    Ruleset(#[from] RulesetError),
+    #[error(transparent)]
+    VerifiedDomains(#[from] SourceError),
+    #[error("anchor: must be objectGUID or mS-DS-ConsistencyGuid, not '{0}'")]
+    Anchor(String),
+    #[error("alternate login ID: {0}")]
+    AlternateLoginId(String),
+}
+
+/// The choices; empty ones leave the ruleset's own settings alone.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RulesetOptions {
+    /// A built-in name (`multi-tenant`, `dedicated`) or the path of a `.toml` file.
+    pub ruleset: String,
+    pub verified_domains: Vec<String>,
+    pub verified_domains_file: Option<PathBuf>,
+    pub target_domain: Option<String>,
+    pub anchor: Option<String>,
+    pub alternate_login_id: Option<String>,
+}
+
+impl Default for RulesetOptions {
+    fn default() -> RulesetOptions {
+        RulesetOptions {
+            ruleset: "multi-tenant".into(),
+            verified_domains: Vec::new(),
+            verified_domains_file: None,
+            target_domain: None,
+            anchor: None,
+            alternate_login_id: None,
+        }
+    }
+}
+
+impl RulesetOptions {
+    /// Loads the ruleset and applies the choices over it.
+    pub fn build(&self) -> Result<Ruleset, RulesetOptionsError> {
+        let mut ruleset = Ruleset::load(self.ruleset.trim())?;
+        let mut verified: Vec<String> =
+            self.verified_domains.iter().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect();
+        if let Some(path) = &self.verified_domains_file {
+            verified.extend(read_verified_domains(path)?);
+        }
+        if !verified.is_empty() {
+            ruleset.set_verified_domains(verified);
+        }
+        if let Some(target) = self.target_domain.as_deref().filter(|t| !t.trim().is_empty()) {
+            ruleset.set_target_domain(target);
+        }
+        if let Some(anchor) = self.anchor.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            ruleset.anchor = Anchor::parse(anchor).ok_or_else(|| RulesetOptionsError::Anchor(anchor.to_owned()))?;
+        }
+        if let Some(attribute) = &self.alternate_login_id {
+            ruleset.set_alternate_login_id(attribute).map_err(RulesetOptionsError::AlternateLoginId)?;
+        }
+        Ok(ruleset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_lay_over_the_named_ruleset() {
+        let options = RulesetOptions {
+            ruleset: "dedicated".into(),
+            verified_domains: vec![" Contoso.com ".into(), String::new()],
+            target_domain: Some("@contoso.com".into()),
+            anchor: Some("objectGUID".into()),
+            alternate_login_id: Some("mail".into()),
+            ..RulesetOptions::default()
+        };
+        let ruleset = options.build().unwrap();
+        assert_eq!(ruleset.name, "dedicated");
+        assert!(ruleset.is_verified("contoso.com") && !ruleset.is_verified("fabrikam.com"));
+        assert_eq!(ruleset.target_domain(), Some("contoso.com"));
+        assert_eq!(ruleset.anchor, Anchor::ObjectGuid);
+        assert_eq!(ruleset.alternate_login_id.as_ref().map(|a| a.as_str()), Some("mail"));
+    }
+
+    #[test]
+    fn a_bad_anchor_or_ruleset_is_an_error_naming_it() {
+        let anchor = RulesetOptions { anchor: Some("cn".into()), ..RulesetOptions::default() };
+        assert_eq!(
+            anchor.build().unwrap_err().to_string(),
+            "anchor: must be objectGUID or mS-DS-ConsistencyGuid, not 'cn'"
+        );
+        let name = RulesetOptions { ruleset: "nope".into(), ..RulesetOptions::default() };
+        assert!(name.build().unwrap_err().to_string().starts_with("unknown ruleset 'nope'"));
+    }
+}
