@@ -124,7 +124,7 @@ fn review_accepts_safe_fixes_and_unsafe_only_when_asked() {
 }
 
 /// Every value of the attributes the rules read, per DN, for comparisons.
-fn directory_state(dc: &SambaDc) -> BTreeMap<String, BTreeMap<String, Vec<Vec<u8>>>> {
+pub(crate) fn directory_state(dc: &SambaDc) -> BTreeMap<String, BTreeMap<String, Vec<Vec<u8>>>> {
     let live = read_ldap(&dc.ldap_options(), &NoProgress, &AtomicBool::new(false), false).unwrap();
     live.objects
         .iter()
@@ -142,7 +142,7 @@ fn directory_state(dc: &SambaDc) -> BTreeMap<String, BTreeMap<String, Vec<Vec<u8
         .collect()
 }
 
-fn user_ldif(base: &str, cn: &str, extra: &str) -> String {
+pub(crate) fn user_ldif(base: &str, cn: &str, extra: &str) -> String {
     format!(
         "dn: CN={cn},CN=Users,{base}\nobjectClass: user\ncn: {cn}\nsAMAccountName: {}\n{extra}\n",
         cn.to_lowercase().replace(' ', ".")

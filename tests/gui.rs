@@ -1,5 +1,6 @@
 //! The desktop app driven headlessly by accessible labels (egui_kittest): scan the demo,
-//! filter to one error name, accept the safe fixes, export the reviewed CSV and check it.
+//! filter to one error name, accept the safe fixes, export the reviewed CSV and check it;
+//! scan a Samba DC through a connection profile, apply the review and undo it.
 
 use eframe::egui;
 use egui_kittest::Harness;
@@ -8,6 +9,8 @@ use syncready::fix::Action;
 use syncready::gui::SyncreadyApp;
 use syncready::report::csv::read_rows;
 
+use crate::apply::{directory_state, user_ldif};
+use crate::samba::{ADMIN_PASSWORD, SambaDc};
 use crate::temp_dir;
 
 /// Picks the demo directory as the source and scans it.
@@ -165,4 +168,118 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     harness.get_by_label("Import reviewed CSV").click();
     harness.run();
     assert_eq!(harness.state().review().decisions.iter().filter(|d| matches!(d, Action::Edit(_))).count(), safe);
+}
+
+/// Waits for the apply or undo worker, stepping the app.
+fn run_until_written(harness: &mut Harness<'_, SyncreadyApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while harness.state().is_writing() {
+        assert!(std::time::Instant::now() < deadline, "the write did not finish: {}", harness.state().status());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+}
+
+#[test]
+fn scan_a_domain_controller_apply_the_review_and_undo_it() {
+    let base = "DC=gui,DC=example";
+    let fixtures = [
+        user_ldif(base, "Ann Lee", "displayName:: IEFubiBMZWUg\nuserPrincipalName: ann lee@contoso.com\n"),
+        user_ldif(base, "Bo Berg", "displayName:: IEJvIEJlcmcg\nmail: bo berg@contoso.com\n"),
+    ]
+    .join("\n");
+    let dc = SambaDc::start("gui.example", &[&fixtures]);
+    let before = directory_state(&dc);
+    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(|cc| SyncreadyApp::new(cc));
+    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+
+    // A connection profile: LDAPS with the DC's CA, the administrator and a masked password.
+    harness.get_by_label("Directory (LDAP)").click();
+    harness.run();
+    replace_text(&mut harness, "Server URL", &dc.ldaps_url());
+    replace_text(&mut harness, "CA file", dc.ca_file().to_str().unwrap());
+    replace_text(&mut harness, "User", &dc.admin());
+    replace_text(&mut harness, "Password", ADMIN_PASSWORD);
+    assert!(!harness.state().settings_json().contains(ADMIN_PASSWORD), "the password is never stored");
+    harness.get_by_label("Scan").click();
+    harness.step();
+    run_until_scanned(&mut harness);
+    assert!(harness.state().status().contains(&dc.ldaps_url()), "{}", harness.state().status());
+
+    // Everything under CN=Users of the two fixtures, unsafe fixes included, by explicit choice.
+    replace_text(&mut harness, "OU", &format!("CN=Users,{base}"));
+    replace_text(&mut harness, "Filter", "e");
+    let rows: Vec<(String, String, String)> = harness
+        .state()
+        .visible()
+        .iter()
+        .map(|&i| {
+            let f = &harness.state().findings()[i];
+            (f.common_name.clone(), f.attribute.clone(), f.update.clone())
+        })
+        .collect();
+    let expected = [
+        ("Ann Lee", "displayName", "Ann Lee"),
+        ("Ann Lee", "userPrincipalName", "annlee@contoso.com"),
+        ("Bo Berg", "displayName", "Bo Berg"),
+        ("Bo Berg", "mail", "boberg@contoso.com"),
+    ];
+    for (cn, attribute, update) in expected {
+        assert!(
+            rows.iter().any(|r| r.0 == cn && r.1 == attribute && r.2 == update),
+            "{cn} {attribute} → {update} not in {rows:?}"
+        );
+    }
+    harness.get_by_label("Accept filtered fixes").click();
+    harness.run();
+    let accepted = harness.state().review().decisions.iter().filter(|d| matches!(d, Action::Edit(_))).count();
+    // Six: the four values and each object's source anchor (stamped from its objectGUID).
+    assert_eq!(accepted, rows.len(), "{rows:?}");
+    assert_eq!(rows.len(), 6, "{rows:?}");
+
+    // The confirmation shows what will change before anything is written.
+    harness.get_by_label("Apply…").click();
+    harness.run();
+    harness.get_by_label(&format!("{accepted} edits on 2 objects."));
+    harness.get_by_label_contains("By attribute:");
+    let dir = temp_dir("gui-apply");
+    let journal = dir.join("apply.jsonl");
+    replace_text(&mut harness, "Journal file", journal.to_str().unwrap());
+    harness.get_by_label("Apply changes").click();
+    harness.step();
+    run_until_written(&mut harness);
+    let status = harness.state().status().to_owned();
+    assert_eq!(status, format!("2 applied, 0 conflicts, 0 failed. Journal: {}", journal.display()));
+    let applied: Vec<&str> = harness.state().results().iter().flatten().map(|r| r.word).collect();
+    assert_eq!(applied, vec!["applied"; accepted], "every accepted row shows its result");
+
+    let after = directory_state(&dc);
+    let value = |state: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<Vec<u8>>>>,
+                 cn: &str,
+                 attribute: &str| {
+        let object = state.iter().find(|(dn, _)| dn.starts_with(&format!("CN={cn},"))).unwrap().1;
+        object.get(attribute).map(|v| String::from_utf8_lossy(&v[0]).into_owned()).unwrap_or_default()
+    };
+    assert_eq!(value(&after, "Ann Lee", "displayname"), "Ann Lee");
+    assert_eq!(value(&after, "Ann Lee", "userprincipalname"), "annlee@contoso.com");
+    assert_eq!(value(&after, "Bo Berg", "displayname"), "Bo Berg");
+    assert_eq!(value(&after, "Bo Berg", "mail"), "boberg@contoso.com");
+    assert_eq!(value(&after, "Bo Berg", "ms-ds-consistencyguid"), value(&after, "Bo Berg", "objectguid"));
+    harness.get_by_label("Close").click();
+    harness.run();
+
+    // Undo: the last journal is offered; preview, confirm, and the DC is as it was.
+    harness.get_by_label("Undo…").click();
+    harness.run();
+    harness.get_by_label("Preview undo").click();
+    harness.run();
+    harness.get_by_label(&format!("{accepted} edits on 2 objects."));
+    harness.get_by_label("Undo changes").click();
+    harness.step();
+    run_until_written(&mut harness);
+    assert!(harness.state().status().starts_with("2 undone, 0 conflicts, 0 failed."), "{}", harness.state().status());
+    assert_eq!(directory_state(&dc), before, "undo restores every attribute");
+    let undone: Vec<&str> = harness.state().results().iter().flatten().map(|r| r.word).collect();
+    assert_eq!(undone, vec!["undone"; accepted]);
 }

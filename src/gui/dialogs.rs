@@ -103,7 +103,7 @@ impl SyncreadyApp {
             match &mut self.dialog {
                 Dialog::None => Click::None,
                 Dialog::ConfirmApply { summary, journal, large_confirmed, .. } => {
-                    ui.heading("Apply changes");
+                    ui.heading("Write these changes to the directory?");
                     target(ui, settings);
                     summary.show(ui);
                     ui.separator();
