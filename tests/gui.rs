@@ -135,6 +135,16 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         .filter(|f| f.fix == syncready::rules::FixSafety::Safe && !f.update.is_empty())
         .count();
     assert_eq!(harness.state().status(), format!("Accepted {safe} safe fixes."));
+    // Applying needs a directory: the dialog says what is missing and writes nothing.
+    harness.get_by_label("Apply…").click();
+    harness.run();
+    harness.get_by_label_contains("edits on");
+    harness.get_by_label("Apply changes").click();
+    harness.run();
+    harness.get_by_label("profile 'Forest 1': no server URL");
+    assert!(!harness.state().is_writing());
+    harness.get_by_label("Cancel").click();
+    harness.run();
 
     let dir = temp_dir("gui-export");
     let path = dir.join("reviewed.csv");
@@ -282,4 +292,68 @@ fn scan_a_domain_controller_apply_the_review_and_undo_it() {
     assert_eq!(directory_state(&dc), before, "undo restores every attribute");
     let undone: Vec<&str> = harness.state().results().iter().flatten().map(|r| r.word).collect();
     assert_eq!(undone, vec!["undone"; accepted]);
+}
+
+/// The interactive widgets on screen that have no accessible name (role and value); panics
+/// when there are hardly any widgets to look at.
+fn unnamed_controls(harness: &Harness<'_, SyncreadyApp>) -> Vec<String> {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::NodeT;
+    let interactive = [
+        Role::Button,
+        Role::CheckBox,
+        Role::RadioButton,
+        Role::ComboBox,
+        Role::TextInput,
+        Role::MultilineTextInput,
+        Role::PasswordInput,
+        Role::Link,
+        Role::Slider,
+        Role::SpinButton,
+        Role::Tab,
+        Role::MenuItem,
+        Role::ListBoxOption,
+    ];
+    let controls: Vec<_> = harness
+        .root()
+        .children_recursive()
+        .map(|node| node.accesskit_node())
+        .filter(|node| interactive.contains(&node.role()))
+        .map(|node| (node.role(), node.label(), node.value()))
+        .collect();
+    assert!(controls.len() >= 8, "{controls:?}");
+    controls
+        .into_iter()
+        .filter(|(_, label, _)| label.as_ref().is_none_or(|l| l.trim().is_empty()))
+        .map(|(role, _, value)| format!("{role:?} {value:?}"))
+        .collect()
+}
+
+#[test]
+fn every_interactive_widget_has_an_accessible_name() {
+    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(|cc| SyncreadyApp::new(cc));
+    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    scan_demo(&mut harness);
+    harness.state_mut().select(1);
+    harness.run();
+    assert_eq!(unnamed_controls(&harness), Vec::<String>::new(), "the results view");
+    for source in ["Export files", "Directory (LDAP)"] {
+        harness.get_by_label(source).click();
+        harness.run();
+        if source == "Directory (LDAP)" {
+            // With a user, the masked password field shows too.
+            replace_text(&mut harness, "User", "admin@contoso.com");
+        }
+        assert_eq!(unnamed_controls(&harness), Vec::<String>::new(), "the source view {source}");
+    }
+    harness.get_by_label("Accept safe fixes").click();
+    harness.run();
+    harness.get_by_label("Apply…").click();
+    harness.run();
+    assert_eq!(unnamed_controls(&harness), Vec::<String>::new(), "the apply dialog");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    harness.get_by_label("Undo…").click();
+    harness.run();
+    assert_eq!(unnamed_controls(&harness), Vec::<String>::new(), "the undo dialog");
 }

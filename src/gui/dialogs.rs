@@ -9,6 +9,7 @@ use std::sync::mpsc::Receiver;
 use eframe::egui;
 
 use super::SyncreadyApp;
+use super::app::labelled_combo;
 use super::apply::{ChangeSummary, Job, RowResult, WriteProgress, WriteResult, new_journal_path, spawn_write};
 use super::file_dialog::FileTarget;
 use super::settings::Settings;
@@ -26,6 +27,7 @@ pub enum Dialog {
         summary: ChangeSummary,
         journal: String,
         large_confirmed: bool,
+        error: String,
     },
     PickUndo {
         journal: String,
@@ -82,7 +84,8 @@ impl SyncreadyApp {
             Ok(changes) => {
                 let journal = new_journal_path(&self.journal_folder(), "apply").display().to_string();
                 let summary = ChangeSummary::of(&changes);
-                self.dialog = Dialog::ConfirmApply { changes, summary, journal, large_confirmed: false };
+                self.dialog =
+                    Dialog::ConfirmApply { changes, summary, journal, large_confirmed: false, error: String::new() };
             }
             Err(e) => self.status = format!("The review cannot be applied: {e}"),
         }
@@ -102,7 +105,7 @@ impl SyncreadyApp {
             ui.set_max_width(760.0);
             match &mut self.dialog {
                 Dialog::None => Click::None,
-                Dialog::ConfirmApply { summary, journal, large_confirmed, .. } => {
+                Dialog::ConfirmApply { summary, journal, large_confirmed, error, .. } => {
                     ui.heading("Write these changes to the directory?");
                     target(ui, settings);
                     summary.show(ui);
@@ -114,6 +117,7 @@ impl SyncreadyApp {
                             format!("I have checked these {} edits (more than {LARGE_RUN})", summary.edits),
                         );
                     }
+                    show_error(ui, error);
                     let ready = summary.edits <= LARGE_RUN || *large_confirmed;
                     buttons(ui, ("Apply changes", ready, Click::Apply))
                 }
@@ -132,9 +136,7 @@ impl SyncreadyApp {
                             click = Click::Preview;
                         }
                     });
-                    if !error.is_empty() {
-                        ui.colored_label(egui::Color32::from_rgb(200, 60, 40), error.as_str());
-                    }
+                    show_error(ui, error);
                     if let Some(summary) = preview {
                         summary.show(ui);
                     }
@@ -183,16 +185,17 @@ impl SyncreadyApp {
         }
     }
 
-    /// The connection of the profile chosen to write to; an error lands in the status line.
+    /// The connection of the profile chosen to write to; what is missing is shown in the dialog.
     fn write_options(&mut self) -> Option<crate::source::ldap::LdapOptions> {
-        let profile = self.settings.profiles.get(self.settings.write_profile)?;
-        match profile.options(Vec::new()) {
-            Ok(options) => Some(options),
-            Err(e) => {
-                self.status = e;
-                None
-            }
+        let options = match self.settings.profiles.get(self.settings.write_profile) {
+            Some(profile) => profile.options(Vec::new()),
+            None => Err("add a connection profile to write to".to_owned()),
+        };
+        let problem = options.as_ref().err().cloned().unwrap_or_default();
+        if let Dialog::ConfirmApply { error, .. } | Dialog::PickUndo { error, .. } = &mut self.dialog {
+            *error = problem;
         }
+        options.ok()
     }
 
     fn start_apply(&mut self, ctx: &egui::Context) {
@@ -273,7 +276,7 @@ fn target(ui: &mut egui::Ui, settings: &mut Settings) {
     ui.horizontal(|ui| {
         let names: Vec<String> = settings.profiles.iter().map(|p| format!("{} ({})", p.name, p.url)).collect();
         let current = names.get(settings.write_profile).cloned().unwrap_or_default();
-        egui::ComboBox::from_label("Write to").selected_text(current).show_ui(ui, |ui| {
+        labelled_combo(ui, "Write to", &current, |ui| {
             for (i, name) in names.iter().enumerate() {
                 ui.selectable_value(&mut settings.write_profile, i, name.as_str());
             }
@@ -287,6 +290,12 @@ fn target(ui: &mut egui::Ui, settings: &mut Settings) {
                 .labelled_by(label.id);
         }
     });
+}
+
+fn show_error(ui: &mut egui::Ui, error: &str) {
+    if !error.is_empty() {
+        ui.colored_label(egui::Color32::from_rgb(200, 60, 40), error);
+    }
 }
 
 /// A journal path field; returns whether it changed.

@@ -4,6 +4,7 @@
 
 use eframe::egui;
 
+use super::app::labelled_combo;
 use super::file_dialog::FileTarget;
 use super::settings::{Profile, Settings, SourceKind, TlsMode};
 
@@ -59,10 +60,12 @@ fn profiles(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClick
             ui.checkbox(&mut profile.enabled, "Read");
             field(ui, "Profile", &mut profile.name, 90.0);
             field(ui, "Server URL", &mut profile.url, 200.0).on_hover_text("ldaps://dc1.contoso.com or ldap://…");
-            egui::ComboBox::from_label("TLS").selected_text(profile.tls.label()).show_ui(ui, |ui| {
-                for mode in TlsMode::ALL {
-                    ui.selectable_value(&mut profile.tls, mode, mode.label());
-                }
+            ui.push_id(i, |ui| {
+                labelled_combo(ui, "TLS", profile.tls.label(), |ui| {
+                    for mode in TlsMode::ALL {
+                        ui.selectable_value(&mut profile.tls, mode, mode.label());
+                    }
+                });
             });
             field(ui, "CA file", &mut profile.ca_file, 140.0)
                 .on_hover_text("PEM of the CA that issued the DCs' certificates");
@@ -106,16 +109,15 @@ fn ruleset(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClicks
     ui.horizontal(|ui| {
         let options = &mut settings.ruleset;
         let custom = !crate::rules::ruleset::BUILT_IN.contains(&options.ruleset.as_str());
-        egui::ComboBox::from_label("Ruleset")
-            .selected_text(if custom { "custom file" } else { options.ruleset.as_str() })
-            .show_ui(ui, |ui| {
-                for name in crate::rules::ruleset::BUILT_IN {
-                    ui.selectable_value(&mut options.ruleset, name.to_owned(), name);
-                }
-                if ui.selectable_label(custom, "custom file").clicked() && !custom {
-                    options.ruleset.clear();
-                }
-            });
+        let shown = if custom { "custom file".to_owned() } else { options.ruleset.clone() };
+        labelled_combo(ui, "Ruleset", &shown, |ui| {
+            for name in crate::rules::ruleset::BUILT_IN {
+                ui.selectable_value(&mut options.ruleset, name.to_owned(), name);
+            }
+            if ui.selectable_label(custom, "custom file").clicked() && !custom {
+                options.ruleset.clear();
+            }
+        });
         if custom {
             field(ui, "Ruleset file", &mut options.ruleset, 160.0);
             if ui.button("Browse ruleset…").clicked() {
@@ -139,7 +141,7 @@ fn ruleset(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClicks
             options.target_domain = (!target.trim().is_empty()).then_some(target);
         }
         let anchor = options.anchor.clone().unwrap_or_else(|| "mS-DS-ConsistencyGuid".into());
-        egui::ComboBox::from_label("Source anchor").selected_text(&anchor).show_ui(ui, |ui| {
+        labelled_combo(ui, "Source anchor", &anchor, |ui| {
             for name in ["mS-DS-ConsistencyGuid", "objectGUID"] {
                 if ui.selectable_label(anchor == name, name).clicked() {
                     options.anchor = Some(name.to_owned());

@@ -11,7 +11,7 @@ use crate::rules::Finding;
 
 pub const HEADERS: [&str; 12] =
     ["DN", "Name", "Class", "Attribute", "Error", "Value", "Update", "Action", "Rule", "Severity", "Fix", "Result"];
-const WIDTHS: [f32; 11] = [230.0, 110.0, 60.0, 110.0, 110.0, 160.0, 160.0, 70.0, 80.0, 60.0, 55.0];
+const WIDTHS: [f32; 11] = [220.0, 100.0, 55.0, 110.0, 100.0, 160.0, 160.0, 65.0, 80.0, 60.0, 55.0];
 
 /// What the table shows; `visible` indexes `findings`.
 pub struct TableView<'a> {
@@ -32,7 +32,12 @@ pub struct TableClicks {
     pub row: Option<usize>,
 }
 
+/// The table, scrolling sideways when its columns are wider than the window.
 pub fn show(ui: &mut egui::Ui, view: &TableView<'_>) -> TableClicks {
+    egui::ScrollArea::horizontal().id_salt("findings-sideways").show(ui, |ui| rows(ui, view)).inner
+}
+
+fn rows(ui: &mut egui::Ui, view: &TableView<'_>) -> TableClicks {
     let mut clicks = TableClicks::default();
     let mut table = TableBuilder::new(ui).striped(true);
     for width in WIDTHS {
@@ -42,7 +47,7 @@ pub fn show(ui: &mut egui::Ui, view: &TableView<'_>) -> TableClicks {
         table = table.scroll_to_row(position, Some(egui::Align::Center));
     }
     table
-        .column(Column::remainder().at_least(60.0))
+        .column(Column::initial(90.0).at_least(60.0).resizable(true).clip(true))
         .sense(egui::Sense::click())
         .header(20.0, |mut header| {
             for (column, title) in HEADERS.iter().enumerate() {
