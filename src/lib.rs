@@ -6,6 +6,7 @@ pub mod cli;
 pub mod fix;
 #[cfg(feature = "gui")]
 pub mod gui;
+pub mod migrate;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -3,6 +3,7 @@
 mod apply;
 mod connection;
 mod generate;
+mod migrate;
 mod progress;
 mod rules;
 mod scan;
@@ -32,6 +33,8 @@ enum Command {
     Apply(Box<apply::ApplyArgs>),
     /// Reverse the changes an apply made, from its journal.
     Undo(Box<apply::UndoArgs>),
+    /// Plan the move from Connect Sync to Cloud Sync from a configuration export and a scan.
+    Migrate(Box<migrate::MigrateArgs>),
     /// Open the desktop app (the same as no command).
     Gui {
         /// Scan the built-in demo directory right away.
@@ -54,6 +57,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Rules(args) => rules::run(args),
         Command::Apply(args) => apply::run_apply(*args),
         Command::Undo(args) => apply::run_undo(*args),
+        Command::Migrate(args) => migrate::run(*args),
     }
 }
 

@@ -13,18 +13,39 @@ use super::connection::ConnectionArgs;
 use super::progress::TerminalProgress;
 use crate::report::csv::write_findings;
 use crate::report::summary::{SummaryRow, summarize, write_summary};
-use crate::rules::{RulesetOptions, needed_attributes, scan};
+use crate::rules::{Ruleset, RulesetOptions, needed_attributes, scan};
 use crate::source::ldap::{LdapOptions, read_ldap};
-use crate::source::{SourceSpec, read_sources};
+use crate::source::{Snapshot, SourceSpec, read_sources};
 
 #[derive(Args)]
 pub struct ScanArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub rules: RulesetArgs,
+    /// Folder for findings.csv and summary.csv.
+    #[arg(long, value_name = "DIR", default_value_os_t = super::default_out_dir())]
+    out: PathBuf,
+}
+
+/// Where the objects come from: exports, live directories, or the demo when none is given.
+#[derive(Args)]
+pub struct SourceArgs {
     /// An LDIF export (ldifde -f); repeat for several.
     #[arg(long = "ldif", value_name = "FILE")]
     ldif: Vec<PathBuf>,
     /// A csvde export; repeat for several.
     #[arg(long = "csvde", value_name = "FILE")]
     csvde: Vec<PathBuf>,
+    #[command(flatten)]
+    connection: ConnectionArgs,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// The ruleset and the options laid over it.
+#[derive(Args)]
+pub struct RulesetArgs {
     /// Ruleset: a built-in name (multi-tenant) or a .toml file that overrides it.
     #[arg(long, value_name = "NAME|PATH", default_value = "multi-tenant")]
     ruleset: String,
@@ -46,13 +67,6 @@ pub struct ScanArgs {
     /// "Alternate Login ID"), e.g. mail.
     #[arg(long, value_name = "ATTRIBUTE")]
     alternate_login_id: Option<String>,
-    /// Folder for findings.csv and summary.csv.
-    #[arg(long, value_name = "DIR", default_value_os_t = super::default_out_dir())]
-    out: PathBuf,
-    #[command(flatten)]
-    connection: ConnectionArgs,
-    #[command(flatten)]
-    read: ReadArgs,
 }
 
 /// How a live scan reads, on top of the connection.
@@ -96,32 +110,10 @@ impl ReadArgs {
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let ruleset = args.ruleset_options().build()?;
-    let mut specs: Vec<SourceSpec> = args.ldif.iter().cloned().map(SourceSpec::Ldif).collect();
-    specs.extend(args.csvde.iter().cloned().map(SourceSpec::Csvde));
-    if specs.is_empty() && args.connection.urls.is_empty() {
-        eprintln!("No --ldif, --csvde or --ldap given: scanning the built-in demo directory.");
-        specs.push(SourceSpec::Demo);
-    }
-    let progress = TerminalProgress::new();
-    let snapshot = read_sources(&specs, &progress);
-    progress.finish();
-    let mut snapshot = snapshot?;
-    let mut incomplete = Vec::new();
-    if !args.connection.urls.is_empty() {
-        let options = args.read.options(&args.connection, needed_attributes(&ruleset))?;
-        let live = read_ldap(&options, &progress, &AtomicBool::new(false), args.read.allow_partial);
-        progress.finish();
-        let live = live?;
-        snapshot.objects.extend(live.objects);
-        snapshot.sources.extend(live.sources);
-        for failure in live.failures {
-            eprintln!("WARNING: partial scan: {failure}");
-            incomplete.push(failure.to_string());
-        }
-    }
-    let result = scan(&snapshot.objects, &ruleset);
-    let summary = summarize(&result.findings, &result.stats, &incomplete)?;
+    let ruleset = args.rules.options().build()?;
+    let read = args.source.read(&ruleset)?;
+    let result = scan(&read.snapshot.objects, &ruleset);
+    let summary = summarize(&result.findings, &result.stats, &read.incomplete)?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
@@ -129,10 +121,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     write_summary(&summary_path, &summary)?;
 
     println!("syncready scan, ruleset {}", ruleset.name);
-    for source in &snapshot.sources {
+    for source in &read.snapshot.sources {
         println!("  {}: {} objects, {:.1} MB", source.name, source.objects, source.bytes as f64 / 1e6);
     }
-    for reason in &incomplete {
+    for reason in &read.incomplete {
         println!("  PARTIAL: {reason}");
     }
     print_summary(&summary);
@@ -145,9 +137,46 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     Ok(if result.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-impl ScanArgs {
+/// What the sources gave: the objects, and the sources that failed when partial results
+/// were allowed.
+pub struct SourceRead {
+    pub snapshot: Snapshot,
+    pub incomplete: Vec<String>,
+}
+
+impl SourceArgs {
+    /// Reads every source (the demo when none is given), with progress on the terminal.
+    pub fn read(&self, ruleset: &Ruleset) -> anyhow::Result<SourceRead> {
+        let mut specs: Vec<SourceSpec> = self.ldif.iter().cloned().map(SourceSpec::Ldif).collect();
+        specs.extend(self.csvde.iter().cloned().map(SourceSpec::Csvde));
+        if specs.is_empty() && self.connection.urls.is_empty() {
+            eprintln!("No --ldif, --csvde or --ldap given: scanning the built-in demo directory.");
+            specs.push(SourceSpec::Demo);
+        }
+        let progress = TerminalProgress::new();
+        let snapshot = read_sources(&specs, &progress);
+        progress.finish();
+        let mut snapshot = snapshot?;
+        let mut incomplete = Vec::new();
+        if !self.connection.urls.is_empty() {
+            let options = self.read.options(&self.connection, needed_attributes(ruleset))?;
+            let live = read_ldap(&options, &progress, &AtomicBool::new(false), self.read.allow_partial);
+            progress.finish();
+            let live = live?;
+            snapshot.objects.extend(live.objects);
+            snapshot.sources.extend(live.sources);
+            for failure in live.failures {
+                eprintln!("WARNING: partial scan: {failure}");
+                incomplete.push(failure.to_string());
+            }
+        }
+        Ok(SourceRead { snapshot, incomplete })
+    }
+}
+
+impl RulesetArgs {
     /// The ruleset choices the command line makes.
-    fn ruleset_options(&self) -> RulesetOptions {
+    pub fn options(&self) -> RulesetOptions {
         RulesetOptions {
             ruleset: self.ruleset.clone(),
             verified_domains: self.verified_domains.clone(),

@@ -1,0 +1,258 @@
+//! What a Connect Sync server is configured to do, as read from its configuration export:
+//! the AD connectors with their partitions and container filters, the global settings and
+//! optional features, and the sync rules with their scoping, joins and attribute flows.
+
+use std::path::PathBuf;
+
+/// The configuration of one Connect Sync server.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncConfig {
+    /// The export read (a folder or a JSON file).
+    pub source: PathBuf,
+    pub server: Option<String>,
+    pub settings: GlobalSettings,
+    pub connectors: Vec<Connector>,
+    pub rules: Vec<SyncRule>,
+}
+
+impl SyncConfig {
+    /// The Active Directory connectors (one per forest).
+    pub fn ad_connectors(&self) -> impl Iterator<Item = &Connector> {
+        self.connectors.iter().filter(|c| c.kind == ConnectorKind::ActiveDirectory)
+    }
+
+    /// The custom rules (no immutable tag: written by an admin, not by the wizard).
+    pub fn custom_rules(&self) -> impl Iterator<Item = &SyncRule> {
+        self.rules.iter().filter(|r| r.is_custom())
+    }
+
+    pub fn connector(&self, id: &str) -> Option<&Connector> {
+        self.connectors.iter().find(|c| c.id.eq_ignore_ascii_case(id))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectorKind {
+    ActiveDirectory,
+    /// The Entra ID connector (`Extensible2`, Windows Azure Active Directory).
+    EntraId,
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connector {
+    /// The connector's GUID, lower case, without braces.
+    pub id: String,
+    pub name: String,
+    pub kind: ConnectorKind,
+    /// The forest (AD connectors).
+    pub forest: String,
+    pub partitions: Vec<Partition>,
+    pub password_hash_sync: bool,
+    /// The group that group-based filtering syncs the members of (empty: none).
+    pub filter_group: String,
+}
+
+impl Connector {
+    pub fn selected_partitions(&self) -> impl Iterator<Item = &Partition> {
+        self.partitions.iter().filter(|p| p.selected)
+    }
+}
+
+/// A domain partition and what of it the connector reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partition {
+    pub dn: String,
+    pub selected: bool,
+    /// Object classes read.
+    pub object_classes: Vec<String>,
+    pub inclusions: Vec<String>,
+    pub exclusions: Vec<String>,
+}
+
+impl Partition {
+    /// Whether the container filter takes `dn`: the deepest inclusion or exclusion above it
+    /// (or equal to it) decides; with no inclusions at all, the whole partition is in.
+    pub fn contains(&self, dn: &str) -> bool {
+        if !is_under(dn, &self.dn) {
+            return false;
+        }
+        if self.inclusions.is_empty() && self.exclusions.is_empty() {
+            return true;
+        }
+        let deepest = |list: &[String]| list.iter().filter(|c| is_under(dn, c)).map(String::len).max();
+        match (deepest(&self.inclusions), deepest(&self.exclusions)) {
+            (Some(included), Some(excluded)) => included > excluded,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => self.inclusions.is_empty(),
+        }
+    }
+
+    /// The containers selected, as Cloud Sync OU scoping would list them: the inclusions (or
+    /// the partition itself when it has none).
+    pub fn selected_containers(&self) -> Vec<String> {
+        if self.inclusions.is_empty() { vec![self.dn.clone()] } else { self.inclusions.clone() }
+    }
+}
+
+/// Whether `dn` is `container` or below it (any case, spaces after commas ignored).
+pub fn is_under(dn: &str, container: &str) -> bool {
+    let (dn, container) = (normalize_dn(dn), normalize_dn(container));
+    dn == container || dn.ends_with(&format!(",{container}"))
+}
+
+/// A DN lower-cased, without spaces around the commas between its parts.
+pub fn normalize_dn(dn: &str) -> String {
+    dn.split(',').map(str::trim).collect::<Vec<_>>().join(",").to_lowercase()
+}
+
+/// Global settings and optional features (`GlobalSettings/MV.xml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlobalSettings {
+    /// `Microsoft.Synchronize.ServerConfigurationVersion` (none when the export lacks it).
+    pub version: Option<String>,
+    pub anchor_attribute: String,
+    pub upn_attribute: String,
+    pub staging_mode: bool,
+    pub deletion_threshold_enabled: bool,
+    pub deletion_threshold: u32,
+    pub password_hash_sync: bool,
+    pub password_writeback: bool,
+    pub group_writeback: bool,
+    pub device_writeback: bool,
+    /// Devices (computers) flow to Entra ID for hybrid join.
+    pub device_sync: bool,
+    pub hybrid_exchange: bool,
+    pub directory_extensions: bool,
+    pub directory_extension_attributes: Vec<String>,
+    pub group_filtering: bool,
+    pub pass_through_auth: bool,
+    pub federation: bool,
+}
+
+impl Default for GlobalSettings {
+    fn default() -> GlobalSettings {
+        GlobalSettings {
+            version: None,
+            anchor_attribute: "mS-DS-ConsistencyGuid".into(),
+            upn_attribute: "userPrincipalName".into(),
+            staging_mode: false,
+            deletion_threshold_enabled: true,
+            deletion_threshold: 500,
+            password_hash_sync: false,
+            password_writeback: false,
+            group_writeback: false,
+            device_writeback: false,
+            device_sync: false,
+            hybrid_exchange: false,
+            directory_extensions: false,
+            directory_extension_attributes: Vec::new(),
+            group_filtering: false,
+            pass_through_auth: false,
+            federation: false,
+        }
+    }
+}
+
+/// A dotted version (`2.5.79.0`), compared part by part.
+pub fn parse_version(text: &str) -> Option<[u32; 4]> {
+    let mut parts = [0u32; 4];
+    let mut count = 0;
+    for (slot, part) in parts.iter_mut().zip(text.trim().split('.')) {
+        *slot = part.parse().ok()?;
+        count += 1;
+    }
+    (count >= 2 && text.trim().split('.').count() <= 4).then_some(parts)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+/// One synchronization rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncRule {
+    pub id: String,
+    pub name: String,
+    /// Set on the rules the wizard writes; empty on custom rules.
+    pub immutable_tag: String,
+    pub direction: Direction,
+    pub disabled: bool,
+    /// The connector's GUID, lower case, without braces.
+    pub connector: String,
+    pub source_type: String,
+    pub target_type: String,
+    /// `Provision`, `Join`, `StickyJoin`, `JoinNoFlow`...
+    pub link_type: String,
+    pub precedence: u32,
+    /// Scoping: the object must match every condition of at least one group (none: all).
+    pub scoping: Vec<Vec<ScopeCondition>>,
+    /// Join conditions, groups tried in order.
+    pub joins: Vec<Vec<JoinCondition>>,
+    pub flows: Vec<AttributeFlow>,
+}
+
+impl SyncRule {
+    pub fn is_custom(&self) -> bool {
+        self.immutable_tag.trim().is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeCondition {
+    pub attribute: String,
+    /// Upper case: EQUAL, NOTEQUAL, STARTSWITH, ISNOTNULL, ISBITSET...
+    pub operator: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinCondition {
+    /// The connector space attribute.
+    pub source: String,
+    /// The metaverse attribute.
+    pub target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeFlow {
+    pub destination: String,
+    pub sources: Vec<String>,
+    /// None: a direct flow of the one source attribute.
+    pub expression: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deepest_container_rule_decides() {
+        let partition = Partition {
+            dn: "DC=contoso,DC=com".into(),
+            selected: true,
+            object_classes: vec!["user".into()],
+            inclusions: vec!["OU=CORP,DC=contoso,DC=com".into(), "OU=Keep,OU=Old,DC=contoso,DC=com".into()],
+            exclusions: vec!["DC=contoso,DC=com".into(), "OU=Lab,OU=CORP,DC=contoso,DC=com".into()],
+        };
+        assert!(partition.contains("CN=A,OU=CORP,DC=contoso,DC=com"));
+        assert!(partition.contains("CN=A, OU=Sales,OU=corp,DC=Contoso,DC=com"));
+        assert!(!partition.contains("CN=A,OU=Lab,OU=CORP,DC=contoso,DC=com"));
+        assert!(!partition.contains("CN=A,OU=Old,DC=contoso,DC=com"));
+        assert!(partition.contains("CN=A,OU=Keep,OU=Old,DC=contoso,DC=com"));
+        assert!(!partition.contains("CN=A,DC=fabrikam,DC=com"));
+        assert!(!partition.contains("CN=A,OU=CORPX,DC=contoso,DC=com"));
+    }
+
+    #[test]
+    fn versions_compare_part_by_part() {
+        assert!(parse_version("1.1.130.0").unwrap() < parse_version("2.5.79.0").unwrap());
+        assert!(parse_version("2.5.190.0").unwrap() > parse_version("2.5.79.0").unwrap());
+        assert_eq!(parse_version("2.5"), Some([2, 5, 0, 0]));
+        assert_eq!(parse_version("two"), None);
+        assert_eq!(parse_version("1.2.3.4.5"), None);
+    }
+}

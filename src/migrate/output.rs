@@ -1,0 +1,74 @@
+//! The planner's files: `readiness.csv`, `waves.csv` (every user, group and contact: its
+//! fate under each engine and its wave), `anchors-wave-N.csv` (accepted anchor fixes for
+//! `syncready apply`) and `plan.md`. CSVs are written like the scan's reports (BOM, CRLF,
+//! formulas neutralized), each through a temporary file.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::plan::MigrationPlan;
+use super::plan_md::render;
+use crate::model::DirObject;
+use crate::report::csv::write_rows;
+use crate::report::{ReportError, write_atomically, write_csv};
+
+/// Writes every file into `dir`; returns their paths.
+pub fn write_plan(dir: &Path, plan: &MigrationPlan, objects: &[DirObject]) -> Result<Vec<PathBuf>, ReportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.to_owned(), source })?;
+    let mut written = Vec::new();
+
+    let readiness = dir.join("readiness.csv");
+    let rows = plan.assessment.items.iter().map(|item| {
+        [
+            item.severity.as_str().to_owned(),
+            item.code.to_owned(),
+            item.subject.clone(),
+            item.reason.clone(),
+            item.fact.clone(),
+        ]
+    });
+    write_csv(&readiness, &["SEVERITY", "CODE", "SUBJECT", "REASON", "FACT"], rows)?;
+    written.push(readiness);
+
+    let waves = dir.join("waves.csv");
+    let wave_of = plan.wave_of();
+    let fate = |reason: &Option<String>| match reason {
+        None => "yes".to_owned(),
+        Some(why) => format!("no: {why}"),
+    };
+    let rows = plan.simulation.objects.iter().map(|scoped| {
+        let object = &objects[scoped.object];
+        let wave = wave_of.get(&scoped.object).map(|w| w.to_string()).unwrap_or_default();
+        let anchor = if object.has(&crate::model::AttrName::MsDsConsistencyGuid) { "present" } else { "missing" };
+        [
+            object.dn().to_owned(),
+            scoped.class.to_owned(),
+            crate::model::parent_dn(object.dn()).to_owned(),
+            wave,
+            fate(&scoped.connect),
+            fate(&scoped.cloud),
+            scoped.change().as_str().to_owned(),
+            anchor.to_owned(),
+        ]
+    });
+    let header =
+        ["DISTINGUISHEDNAME", "OBJECTCLASS", "CONTAINER", "WAVE", "CONNECT_SYNC", "CLOUD_SYNC", "CHANGE", "ANCHOR"];
+    write_csv(&waves, &header, rows)?;
+    written.push(waves);
+
+    for wave in &plan.waves {
+        let rows = plan.anchor_rows(objects, wave);
+        if rows.is_empty() {
+            continue;
+        }
+        let path = dir.join(format!("anchors-wave-{}.csv", wave.number));
+        write_rows(&path, rows)?;
+        written.push(path);
+    }
+
+    let plan_path = dir.join("plan.md");
+    let text = render(plan, objects);
+    write_atomically(&plan_path, |out| out.write_all(text.as_bytes()))?;
+    written.push(plan_path);
+    Ok(written)
+}

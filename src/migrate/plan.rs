@@ -1,0 +1,77 @@
+//! A migration plan: the configuration, its readiness assessment, the scope simulation and
+//! the waves, built from one configuration export and one scan of the same forests; and the
+//! anchor fixes each wave needs, as rows of the review/apply pipeline.
+
+use super::SyncConfig;
+use super::readiness::{Assessment, assess};
+use super::scope::{ScopeSimulation, simulate};
+use super::waves::{Wave, WaveOptions, plan_waves};
+use crate::model::{AttrName, DirObject, first_rdn_value};
+use crate::report::csv::{FindingRow, binary_cell};
+use crate::rules::{Finding, Ruleset};
+
+#[derive(Debug, Clone)]
+pub struct MigrationPlan {
+    pub config: SyncConfig,
+    pub assessment: Assessment,
+    pub simulation: ScopeSimulation,
+    pub waves: Vec<Wave>,
+}
+
+/// Plans the move of `config`'s server to Cloud Sync for the scanned `objects` (with their
+/// `findings`); `cloud_ous` empty: Cloud Sync scoped to the containers Connect Sync selects.
+pub fn plan_migration(
+    config: SyncConfig,
+    objects: &[DirObject],
+    findings: &[Finding],
+    ruleset: &Ruleset,
+    cloud_ous: &[String],
+    options: &WaveOptions,
+) -> Result<MigrationPlan, String> {
+    let simulation = simulate(&config, objects, ruleset, cloud_ous);
+    let assessment = assess(&config, objects, &simulation);
+    let waves = plan_waves(objects, findings, &simulation, options)?;
+    Ok(MigrationPlan { config, assessment, simulation, waves })
+}
+
+impl MigrationPlan {
+    /// The wave each object moves in, by snapshot index.
+    pub fn wave_of(&self) -> std::collections::HashMap<usize, usize> {
+        self.waves.iter().flat_map(|w| w.objects.iter().map(move |&i| (i, w.number))).collect()
+    }
+
+    /// The anchors to stamp before `wave` moves: every object of the wave without
+    /// mS-DS-ConsistencyGuid gets its objectGUID, accepted (ACTION EDIT), ready for
+    /// `syncready apply`. Objects the scan saw without an objectGUID are left out.
+    pub fn anchor_rows(&self, objects: &[DirObject], wave: &Wave) -> Vec<FindingRow> {
+        let classes: std::collections::HashMap<usize, &'static str> =
+            self.simulation.objects.iter().map(|o| (o.object, o.class)).collect();
+        wave.objects
+            .iter()
+            .filter(|&&i| !objects[i].has(&AttrName::MsDsConsistencyGuid))
+            .filter_map(|&i| {
+                let object = &objects[i];
+                let guid = object.guid()?;
+                let (_, bytes) = object.values(&AttrName::ObjectGuid).next()?;
+                Some(FindingRow {
+                    distinguished_name: object.dn().to_owned(),
+                    common_name: first_rdn_value(object.dn()),
+                    object_class: classes.get(&i).copied().unwrap_or("user").to_owned(),
+                    attribute: AttrName::MsDsConsistencyGuid.as_str().to_owned(),
+                    error: "SourceAnchor".into(),
+                    value: String::new(),
+                    update: binary_cell(bytes.as_bytes()),
+                    action: "EDIT".into(),
+                    rule: "ANC004".into(),
+                    severity: "info".into(),
+                    fix: "safe".into(),
+                    object_guid: guid.to_string(),
+                    detail: format!(
+                        "wave {}: Cloud Sync hard-matches on mS-DS-ConsistencyGuid; stamped with the objectGUID, the ImmutableId stays the same",
+                        wave.name()
+                    ),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,337 @@
+//! `plan.md`: the migration plan for people: the verdict, the readiness items, the inventory,
+//! the scope simulation, and each wave with its prerequisites and steps, the cloudNoFlow and
+//! JoinNoFlow rules written out for review. Nothing in it depends on the clock, so the same
+//! inputs give the same file.
+
+use std::fmt::Write as _;
+
+use super::config::{ConnectorKind, SyncConfig, is_under};
+use super::expressions::{RuleFate, classify};
+use super::plan::MigrationPlan;
+use super::readiness::Severity;
+use super::scope::Change;
+use super::waves::Wave;
+use crate::model::DirObject;
+
+/// How many objects a list of deletions or creations shows.
+const LISTED: usize = 50;
+/// The precedence the outbound JoinNoFlow rule takes; the wave rules follow it.
+const FIRST_PRECEDENCE: u32 = 50;
+
+/// Markdown table cell: pipes and line breaks escaped.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// "1 blocker", "2 blockers".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+fn yes(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+pub fn render(plan: &MigrationPlan, objects: &[DirObject]) -> String {
+    let mut md = String::new();
+    let config = &plan.config;
+    let settings = &config.settings;
+    let _ = writeln!(md, "# Connect Sync → Cloud Sync migration plan\n");
+    let _ = writeln!(
+        md,
+        "Configuration: `{}`{}, Connect Sync {}.  ",
+        config.source.display(),
+        config.server.as_ref().map(|s| format!(" (server {s})")).unwrap_or_default(),
+        settings.version.as_deref().unwrap_or("version unknown")
+    );
+    let _ = writeln!(
+        md,
+        "Objects scanned: {}; users, groups and contacts among them: {}.\n",
+        objects.len(),
+        plan.simulation.objects.len()
+    );
+
+    let blockers = plan.assessment.blockers();
+    let warnings = plan.assessment.items.iter().filter(|i| i.severity == Severity::Warning).count();
+    let _ = writeln!(md, "## Verdict\n");
+    if blockers == 0 {
+        let _ = writeln!(md, "**Ready**: no blockers, {} to handle on the way.\n", count(warnings, "warning"));
+    } else {
+        let _ = writeln!(
+            md,
+            "**Not ready**: {} to clear first, and {}.\n",
+            count(blockers, "blocker"),
+            count(warnings, "warning")
+        );
+    }
+    let guided = &plan.assessment.guided_tool;
+    if guided.eligible {
+        let _ = writeln!(md, "Microsoft's guided tool can do this move.\n");
+    } else {
+        let _ = writeln!(md, "Microsoft's guided tool cannot do this move:\n");
+        for reason in &guided.reasons {
+            let _ = writeln!(md, "- {reason}");
+        }
+        md.push('\n');
+    }
+
+    let _ = writeln!(md, "## Readiness\n\n| Severity | Code | Subject | Reason | Fact |\n|---|---|---|---|---|");
+    for item in &plan.assessment.items {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            item.severity.as_str(),
+            item.code,
+            cell(&item.subject),
+            cell(&item.reason),
+            cell(&item.fact)
+        );
+    }
+    md.push('\n');
+    inventory(&mut md, config);
+    scope(&mut md, plan, objects);
+    waves(&mut md, plan);
+    md
+}
+
+fn inventory(md: &mut String, config: &SyncConfig) {
+    let s = &config.settings;
+    let _ = writeln!(md, "## Inventory\n\n### Connectors\n");
+    for connector in &config.connectors {
+        let kind = match &connector.kind {
+            ConnectorKind::ActiveDirectory => format!("Active Directory, forest {}", connector.forest),
+            ConnectorKind::EntraId => "Entra ID".to_owned(),
+            ConnectorKind::Other(kind) => kind.clone(),
+        };
+        let _ =
+            writeln!(md, "- **{}** ({kind}; password hash sync {})", connector.name, yes(connector.password_hash_sync));
+        for partition in &connector.partitions {
+            let list = |items: &[String]| if items.is_empty() { "none".to_owned() } else { items.join("; ") };
+            let _ = writeln!(
+                md,
+                "  - `{}`: {}; object types: {}; included: {}; excluded: {}",
+                partition.dn,
+                if partition.selected { "selected" } else { "not selected" },
+                list(&partition.object_classes),
+                list(&partition.inclusions),
+                list(&partition.exclusions)
+            );
+        }
+    }
+    let _ = writeln!(md, "\n### Global settings\n");
+    let _ = writeln!(md, "- Source anchor: {}; sign-in (UPN) attribute: {}", s.anchor_attribute, s.upn_attribute);
+    let _ = writeln!(md, "- Staging mode: {}", yes(s.staging_mode));
+    let _ = writeln!(
+        md,
+        "- Accidental-delete prevention: {}, threshold {}",
+        yes(s.deletion_threshold_enabled),
+        s.deletion_threshold
+    );
+    let features = [
+        ("password hash sync", s.password_hash_sync),
+        ("password writeback", s.password_writeback),
+        ("group writeback", s.group_writeback),
+        ("device writeback", s.device_writeback),
+        ("device sync", s.device_sync),
+        ("Exchange hybrid", s.hybrid_exchange),
+        ("directory extensions", s.directory_extensions),
+        ("group filtering", s.group_filtering),
+        ("pass-through authentication", s.pass_through_auth),
+        ("federation", s.federation),
+    ];
+    let listed: Vec<String> = features.iter().map(|(name, on)| format!("{name} {}", yes(*on))).collect();
+    let _ = writeln!(md, "- Features: {}", listed.join(", "));
+    let custom: Vec<_> = config.custom_rules().collect();
+    let _ = writeln!(md, "\n### Sync rules\n\n{} rules, {} of them custom.\n", config.rules.len(), custom.len());
+    for rule in custom {
+        let fate = match classify(config, rule) {
+            RuleFate::ScopingOnly { filter } => format!("scoping only → Cloud Sync scoping filter: {filter}"),
+            RuleFate::Expressible { mappings } => {
+                let list: Vec<String> = mappings.iter().map(|(d, e)| format!("`{d}` ← `{e}`")).collect();
+                format!("Cloud Sync attribute mappings: {}", list.join(", "))
+            }
+            RuleFate::Redesign { reasons } => format!("needs a redesign: {}", reasons.join("; ")),
+        };
+        let _ = writeln!(
+            md,
+            "- **{}** ({:?} {} → {}, {}, precedence {}): {fate}",
+            rule.name, rule.direction, rule.source_type, rule.target_type, rule.link_type, rule.precedence
+        );
+    }
+    md.push('\n');
+}
+
+fn scope(md: &mut String, plan: &MigrationPlan, objects: &[DirObject]) {
+    let simulation = &plan.simulation;
+    let _ = writeln!(
+        md,
+        "## Scope simulation\n\nCloud Sync OU scoping: {}.\n",
+        if simulation.cloud_ous.is_empty() {
+            "none".to_owned()
+        } else {
+            simulation.cloud_ous.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
+        }
+    );
+    let _ = writeln!(md, "| Change | Objects |\n|---|---|");
+    for change in [Change::Kept, Change::Deleted, Change::Created, Change::Neither] {
+        let _ = writeln!(md, "| {} | {} |", change.as_str(), simulation.count(change));
+    }
+    let threshold = plan.config.settings.deletion_threshold as usize;
+    let deleted = simulation.count(Change::Deleted);
+    let _ = writeln!(
+        md,
+        "\nDeletions against the threshold of {threshold}: {deleted} ({}).\n",
+        if deleted > threshold { "over: the first export would stop" } else { "within" }
+    );
+    for (change, title, reason) in
+        [(Change::Deleted, "Deleted from Entra ID", true), (Change::Created, "Created in Entra ID", false)]
+    {
+        let listed: Vec<_> = simulation.objects.iter().filter(|o| o.change() == change).collect();
+        if listed.is_empty() {
+            continue;
+        }
+        let _ = writeln!(md, "### {title} ({})\n", listed.len());
+        for scoped in listed.iter().take(LISTED) {
+            let why = if reason { scoped.cloud.as_deref() } else { scoped.connect.as_deref() }.unwrap_or_default();
+            let _ = writeln!(md, "- `{}` ({}): {}", objects[scoped.object].dn(), scoped.class, why);
+        }
+        if listed.len() > LISTED {
+            let _ = writeln!(md, "- … and {} more (waves.csv lists them all)", listed.len() - LISTED);
+        }
+        md.push('\n');
+    }
+}
+
+fn waves(md: &mut String, plan: &MigrationPlan) {
+    let _ = writeln!(
+        md,
+        "## Waves\n\n| Wave | Containers | Objects | By class | Anchors to stamp | Blocking findings |\n|---|---|---|---|---|---|"
+    );
+    for wave in &plan.waves {
+        let classes: Vec<String> = wave.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let blocking: usize = wave.blocking.iter().map(|(_, n)| n).sum();
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            wave.name(),
+            wave.containers.len(),
+            wave.objects.len(),
+            classes.join(", "),
+            wave.anchors_missing,
+            blocking
+        );
+    }
+    md.push('\n');
+    let entra = plan
+        .config
+        .connectors
+        .iter()
+        .find(|c| c.kind == ConnectorKind::EntraId)
+        .map_or("the Entra ID connector".to_owned(), |c| c.name.clone());
+    let mut precedence = FIRST_PRECEDENCE + 1;
+    for wave in &plan.waves {
+        wave_steps(md, plan, wave, &entra, &mut precedence);
+    }
+}
+
+fn wave_steps(md: &mut String, plan: &MigrationPlan, wave: &Wave, entra: &str, precedence: &mut u32) {
+    let _ = writeln!(
+        md,
+        "### Wave {}\n\nContainers (each with what lies below it and no earlier wave took):\n",
+        wave.name()
+    );
+    for container in &wave.containers {
+        let _ = writeln!(md, "- `{container}`");
+    }
+    let _ = writeln!(md, "\nPrerequisites:\n");
+    if wave.anchors_missing > 0 {
+        let _ = writeln!(
+            md,
+            "- Stamp {}: `syncready apply --plan anchors-wave-{}.csv --ldap ldaps://<dc>` (mS-DS-ConsistencyGuid ← objectGUID).",
+            count(wave.anchors_missing, "source anchor"),
+            wave.number
+        );
+    } else {
+        let _ = writeln!(md, "- Every object already has mS-DS-ConsistencyGuid.");
+    }
+    if wave.blocking.is_empty() {
+        let _ = writeln!(md, "- No error-severity hygiene findings on these objects.");
+    } else {
+        let list: Vec<String> = wave.blocking.iter().map(|(e, n)| format!("{e} {n}")).collect();
+        let _ = writeln!(
+            md,
+            "- Fix the error-severity findings on these objects first ({}): see the scan's findings.csv.",
+            list.join(", ")
+        );
+    }
+    if wave.number > 1 {
+        let _ = writeln!(md, "- Wave {} is verified and stable.", wave.number - 1);
+    }
+    let _ = writeln!(md, "\nSteps:\n");
+    let _ = writeln!(md, "1. Stop the scheduler: `Set-ADSyncScheduler -SyncCycleEnabled $false`.");
+    let _ = writeln!(
+        md,
+        "2. In the Synchronization Rules Editor, add these inbound rules (one per object type and AD connector), so Connect Sync stops flowing these objects:\n"
+    );
+    let types: Vec<&str> = wave.by_class.iter().map(|(c, _)| c.as_str()).collect();
+    for connector in plan.config.ad_connectors() {
+        let containers: Vec<&String> =
+            wave.containers.iter().filter(|c| connector.partitions.iter().any(|p| is_under(c, &p.dn))).collect();
+        if containers.is_empty() {
+            continue;
+        }
+        for class in &types {
+            let target = match *class {
+                "group" => "group",
+                _ => "person",
+            };
+            let scoping: Vec<String> = containers.iter().map(|c| format!("`dn` ENDSWITH `{c}`")).collect();
+            let _ = writeln!(md, "   | In from AD - {class} CloudNoFlow wave {} | |\n   |---|---|", wave.number);
+            let _ = writeln!(md, "   | Connector | {} |", connector.name);
+            let _ = writeln!(md, "   | Direction | Inbound |");
+            let _ = writeln!(md, "   | Precedence | {precedence} (any free number below the standard rules' 100) |");
+            let _ = writeln!(md, "   | Source / target object type | {class} / {target} |");
+            let _ = writeln!(md, "   | Link type | Join |");
+            let _ = writeln!(md, "   | Scoping (any group) | {} |", scoping.join(" OR "));
+            let _ = writeln!(md, "   | Transformation | Constant `True` → `cloudNoFlow` (merge: Update) |\n");
+            *precedence += 1;
+        }
+    }
+    if wave.number == 1 {
+        let _ = writeln!(
+            md,
+            "3. Add the outbound rule that keeps those objects in Entra ID without Connect Sync writing them (once, for every wave):\n"
+        );
+        let _ = writeln!(md, "   | Out to AAD - cloudNoFlow JoinNoFlow | |\n   |---|---|");
+        let _ = writeln!(md, "   | Connector | {entra} |");
+        let _ = writeln!(md, "   | Direction | Outbound |");
+        let _ = writeln!(md, "   | Precedence | {FIRST_PRECEDENCE} |");
+        let _ = writeln!(md, "   | Source / target object type | person, group (one rule each) / user, group |");
+        let _ = writeln!(md, "   | Link type | JoinNoFlow |");
+        let _ = writeln!(md, "   | Scoping | `cloudNoFlow` EQUAL `True` |");
+        let _ = writeln!(md, "   | Transformation | none |\n");
+    } else {
+        let _ = writeln!(md, "3. The outbound JoinNoFlow rule from wave 1 covers this wave too.");
+    }
+    let _ = writeln!(
+        md,
+        "4. Run a full synchronization and check the export preview: no deletes or updates to Entra ID for these objects."
+    );
+    let ous: Vec<String> = wave.containers.iter().map(|c| format!("`{c}`")).collect();
+    let _ = writeln!(
+        md,
+        "5. Add to the Cloud Sync configuration's OU scoping: {}{}.",
+        ous.join(", "),
+        if wave.number == 1 {
+            " (install the provisioning agent and create the configuration first, with Exchange hybrid and password hash sync set as on the Connect server)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        md,
+        "6. Verify: the provisioning logs show these {} objects matched (not created), and sign-ins work.",
+        wave.objects.len()
+    );
+    let _ = writeln!(md, "7. Restart the scheduler: `Set-ADSyncScheduler -SyncCycleEnabled $true`.\n");
+}

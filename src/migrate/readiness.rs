@@ -1,0 +1,463 @@
+//! The readiness assessment: each item a blocker, warning or info, with its reason and the
+//! fact it rests on (a setting of the export, a rule, or counts from the scan), and whether
+//! Microsoft's guided tool can do the move, with every reason it cannot.
+
+use std::collections::BTreeMap;
+
+use super::config::{ConnectorKind, Direction, SyncConfig, parse_version};
+use super::expressions::{RuleFate, classify, is_attribute_filter, scoping_text};
+use super::scope::{Change, ScopeSimulation};
+use crate::model::{AttrName, DirObject};
+
+/// The oldest Connect Sync that still syncs (older ones stopped on 2026-09-30).
+pub const MINIMUM_VERSION: &str = "2.5.79.0";
+/// Cloud Sync's limits.
+pub const MAX_OBJECTS_PER_DOMAIN: usize = 150_000;
+pub const MAX_GROUP_MEMBERS: usize = 50_000;
+pub const MAX_SCOPED_OUS: usize = 50;
+/// The guided tool's limits.
+pub const GUIDED_MAX_OBJECTS: usize = 2_000;
+pub const GUIDED_MAX_CONTAINERS: usize = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Blocker,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Blocker => "blocker",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadinessItem {
+    pub severity: Severity,
+    pub code: &'static str,
+    /// What it is about: a setting, a rule, a domain, a group.
+    pub subject: String,
+    pub reason: String,
+    /// Where it was read.
+    pub fact: String,
+}
+
+/// Whether the guided tool can move this server, and why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuidedTool {
+    pub eligible: bool,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub items: Vec<ReadinessItem>,
+    pub guided_tool: GuidedTool,
+}
+
+impl Assessment {
+    pub fn blockers(&self) -> usize {
+        self.items.iter().filter(|i| i.severity == Severity::Blocker).count()
+    }
+
+    pub fn codes(&self) -> Vec<&'static str> {
+        self.items.iter().map(|i| i.code).collect()
+    }
+}
+
+struct Items(Vec<ReadinessItem>);
+
+impl Items {
+    fn add(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        subject: impl Into<String>,
+        reason: impl Into<String>,
+        fact: impl Into<String>,
+    ) {
+        self.0.push(ReadinessItem {
+            severity,
+            code,
+            subject: subject.into(),
+            reason: reason.into(),
+            fact: fact.into(),
+        });
+    }
+}
+
+const MV: &str = "GlobalSettings/MV.xml";
+
+/// Assesses `config` with the scan's objects and the scope simulation.
+pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimulation) -> Assessment {
+    let mut items = Items(Vec::new());
+    let mut not_guided = Vec::new();
+    let settings = &config.settings;
+    let parameter = |name: &str, value: &dyn std::fmt::Display| format!("{MV}: {name} = {value}");
+
+    match settings.version.as_deref().map(|v| (v, parse_version(v))) {
+        Some((version, Some(parsed))) if parsed < parse_version(MINIMUM_VERSION).expect("a valid version") => {
+            items.add(
+                Severity::Blocker,
+                "MIG001",
+                "Connect Sync version",
+                format!("version {version} is older than {MINIMUM_VERSION}: such servers stopped syncing on 2026-09-30; upgrade Connect Sync before migrating"),
+                parameter("Microsoft.Synchronize.ServerConfigurationVersion", &version),
+            );
+            not_guided.push(format!(
+                "the guided tool is part of Connect Sync {MINIMUM_VERSION} and later (this server runs {version})"
+            ));
+        }
+        Some((_, Some(_))) => {}
+        Some((version, None)) => items.add(
+            Severity::Warning,
+            "MIG002",
+            "Connect Sync version",
+            format!("'{version}' is not a version: check the server runs {MINIMUM_VERSION} or later"),
+            parameter("Microsoft.Synchronize.ServerConfigurationVersion", &version),
+        ),
+        None => items.add(
+            Severity::Warning,
+            "MIG002",
+            "Connect Sync version",
+            format!("the export does not say the version: check the server runs {MINIMUM_VERSION} or later"),
+            "no ServerConfigurationVersion in the export",
+        ),
+    }
+    if settings.staging_mode {
+        items.add(Severity::Blocker, "MIG003", "staging mode", "this export is from a staging-mode server: Cloud Sync has no staging mode; plan from the active server's export", parameter("Microsoft.Synchronize.StagingMode", &"True"));
+        not_guided.push("the guided tool runs on the active server, not a staging one".into());
+    }
+    let anchor = settings.anchor_attribute.as_str();
+    if !anchor.eq_ignore_ascii_case("objectGUID") && !anchor.eq_ignore_ascii_case("mS-DS-ConsistencyGuid") {
+        items.add(Severity::Blocker, "MIG004", "source anchor", format!("the source anchor is {anchor}: Cloud Sync matches on mS-DS-ConsistencyGuid (or objectGUID) only, so these objects cannot move"), parameter("Microsoft.SynchronizationOption.AnchorAttribute", &anchor));
+    }
+    if !settings.upn_attribute.eq_ignore_ascii_case("userPrincipalName") {
+        items.add(
+            Severity::Warning,
+            "MIG005",
+            "sign-in attribute",
+            format!(
+                "Entra ID's userPrincipalName comes from {}: map it in the Cloud Sync configuration",
+                settings.upn_attribute
+            ),
+            parameter("Microsoft.SynchronizationOption.UPNAttribute", &settings.upn_attribute),
+        );
+        not_guided.push(format!("a custom UPN attribute ({})", settings.upn_attribute));
+    }
+    custom_rules(config, &mut items, &mut not_guided);
+    features(config, &mut items, &mut not_guided);
+    forests(config, objects, &mut items, &mut not_guided);
+    counts(config, objects, simulation, &mut items, &mut not_guided);
+    if !simulation.unevaluated.is_empty() {
+        let operators: Vec<&str> = simulation.unevaluated.iter().map(String::as_str).collect();
+        items.add(
+            Severity::Info,
+            "MIG024",
+            "scope simulation",
+            format!("scoping operators {} are not simulated: objects are assumed to match them", operators.join(", ")),
+            "SynchronizationRules: scoping conditions",
+        );
+    }
+    let eligible = not_guided.is_empty();
+    if eligible {
+        items.add(
+            Severity::Info,
+            "MIG025",
+            "guided tool",
+            "Microsoft's guided tool (Connect wizard, \"Transition to Cloud Sync\") can do this move",
+            "one forest, OU scoping, no custom rules or excluded features, at most 2,000 objects",
+        );
+    } else {
+        items.add(
+            Severity::Info,
+            "MIG025",
+            "guided tool",
+            format!("not eligible for Microsoft's guided tool: {}", not_guided.join("; ")),
+            "the guided tool's limits (entra-sync-facts)",
+        );
+    }
+    let mut items = items.0;
+    items.sort_by(|a, b| (a.severity, a.code, &a.subject).cmp(&(b.severity, b.code, &b.subject)));
+    Assessment { items, guided_tool: GuidedTool { eligible, reasons: not_guided } }
+}
+
+fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>) {
+    let mut custom = 0;
+    for rule in config.custom_rules() {
+        custom += 1;
+        let fact = format!(
+            "SynchronizationRules: '{}' ({:?}, {}, precedence {})",
+            rule.name, rule.direction, rule.link_type, rule.precedence
+        );
+        if rule.disabled {
+            items.add(Severity::Info, "MIG006", &rule.name, "a disabled custom rule: nothing to carry over", fact);
+            continue;
+        }
+        match classify(config, rule) {
+            RuleFate::ScopingOnly { filter } => {
+                if is_attribute_filter(rule) {
+                    items.add(Severity::Warning, "MIG008", &rule.name, format!("attribute-based filtering ({}): Cloud Sync's attribute scoping is limited; recreate it as a scoping filter: {filter}", scoping_text(rule)), fact);
+                } else {
+                    items.add(
+                        Severity::Warning,
+                        "MIG006",
+                        &rule.name,
+                        format!("scoping only: recreate it as a Cloud Sync scoping filter: {filter}"),
+                        fact,
+                    );
+                }
+            }
+            RuleFate::Expressible { mappings } => {
+                let mappings: Vec<String> =
+                    mappings.iter().map(|(dest, expression)| format!("{dest} ← {expression}")).collect();
+                items.add(
+                    Severity::Warning,
+                    "MIG007",
+                    &rule.name,
+                    format!("its flows can be written as Cloud Sync attribute mappings: {}", mappings.join("; ")),
+                    fact,
+                );
+            }
+            RuleFate::Redesign { reasons } => {
+                items.add(
+                    Severity::Blocker,
+                    "MIG009",
+                    &rule.name,
+                    format!("needs a redesign: {}", reasons.join("; ")),
+                    fact,
+                );
+            }
+        }
+    }
+    if custom > 0 {
+        not_guided.push(format!("{custom} custom sync rule{}", if custom == 1 { "" } else { "s" }));
+    }
+}
+
+fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>) {
+    let s = &config.settings;
+    let feature = |name: &str| format!("{MV}: Microsoft.OptionalFeature.{name} = True");
+    let filter_groups: Vec<&str> =
+        config.ad_connectors().filter(|c| !c.filter_group.is_empty()).map(|c| c.filter_group.as_str()).collect();
+    if s.group_filtering || !filter_groups.is_empty() {
+        let fact = if filter_groups.is_empty() {
+            feature("GroupFiltering")
+        } else {
+            format!("Connectors: Connector.GroupFilteringGroupDn = {}", filter_groups.join(", "))
+        };
+        items.add(
+            Severity::Warning,
+            "MIG010",
+            "group-based filtering",
+            "Cloud Sync scopes by group only for pilots (50,000 members, no nesting): move to OU scoping",
+            fact,
+        );
+        not_guided.push("group filtering".into());
+    }
+    if s.device_writeback {
+        items.add(
+            Severity::Blocker,
+            "MIG011",
+            "device writeback",
+            "Cloud Sync cannot write devices back (use Cloud Kerberos Trust instead)",
+            feature("DeviceWriteBack"),
+        );
+    }
+    if s.device_sync {
+        items.add(Severity::Warning, "MIG012", "device sync", "computers sync for hybrid join; Cloud Sync does devices in preview only: keep Connect Sync for devices or plan hybrid join separately", "Connectors: object type computer selected, or Microsoft.OptionalFeature.DeviceWriteUp = True");
+        not_guided.push("device sync".into());
+    }
+    if s.pass_through_auth {
+        items.add(Severity::Warning, "MIG013", "pass-through authentication", "Cloud Sync does not set up pass-through authentication: keep the PTA agents, managed separately, or move to password hash sync", feature("PassThroughAuthentication"));
+    }
+    if s.federation {
+        items.add(
+            Severity::Warning,
+            "MIG014",
+            "federation",
+            "Cloud Sync does not manage AD FS: federation stays configured separately",
+            feature("Federation"),
+        );
+    }
+    if s.directory_extensions {
+        let attributes = if s.directory_extension_attributes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", s.directory_extension_attributes.join(", "))
+        };
+        items.add(
+            Severity::Warning,
+            "MIG015",
+            "directory extensions",
+            format!("directory extensions{attributes} must be recreated in the Cloud Sync configuration"),
+            feature("DirectoryExtension"),
+        );
+        not_guided.push("directory extensions".into());
+    }
+    if s.hybrid_exchange {
+        items.add(
+            Severity::Warning,
+            "MIG016",
+            "Exchange hybrid",
+            "turn on Exchange hybrid writeback in the Cloud Sync configuration before the first wave",
+            feature("HybridExchange"),
+        );
+    }
+    for (on, name, code) in [
+        (s.password_hash_sync, "password hash sync", "PasswordHashSync"),
+        (s.password_writeback, "password writeback", "PasswordWriteback"),
+        (s.group_writeback, "group writeback", "GroupWriteBack"),
+    ] {
+        if on {
+            items.add(
+                Severity::Info,
+                "MIG017",
+                name,
+                format!("{name} is on: enable it in the Cloud Sync configuration too"),
+                feature(code),
+            );
+        }
+    }
+    if !s.deletion_threshold_enabled {
+        items.add(
+            Severity::Warning,
+            "MIG018",
+            "accidental-delete prevention",
+            "it is off on this server; Cloud Sync's is on (500 per run): leave it on",
+            feature("ExportDeletionThreshold").replace("True", "False"),
+        );
+    }
+}
+
+fn forests(config: &SyncConfig, objects: &[DirObject], items: &mut Items, not_guided: &mut Vec<String>) {
+    let forests: Vec<&str> = config.ad_connectors().map(|c| c.forest.as_str()).collect();
+    if forests.len() > 1 {
+        items.add(
+            Severity::Warning,
+            "MIG019",
+            "several forests",
+            format!(
+                "{} forests ({}): Cloud Sync needs an agent per forest and one configuration per domain",
+                forests.len(),
+                forests.join(", ")
+            ),
+            "Connectors: AD connectors",
+        );
+        not_guided.push(format!("{} forests", forests.len()));
+    }
+    // Inbound joins from more than one AD connector into the same object type merge identities.
+    let mut joined: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for rule in &config.rules {
+        let ad = config.connector(&rule.connector).is_some_and(|c| c.kind == ConnectorKind::ActiveDirectory);
+        if ad && rule.direction == Direction::Inbound && !rule.joins.is_empty() && !rule.disabled {
+            let forest = config.connector(&rule.connector).map_or("", |c| c.forest.as_str());
+            let entry = joined.entry(rule.target_type.as_str()).or_default();
+            if !entry.contains(&forest) {
+                entry.push(forest);
+            }
+        }
+    }
+    for (target, sources) in joined.iter().filter(|(_, f)| f.len() > 1) {
+        items.add(
+            Severity::Blocker,
+            "MIG020",
+            format!("cross-forest join ({target})"),
+            format!(
+                "{target} objects from {} are joined into one identity: Cloud Sync cannot merge objects across forests",
+                sources.join(" and ")
+            ),
+            "SynchronizationRules: inbound join rules",
+        );
+    }
+    let linked: Vec<&DirObject> = objects
+        .iter()
+        .filter(|o| o.first_text(&AttrName::parse("msExchRecipientTypeDetails")).is_some_and(|v| v.trim() == "2"))
+        .collect();
+    if let Some(first) = linked.first() {
+        items.add(
+            Severity::Blocker,
+            "MIG021",
+            "resource-forest mailboxes",
+            format!(
+                "{} linked mailboxes (first: {}): their accounts live in another forest, which Cloud Sync cannot join",
+                linked.len(),
+                first.dn()
+            ),
+            "scan: msExchRecipientTypeDetails = 2 (linked mailbox)",
+        );
+    }
+}
+
+fn counts(
+    config: &SyncConfig,
+    objects: &[DirObject],
+    simulation: &ScopeSimulation,
+    items: &mut Items,
+    not_guided: &mut Vec<String>,
+) {
+    let mut per_domain: BTreeMap<String, usize> = BTreeMap::new();
+    let mut synced = 0;
+    for scoped in simulation.objects.iter().filter(|o| o.connect.is_none() || o.cloud.is_none()) {
+        *per_domain.entry(domain_of(objects[scoped.object].dn())).or_default() += 1;
+        synced += usize::from(scoped.connect.is_none());
+    }
+    for (domain, count) in per_domain.iter().filter(|(_, n)| **n > MAX_OBJECTS_PER_DOMAIN) {
+        items.add(
+            Severity::Blocker,
+            "MIG022",
+            domain.clone(),
+            format!("{count} objects in scope: Cloud Sync takes at most {MAX_OBJECTS_PER_DOMAIN} per AD domain"),
+            "scan: objects in scope per domain",
+        );
+    }
+    for scoped in simulation.objects.iter().filter(|o| o.class == "group" && o.cloud.is_none()) {
+        let members = objects[scoped.object].texts(&AttrName::parse("member")).count();
+        if members > MAX_GROUP_MEMBERS {
+            items.add(
+                Severity::Blocker,
+                "MIG023",
+                objects[scoped.object].dn().to_owned(),
+                format!("{members} members: Cloud Sync syncs groups of at most {MAX_GROUP_MEMBERS} members"),
+                "scan: member",
+            );
+        }
+    }
+    if simulation.cloud_ous.len() > MAX_SCOPED_OUS {
+        items.add(Severity::Warning, "MIG026", "Cloud Sync OU scoping", format!("{} separate OUs in scope: a Cloud Sync configuration takes about {MAX_SCOPED_OUS}; scope on parent OUs", simulation.cloud_ous.len()), "Connectors: selected containers");
+    }
+    for connector in config.ad_connectors() {
+        for partition in connector.selected_partitions().filter(|p| p.inclusions.len() > GUIDED_MAX_CONTAINERS) {
+            not_guided.push(format!(
+                "{} selected containers in {} (at most {GUIDED_MAX_CONTAINERS})",
+                partition.inclusions.len(),
+                partition.dn
+            ));
+        }
+    }
+    if synced > GUIDED_MAX_OBJECTS {
+        not_guided.push(format!("{synced} objects in scope (at most {GUIDED_MAX_OBJECTS})"));
+    }
+    let deleted = simulation.count(Change::Deleted);
+    let threshold = config.settings.deletion_threshold as usize;
+    if deleted > 0 {
+        let severity = if deleted > threshold { Severity::Blocker } else { Severity::Warning };
+        items.add(severity, "MIG027", "scope change", format!("{deleted} objects Connect Sync syncs are outside the Cloud Sync scoping and would be deleted from Entra ID (threshold {threshold}); add their OUs or accept the deletions"), "scope simulation");
+    }
+    let created = simulation.count(Change::Created);
+    if created > 0 {
+        items.add(Severity::Warning, "MIG028", "scope change", format!("{created} objects Connect Sync leaves out would be created in Entra ID by the Cloud Sync scoping (OU scoping has no exclusions)"), "scope simulation");
+    }
+}
+
+/// The domain part (`DC=...`) of a DN.
+pub fn domain_of(dn: &str) -> String {
+    let parts: Vec<&str> = dn.split(',').map(str::trim).collect();
+    let start = parts.iter().position(|p| p.len() > 3 && p[..3].eq_ignore_ascii_case("dc=")).unwrap_or(parts.len());
+    parts[start..].join(",")
+}

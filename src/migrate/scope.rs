@@ -1,0 +1,283 @@
+//! Scope simulation: which users, groups and contacts Connect Sync syncs today (partitions,
+//! container filters, object types, the provisioning rules' scoping, attribute filtering and
+//! the system objects it filters), which the proposed Cloud Sync OU scoping would sync, and
+//! every object whose fate changes.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::config::{
+    ConnectorKind, Direction, Partition, ScopeCondition, SyncConfig, SyncRule, is_under, normalize_dn,
+};
+use super::expressions::is_attribute_filter;
+use crate::model::parent_dn;
+use crate::model::{AttrName, DirObject};
+use crate::rules::{Ruleset, Scope, scope::classify};
+
+/// What happens to one object when the scoping moves to Cloud Sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Synced by both.
+    Kept,
+    /// Synced by Connect Sync, not by Cloud Sync: deleted from Entra ID.
+    Deleted,
+    /// Synced by Cloud Sync only: newly created in Entra ID.
+    Created,
+    /// Synced by neither.
+    Neither,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Kept => "kept",
+            Change::Deleted => "deleted",
+            Change::Created => "created",
+            Change::Neither => "out of scope",
+        }
+    }
+}
+
+/// One user, group or contact: `None` where it syncs, the reason where it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectScope {
+    /// Index in the scanned snapshot.
+    pub object: usize,
+    pub class: &'static str,
+    pub connect: Option<String>,
+    pub cloud: Option<String>,
+}
+
+impl ObjectScope {
+    pub fn change(&self) -> Change {
+        match (self.connect.is_none(), self.cloud.is_none()) {
+            (true, true) => Change::Kept,
+            (true, false) => Change::Deleted,
+            (false, true) => Change::Created,
+            (false, false) => Change::Neither,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopeSimulation {
+    /// The OUs the Cloud Sync configuration is scoped to.
+    pub cloud_ous: Vec<String>,
+    pub objects: Vec<ObjectScope>,
+    /// Scoping operators found in the rules that the simulation cannot evaluate (treated as
+    /// matching).
+    pub unevaluated: BTreeSet<String>,
+}
+
+impl ScopeSimulation {
+    pub fn count(&self, change: Change) -> usize {
+        self.objects.iter().filter(|o| o.change() == change).count()
+    }
+}
+
+/// The OUs a Cloud Sync configuration would be scoped to by default: every selected
+/// container of every AD connector (Cloud Sync scopes by OU, without exclusions).
+pub fn default_cloud_ous(config: &SyncConfig) -> Vec<String> {
+    let mut ous: Vec<String> =
+        config.ad_connectors().flat_map(|c| c.selected_partitions()).flat_map(Partition::selected_containers).collect();
+    ous.sort_by_key(|ou| normalize_dn(ou));
+    ous.dedup_by_key(|ou| normalize_dn(ou));
+    ous
+}
+
+/// The standard inbound provisioning scoping the wizard writes, for exports without the
+/// standard rules (the wizard's JSON).
+fn standard_scoping(class: &str) -> Vec<ScopeCondition> {
+    let condition = |attribute: &str, operator: &str, value: &str| ScopeCondition {
+        attribute: attribute.into(),
+        operator: operator.into(),
+        value: value.into(),
+    };
+    let critical = condition("isCriticalSystemObject", "NOTEQUAL", "TRUE");
+    match class {
+        "user" => vec![critical, condition("adminDescription", "NOTSTARTSWITH", "User_")],
+        "group" => vec![critical, condition("adminDescription", "NOTSTARTSWITH", "Group_")],
+        "inetOrgPerson" => vec![critical],
+        _ => Vec::new(),
+    }
+}
+
+/// Evaluates scoping conditions against objects.
+struct Evaluator<'a> {
+    /// Lower-case DN of each group to the lower-case DNs of its members.
+    members: HashMap<String, BTreeSet<String>>,
+    unevaluated: BTreeSet<String>,
+    objects: &'a [DirObject],
+}
+
+impl Evaluator<'_> {
+    fn values(&self, object: &DirObject, attribute: &str) -> Vec<String> {
+        if attribute.eq_ignore_ascii_case("dn") || attribute.eq_ignore_ascii_case("distinguishedName") {
+            return vec![object.dn().to_owned()];
+        }
+        object.texts(&AttrName::parse(attribute)).map(str::to_owned).collect()
+    }
+
+    fn matches(&mut self, object: &DirObject, condition: &ScopeCondition) -> bool {
+        let values = self.values(object, &condition.attribute);
+        let wanted = condition.value.to_lowercase();
+        let any = |test: &dyn Fn(&str) -> bool| values.iter().any(|v| test(&v.to_lowercase()));
+        let number = |text: &str| text.trim().parse::<i64>().ok();
+        let bits = |v: &str| {
+            let mask = number(&condition.value).unwrap_or(0);
+            number(v).is_some_and(|n| n & mask == mask)
+        };
+        match condition.operator.as_str() {
+            "EQUAL" => any(&|v| v == wanted),
+            "NOTEQUAL" => !any(&|v| v == wanted),
+            "STARTSWITH" => any(&|v| v.starts_with(&wanted)),
+            "NOTSTARTSWITH" => !any(&|v| v.starts_with(&wanted)),
+            "ENDSWITH" => any(&|v| v.ends_with(&wanted)),
+            "NOTENDSWITH" => !any(&|v| v.ends_with(&wanted)),
+            "CONTAINS" => any(&|v| v.contains(&wanted)),
+            "NOTCONTAINS" => !any(&|v| v.contains(&wanted)),
+            "ISNULL" => values.is_empty(),
+            "ISNOTNULL" => !values.is_empty(),
+            "ISBITSET" => values.iter().any(|v| bits(v)),
+            "ISBITNOTSET" => !values.iter().any(|v| bits(v)),
+            "LESSTHAN" => values.iter().any(|v| number(v).zip(number(&wanted)).is_some_and(|(a, b)| a < b)),
+            "GREATERTHAN" => values.iter().any(|v| number(v).zip(number(&wanted)).is_some_and(|(a, b)| a > b)),
+            "ISMEMBEROF" | "ISNOTMEMBEROF" => {
+                let member = self
+                    .members
+                    .get(&normalize_dn(&condition.value))
+                    .is_some_and(|m| m.contains(&normalize_dn(object.dn())));
+                member == (condition.operator == "ISMEMBEROF")
+            }
+            other => {
+                self.unevaluated.insert(other.to_owned());
+                true
+            }
+        }
+    }
+
+    /// Whether the object passes `scoping` (any group whose conditions all match; none: all).
+    fn in_scope(&mut self, object: &DirObject, scoping: &[Vec<ScopeCondition>]) -> bool {
+        scoping.is_empty() || scoping.iter().any(|group| group.iter().all(|c| self.matches(object, c)))
+    }
+}
+
+fn member_index(objects: &[DirObject]) -> HashMap<String, BTreeSet<String>> {
+    objects
+        .iter()
+        .filter(|o| o.has_class("group"))
+        .map(|g| (normalize_dn(g.dn()), g.texts(&AttrName::parse("member")).map(normalize_dn).collect()))
+        .collect()
+}
+
+/// Runs the simulation over `objects` with Cloud Sync scoped to `cloud_ous` (empty: the
+/// default, [`default_cloud_ous`]).
+pub fn simulate(
+    config: &SyncConfig,
+    objects: &[DirObject],
+    ruleset: &Ruleset,
+    cloud_ous: &[String],
+) -> ScopeSimulation {
+    let cloud_ous = if cloud_ous.is_empty() { default_cloud_ous(config) } else { cloud_ous.to_vec() };
+    let mut evaluator = Evaluator { members: member_index(objects), unevaluated: BTreeSet::new(), objects };
+    let mut scoped = Vec::new();
+    for (index, object) in evaluator.objects.iter().enumerate() {
+        let (class, system) = match classify(object, ruleset) {
+            Scope::Checked(kind) => (kind.class_name(), None),
+            Scope::Skipped(reason) => {
+                (skipped_class(object), Some(format!("filtered as a system object ({})", reason.as_str())))
+            }
+            Scope::OutOfScope => continue,
+        };
+        let filters = filter_reason(config, object, class, &mut evaluator);
+        let connect = connect_reason(config, object, class, &mut evaluator)
+            .or_else(|| system.clone())
+            .or_else(|| filters.clone());
+        let under_cloud_ou = cloud_ous.iter().any(|ou| is_under(object.dn(), ou));
+        let cloud = if under_cloud_ou { system.or(filters) } else { Some("not under a Cloud Sync OU".to_owned()) };
+        scoped.push(ObjectScope { object: index, class, connect, cloud });
+    }
+    ScopeSimulation { cloud_ous, objects: scoped, unevaluated: evaluator.unevaluated }
+}
+
+fn skipped_class(object: &DirObject) -> &'static str {
+    ["inetOrgPerson", "user", "contact", "group"].into_iter().find(|c| object.has_class(c)).unwrap_or("user")
+}
+
+/// Why Connect Sync does not sync the object (partitions, containers, types, provisioning).
+fn connect_reason(
+    config: &SyncConfig,
+    object: &DirObject,
+    class: &str,
+    evaluator: &mut Evaluator<'_>,
+) -> Option<String> {
+    let dn = object.dn();
+    let found = config
+        .ad_connectors()
+        .flat_map(|c| c.partitions.iter().map(move |p| (c, p)))
+        .filter(|(_, p)| is_under(dn, &p.dn))
+        .max_by_key(|(_, p)| p.dn.len());
+    let Some((connector, partition)) = found else {
+        return Some("no AD connector partition holds it".into());
+    };
+    if !partition.selected {
+        return Some(format!("partition {} is not selected", partition.dn));
+    }
+    if !partition.object_classes.is_empty() && !partition.object_classes.iter().any(|c| c.eq_ignore_ascii_case(class)) {
+        return Some(format!("object type {class} is not selected"));
+    }
+    if !partition.contains(dn) {
+        let excluded = partition.exclusions.iter().filter(|e| is_under(dn, e)).max_by_key(|e| e.len());
+        return Some(match excluded {
+            Some(container) => format!("container {container} is excluded"),
+            None => "not in a selected container".into(),
+        });
+    }
+    let provisioning: Vec<&SyncRule> = config
+        .rules
+        .iter()
+        .filter(|r| {
+            !r.disabled
+                && r.direction == Direction::Inbound
+                && r.link_type.eq_ignore_ascii_case("Provision")
+                && r.connector == connector.id
+                && r.source_type.eq_ignore_ascii_case(class)
+        })
+        .collect();
+    let provisioned = if provisioning.is_empty() {
+        evaluator.in_scope(object, &[standard_scoping(class)])
+    } else {
+        provisioning.iter().any(|rule| evaluator.in_scope(object, &rule.scoping))
+    };
+    if !provisioned {
+        let names: Vec<&str> = provisioning.iter().map(|r| r.name.as_str()).collect();
+        let rules = if names.is_empty() { "the standard provisioning scoping".to_owned() } else { names.join(", ") };
+        return Some(format!("outside the scoping of {rules}"));
+    }
+    if !connector.filter_group.is_empty()
+        && !evaluator.members.get(&normalize_dn(&connector.filter_group)).is_some_and(|m| m.contains(&normalize_dn(dn)))
+    {
+        return Some(format!("not a member of the filtering group {}", connector.filter_group));
+    }
+    None
+}
+
+/// The attribute-filtering rule (a custom rule setting cloudFiltered) that leaves it out.
+fn filter_reason(
+    config: &SyncConfig,
+    object: &DirObject,
+    class: &str,
+    evaluator: &mut Evaluator<'_>,
+) -> Option<String> {
+    config
+        .rules
+        .iter()
+        .filter(|r| !r.disabled && is_attribute_filter(r) && r.source_type.eq_ignore_ascii_case(class))
+        .filter(|r| config.connector(&r.connector).is_some_and(|c| c.kind == ConnectorKind::ActiveDirectory))
+        .find(|r| evaluator.in_scope(object, &r.scoping))
+        .map(|r| format!("filtered by the rule '{}'", r.name))
+}
+
+/// The container an object sits in.
+pub fn container_of(object: &DirObject) -> &str {
+    parent_dn(object.dn())
+}

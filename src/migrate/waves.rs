@@ -1,0 +1,256 @@
+//! Waves: the OUs Cloud Sync will take over, grouped into a pilot and following waves by
+//! object counts. A wave scopes whole subtrees (Cloud Sync's OU scoping and the `dn ENDSWITH`
+//! cloudNoFlow rules both take subtrees), so a container too big for one wave is split: its
+//! child OUs go first, then the container itself with what sits directly in it.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use super::config::{is_under, normalize_dn};
+use super::scope::{ScopeSimulation, container_of};
+use crate::model::{AttrName, DirObject};
+use crate::rules::{Finding, Severity};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaveOptions {
+    /// The pilot takes the smallest OUs up to this many objects (at least one OU).
+    pub pilot_size: usize,
+    /// The most objects a wave takes (an OU bigger than this is a wave of its own).
+    pub wave_size: usize,
+}
+
+impl Default for WaveOptions {
+    fn default() -> WaveOptions {
+        WaveOptions { pilot_size: 50, wave_size: 1_000 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wave {
+    /// 1 is the pilot.
+    pub number: usize,
+    /// The containers the wave scopes (each with its subtree, minus what earlier waves took).
+    pub containers: Vec<String>,
+    /// Indexes of the wave's objects in the snapshot, in snapshot order.
+    pub objects: Vec<usize>,
+    /// Objects by class (user, inetOrgPerson, group, contact).
+    pub by_class: Vec<(String, usize)>,
+    /// Objects without mS-DS-ConsistencyGuid (to stamp before the wave).
+    pub anchors_missing: usize,
+    /// Error-severity findings on the wave's objects, by error name.
+    pub blocking: Vec<(String, usize)>,
+}
+
+impl Wave {
+    pub fn name(&self) -> String {
+        if self.number == 1 { "1 (pilot)".into() } else { self.number.to_string() }
+    }
+}
+
+/// A container taken by one wave.
+#[derive(Debug, Clone)]
+struct Unit {
+    container: String,
+    objects: usize,
+    /// No other unit lies below it.
+    leaf: bool,
+}
+
+/// The containers of the objects Cloud Sync will sync, as a tree under the Cloud Sync OUs.
+struct Tree {
+    /// Normalized DN to (display DN, objects directly in it).
+    nodes: BTreeMap<String, (String, usize)>,
+    roots: Vec<String>,
+}
+
+impl Tree {
+    fn children(&self, node: &str) -> Vec<String> {
+        let suffix = format!(",{node}");
+        self.nodes
+            .keys()
+            .filter(|k| k.ends_with(&suffix) && !k[..k.len() - suffix.len()].contains(','))
+            .cloned()
+            .collect()
+    }
+
+    fn total(&self, node: &str) -> usize {
+        let suffix = format!(",{node}");
+        self.nodes.iter().filter(|(k, _)| *k == node || k.ends_with(&suffix)).map(|(_, (_, n))| n).sum()
+    }
+
+    /// The units under `node`, children before their parent.
+    fn units(&self, node: &str, wave_size: usize, out: &mut Vec<Unit>) {
+        let total = self.total(node);
+        if total == 0 {
+            return;
+        }
+        let children: Vec<String> = self.children(node).into_iter().filter(|c| self.total(c) > 0).collect();
+        let (display, direct) = self.nodes[node].clone();
+        if total <= wave_size || children.is_empty() {
+            out.push(Unit { container: display, objects: total, leaf: true });
+            return;
+        }
+        for child in children {
+            self.units(&child, wave_size, out);
+        }
+        if direct > 0 {
+            out.push(Unit { container: display, objects: direct, leaf: false });
+        }
+    }
+}
+
+/// Objects per container, counted with polars.
+fn container_counts(containers: Vec<String>) -> PolarsResult<Vec<(String, usize)>> {
+    let frame = DataFrame::new_infer_height(vec![Column::new("CONTAINER".into(), containers)])?;
+    let counted = frame
+        .lazy()
+        .group_by([col("CONTAINER")])
+        .agg([len().cast(DataType::UInt64).alias("OBJECTS")])
+        .sort(["CONTAINER"], SortMultipleOptions::default())
+        .collect()?;
+    let names = counted.column("CONTAINER")?.str()?;
+    let counts = counted.column("OBJECTS")?.u64()?;
+    Ok((0..counted.height())
+        .map(|i| (names.get(i).unwrap_or_default().to_owned(), counts.get(i).unwrap_or_default() as usize))
+        .collect())
+}
+
+/// Plans the waves for the objects the simulation puts in Cloud Sync's scope.
+pub fn plan_waves(
+    objects: &[DirObject],
+    findings: &[Finding],
+    simulation: &ScopeSimulation,
+    options: &WaveOptions,
+) -> Result<Vec<Wave>, String> {
+    let moving: Vec<usize> = simulation.objects.iter().filter(|o| o.cloud.is_none()).map(|o| o.object).collect();
+    let containers: Vec<String> = moving.iter().map(|&i| normalize_dn(container_of(&objects[i]))).collect();
+    let counts = container_counts(containers).map_err(|e| format!("counting objects per container: {e}"))?;
+    let mut display: BTreeMap<String, String> = BTreeMap::new();
+    for &i in &moving {
+        let container = container_of(&objects[i]);
+        display.entry(normalize_dn(container)).or_insert_with(|| container.to_owned());
+    }
+    let roots: Vec<String> = simulation.cloud_ous.iter().map(|ou| normalize_dn(ou)).collect();
+    let mut tree = Tree { nodes: BTreeMap::new(), roots: Vec::new() };
+    for (container, count) in counts {
+        let Some(root) = roots.iter().filter(|r| is_under(&container, r)).max_by_key(|r| r.len()) else { continue };
+        // The container and every container between it and its Cloud Sync OU.
+        let mut node = container.clone();
+        loop {
+            let shown = display.get(&node).cloned().unwrap_or_else(|| original_case(&simulation.cloud_ous, &node));
+            tree.nodes.entry(node.clone()).or_insert((shown, 0));
+            if node == *root {
+                break;
+            }
+            match node.split_once(',') {
+                Some((_, parent)) => node = parent.to_owned(),
+                None => break,
+            }
+        }
+        tree.nodes.get_mut(&container).expect("just added").1 += count;
+        if !tree.roots.contains(root) {
+            tree.roots.push(root.clone());
+        }
+    }
+    let mut units = Vec::new();
+    for root in tree.roots.clone() {
+        tree.units(&root, options.wave_size, &mut units);
+    }
+    let mut waves: Vec<Wave> = group_units(units, options)
+        .into_iter()
+        .enumerate()
+        .map(|(i, containers)| Wave {
+            number: i + 1,
+            containers,
+            objects: Vec::new(),
+            by_class: Vec::new(),
+            anchors_missing: 0,
+            blocking: Vec::new(),
+        })
+        .collect();
+    let classes: BTreeMap<usize, &'static str> = simulation.objects.iter().map(|o| (o.object, o.class)).collect();
+    assign(&mut waves, objects, findings, &moving, &classes);
+    Ok(waves)
+}
+
+fn original_case(ous: &[String], normalized: &str) -> String {
+    ous.iter().find(|ou| normalize_dn(ou) == normalized).cloned().unwrap_or_else(|| normalized.to_owned())
+}
+
+/// The pilot (the smallest leaf units up to the pilot size, at least one), then the rest in
+/// order, packed up to the wave size.
+fn group_units(units: Vec<Unit>, options: &WaveOptions) -> Vec<Vec<String>> {
+    let mut smallest: Vec<&Unit> = units.iter().filter(|u| u.leaf).collect();
+    smallest.sort_by(|a, b| (a.objects, &a.container).cmp(&(b.objects, &b.container)));
+    let mut pilot: Vec<String> = Vec::new();
+    let mut pilot_objects = 0;
+    for unit in smallest {
+        if !pilot.is_empty() && pilot_objects + unit.objects > options.pilot_size {
+            break;
+        }
+        pilot.push(unit.container.clone());
+        pilot_objects += unit.objects;
+    }
+    let mut groups = vec![pilot.clone()];
+    let mut current: Vec<String> = Vec::new();
+    let mut current_objects = 0;
+    for unit in units.iter().filter(|u| !pilot.contains(&u.container)) {
+        if !current.is_empty() && current_objects + unit.objects > options.wave_size {
+            groups.push(std::mem::take(&mut current));
+            current_objects = 0;
+        }
+        current.push(unit.container.clone());
+        current_objects += unit.objects;
+    }
+    if !current.is_empty() {
+        groups.push(current);
+    }
+    groups.retain(|g| !g.is_empty());
+    groups
+}
+
+/// Assigns every moving object to its wave (the deepest container of any wave that holds it)
+/// and fills in the wave's counts.
+fn assign(
+    waves: &mut [Wave],
+    objects: &[DirObject],
+    findings: &[Finding],
+    moving: &[usize],
+    classes: &BTreeMap<usize, &'static str>,
+) {
+    let mut owner: Vec<(String, usize)> = waves
+        .iter()
+        .enumerate()
+        .flat_map(|(w, wave)| wave.containers.iter().map(move |c| (normalize_dn(c), w)))
+        .collect();
+    owner.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
+    let mut wave_of = BTreeMap::new();
+    for &i in moving {
+        let container = normalize_dn(container_of(&objects[i]));
+        if let Some((_, w)) = owner.iter().find(|(c, _)| container == *c || container.ends_with(&format!(",{c}"))) {
+            waves[*w].objects.push(i);
+            wave_of.insert(i, *w);
+        }
+    }
+    let mut blocking: Vec<BTreeMap<String, usize>> = vec![BTreeMap::new(); waves.len()];
+    for finding in findings.iter().filter(|f| f.severity == Severity::Error) {
+        if let Some(&w) = wave_of.get(&(finding.object as usize)) {
+            for error in finding.errors() {
+                *blocking[w].entry(error.as_str().to_owned()).or_default() += 1;
+            }
+        }
+    }
+    for (w, wave) in waves.iter_mut().enumerate() {
+        let mut by_class: BTreeMap<String, usize> = BTreeMap::new();
+        for &i in &wave.objects {
+            *by_class.entry(classes.get(&i).copied().unwrap_or("user").to_owned()).or_default() += 1;
+        }
+        wave.by_class = by_class.into_iter().collect();
+        wave.anchors_missing =
+            wave.objects.iter().filter(|&&i| !objects[i].has(&AttrName::MsDsConsistencyGuid)).count();
+        let mut errors: Vec<(String, usize)> = std::mem::take(&mut blocking[w]).into_iter().collect();
+        errors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        wave.blocking = errors;
+    }
+}
