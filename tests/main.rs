@@ -9,6 +9,7 @@ mod generated;
 mod gui;
 mod inputs;
 mod live;
+mod migrate;
 mod report_csv;
 mod samba;
 mod spec_checks;
