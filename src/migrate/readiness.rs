@@ -260,30 +260,9 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
         );
         not_guided.push("group filtering".into());
     }
-    if s.device_writeback {
-        items.add(
-            Severity::Blocker,
-            "MIG011",
-            "device writeback",
-            "Cloud Sync cannot write devices back (use Cloud Kerberos Trust instead)",
-            feature("DeviceWriteBack"),
-        );
-    }
     if s.device_sync {
         items.add(Severity::Warning, "MIG012", "device sync", "computers sync for hybrid join; Cloud Sync does devices in preview only: keep Connect Sync for devices or plan hybrid join separately", "Connectors: object type computer selected, or Microsoft.OptionalFeature.DeviceWriteUp = True");
         not_guided.push("device sync".into());
-    }
-    if s.pass_through_auth {
-        items.add(Severity::Warning, "MIG013", "pass-through authentication", "Cloud Sync does not set up pass-through authentication: keep the PTA agents, managed separately, or move to password hash sync", feature("PassThroughAuthentication"));
-    }
-    if s.federation {
-        items.add(
-            Severity::Warning,
-            "MIG014",
-            "federation",
-            "Cloud Sync does not manage AD FS: federation stays configured separately",
-            feature("Federation"),
-        );
     }
     if s.directory_extensions {
         let attributes = if s.directory_extension_attributes.is_empty() {
@@ -300,14 +279,44 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
         );
         not_guided.push("directory extensions".into());
     }
-    if s.hybrid_exchange {
-        items.add(
+    let simple = [
+        (
+            s.device_writeback,
+            Severity::Blocker,
+            "MIG011",
+            "device writeback",
+            "Cloud Sync cannot write devices back (use Cloud Kerberos Trust instead)",
+            "DeviceWriteBack",
+        ),
+        (
+            s.pass_through_auth,
+            Severity::Warning,
+            "MIG013",
+            "pass-through authentication",
+            "Cloud Sync does not set up pass-through authentication: keep the PTA agents, managed separately, or move to password hash sync",
+            "PassThroughAuthentication",
+        ),
+        (
+            s.federation,
+            Severity::Warning,
+            "MIG014",
+            "federation",
+            "Cloud Sync does not manage AD FS: federation stays configured separately",
+            "Federation",
+        ),
+        (
+            s.hybrid_exchange,
             Severity::Warning,
             "MIG016",
             "Exchange hybrid",
             "turn on Exchange hybrid writeback in the Cloud Sync configuration before the first wave",
-            feature("HybridExchange"),
-        );
+            "HybridExchange",
+        ),
+    ];
+    for (on, severity, code, subject, reason, name) in simple {
+        if on {
+            items.add(severity, code, subject, reason, feature(name));
+        }
     }
     for (on, name, code) in [
         (s.password_hash_sync, "password hash sync", "PasswordHashSync"),

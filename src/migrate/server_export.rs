@@ -236,6 +236,20 @@ fn connector(xml: &Xml<'_>) -> Result<Connector, ConfigError> {
     })
 }
 
+/// The non-empty `<conditions>` groups of `root`'s `<section>`, each a list of its `item`
+/// elements read by `read`.
+fn condition_groups<T>(
+    root: Node<'_, '_>,
+    section: &str,
+    item: &'static str,
+    read: impl Fn(Node<'_, '_>) -> Result<T, ConfigError>,
+) -> Result<Vec<Vec<T>>, ConfigError> {
+    let groups = child(root, section).into_iter().flat_map(|c| children(c, "conditions"));
+    let groups = groups.map(|group| children(group, item).map(&read).collect::<Result<Vec<T>, ConfigError>>());
+    let groups = groups.collect::<Result<Vec<_>, _>>()?;
+    Ok(groups.into_iter().filter(|g| !g.is_empty()).collect())
+}
+
 fn rule(xml: &Xml<'_>) -> Result<SyncRule, ConfigError> {
     let root = xml.root("synchronizationRule")?;
     let direction = match xml.required(root, "direction")?.as_str() {
@@ -250,35 +264,19 @@ fn rule(xml: &Xml<'_>) -> Result<SyncRule, ConfigError> {
     let precedence = precedence_text.parse().map_err(|_| {
         xml.error(child(root, "precedence").unwrap_or(root), format!("'{precedence_text}' is not a number"))
     })?;
-    let scoping = child(root, "synchronizationCriteria")
-        .into_iter()
-        .flat_map(|c| children(c, "conditions"))
-        .map(|group| {
-            children(group, "scope")
-                .map(|scope| {
-                    Ok(ScopeCondition {
-                        attribute: xml.required(scope, "csAttribute")?,
-                        operator: xml.required(scope, "csOperator")?.to_uppercase(),
-                        value: text(scope, "csValue").unwrap_or_default(),
-                    })
-                })
-                .collect::<Result<Vec<_>, ConfigError>>()
+    let scoping = condition_groups(root, "synchronizationCriteria", "scope", |scope| {
+        Ok(ScopeCondition {
+            attribute: xml.required(scope, "csAttribute")?,
+            operator: xml.required(scope, "csOperator")?.to_uppercase(),
+            value: text(scope, "csValue").unwrap_or_default(),
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let joins = child(root, "relationshipCriteria")
-        .into_iter()
-        .flat_map(|c| children(c, "conditions"))
-        .map(|group| {
-            children(group, "condition")
-                .map(|condition| {
-                    Ok(JoinCondition {
-                        source: xml.required(condition, "csAttribute")?,
-                        target: xml.required(condition, "ilmAttribute")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, ConfigError>>()
+    })?;
+    let joins = condition_groups(root, "relationshipCriteria", "condition", |condition| {
+        Ok(JoinCondition {
+            source: xml.required(condition, "csAttribute")?,
+            target: xml.required(condition, "ilmAttribute")?,
         })
-        .collect::<Result<Vec<_>, _>>()?;
+    })?;
     let flows = child(root, "attribute-mappings")
         .into_iter()
         .flat_map(|m| children(m, "mapping"))
@@ -301,8 +299,8 @@ fn rule(xml: &Xml<'_>) -> Result<SyncRule, ConfigError> {
         target_type: xml.required(root, "targetObjectType")?,
         link_type: xml.required(root, "linkType")?,
         precedence,
-        scoping: scoping.into_iter().filter(|g| !g.is_empty()).collect(),
-        joins: joins.into_iter().filter(|g| !g.is_empty()).collect(),
+        scoping,
+        joins,
         flows,
     })
 }
