@@ -357,3 +357,43 @@ fn every_interactive_widget_has_an_accessible_name() {
     harness.run();
     assert_eq!(unnamed_controls(&harness), Vec::<String>::new(), "the undo dialog");
 }
+
+#[test]
+fn plan_the_cloud_sync_migration_of_the_scanned_demo() {
+    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(|cc| SyncreadyApp::new(cc));
+    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    scan_demo(&mut harness);
+    harness.get_by_label("Cloud Sync migration").click();
+    harness.run();
+    replace_text(&mut harness, "Connect Sync export", "fixtures/connect-sync/demo-two-cities");
+    replace_text(&mut harness, "Cloud Sync OUs", "OU=Berlin,DC=contoso,DC=com");
+    harness.get_by_label("Plan migration").click();
+    harness.step();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while harness.state().migration().is_planning() {
+        assert!(std::time::Instant::now() < deadline, "the plan did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+    let plan = harness.state().migration().plan().unwrap_or_else(|| panic!("{}", harness.state().migration().status()));
+    // Dropping Paris from the Cloud Sync scoping deletes what Connect Sync syncs there: over
+    // the threshold, the one blocker.
+    let deleted = plan.simulation.count(syncready::migrate::scope::Change::Deleted);
+    assert!(deleted > 500, "{deleted}");
+    assert_eq!(plan.assessment.blockers(), 1);
+    let moving: usize = plan.waves.iter().map(|w| w.objects.len()).sum();
+    assert_eq!(moving, plan.simulation.count(syncready::migrate::scope::Change::Kept));
+    harness.get_by_label("Not ready: 1 blocker to clear first.");
+    harness.get_by_label("Chart of objects per wave");
+    harness.get_by_label_contains(&format!("deleted {deleted},"));
+    assert_eq!(unnamed_controls(&harness), Vec::<String>::new(), "the migration view");
+
+    let dir = temp_dir("gui-migration");
+    replace_text(&mut harness, "Plan folder", dir.to_str().unwrap());
+    harness.get_by_label("Write plan files").click();
+    harness.run();
+    assert!(harness.state().migration().status().starts_with("Wrote "), "{}", harness.state().migration().status());
+    let markdown = std::fs::read_to_string(dir.join("plan.md")).unwrap();
+    assert!(markdown.contains(&format!("| deleted | {deleted} |")), "{markdown}");
+}

@@ -14,15 +14,23 @@ use super::apply::RowResult;
 use super::dialogs::Dialog;
 use super::file_dialog::{FileDialogs, FileTarget};
 use super::filters::{ACTIONS, Choices, Filters};
+use super::migration::{MigrationView, ScanInput};
 use super::settings::{Settings, SourceKind};
 use super::worker::{ScanDone, ScanProgress, spawn_scan};
 use super::{details, review_files, source_panel, table};
 use crate::fix::{Action, ReviewState};
 use crate::model::DirObject;
-use crate::rules::{Finding, Severity, needed_attributes};
+use crate::rules::{Finding, Ruleset, Severity, needed_attributes};
 use crate::source::SourceSpec;
 
 const SETTINGS_KEY: &str = "syncready-settings";
+
+/// What the window's middle shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Findings,
+    Migration,
+}
 
 /// A scan on its worker.
 struct RunningScan {
@@ -33,12 +41,16 @@ struct RunningScan {
 pub struct SyncreadyApp {
     pub(super) settings: Settings,
     scan: Option<RunningScan>,
-    pub(super) findings: Vec<Finding>,
+    pub(super) findings: Arc<Vec<Finding>>,
     pub(super) review: ReviewState,
     /// The result of writing each finding's change, once applied or undone.
     pub(super) outcomes: Vec<Option<RowResult>>,
     /// The scanned objects, for the details of the selected row.
-    objects: Vec<DirObject>,
+    objects: Arc<Vec<DirObject>>,
+    /// The ruleset of the last scan (the migration planner uses it).
+    ruleset: Option<Ruleset>,
+    view: View,
+    migration: MigrationView,
     choices: Choices,
     filters: Filters,
     /// Every finding's index in sort order; `visible` is the filtered part of it.
@@ -64,10 +76,13 @@ impl SyncreadyApp {
         SyncreadyApp {
             settings,
             scan: None,
-            findings: Vec::new(),
+            findings: Arc::default(),
             review: ReviewState::default(),
             outcomes: Vec::new(),
-            objects: Vec::new(),
+            objects: Arc::default(),
+            ruleset: None,
+            view: View::Findings,
+            migration: MigrationView::default(),
             choices: Choices::default(),
             filters: Filters::default(),
             order: Vec::new(),
@@ -115,6 +130,11 @@ impl SyncreadyApp {
         &self.status
     }
 
+    /// The migration view (its plan, once made).
+    pub fn migration(&self) -> &MigrationView {
+        &self.migration
+    }
+
     /// The settings as they would be stored.
     pub fn settings_json(&self) -> String {
         serde_json::to_string(&self.settings).unwrap_or_default()
@@ -142,8 +162,8 @@ impl SyncreadyApp {
         self.outcomes = vec![None; findings.len()];
         self.picked = vec![false; findings.len()];
         self.choices = Choices::of(&findings);
-        self.findings = findings;
-        self.objects = objects;
+        self.findings = Arc::new(findings);
+        self.objects = Arc::new(objects);
         self.order = (0..self.findings.len()).collect();
         self.apply_sort();
         self.refresh();
@@ -207,6 +227,7 @@ impl SyncreadyApp {
                     done.findings.len(),
                     sources.join(", ")
                 );
+                self.ruleset = Some(done.ruleset);
                 self.load_findings(done.findings, done.objects);
             }
             Err(error) => self.status = format!("Scan failed: {error}"),
@@ -353,6 +374,7 @@ impl SyncreadyApp {
                 self.import();
             }
             FileTarget::Journal => self.dialog.set_journal(text),
+            FileTarget::MigrationConfig => self.settings.migration_config = text,
         }
     }
 
@@ -654,10 +676,23 @@ impl eframe::App for SyncreadyApp {
         }
         self.keyboard(ui.ctx());
         egui::Panel::top("toolbar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut self.view, View::Findings, "Findings");
+                ui.selectable_value(&mut self.view, View::Migration, "Cloud Sync migration");
+            });
             self.scan_bar(ui);
-            ui.separator();
-            self.review_bar(ui);
+            if self.view == View::Findings {
+                ui.separator();
+                self.review_bar(ui);
+            }
         });
+        if self.view == View::Migration {
+            let input = ScanInput { objects: &self.objects, findings: &self.findings, ruleset: self.ruleset.as_ref() };
+            egui::CentralPanel::default().show(ui, |ui| {
+                self.migration.show(ui, &mut self.settings, &input, &mut self.files);
+            });
+            return;
+        }
         egui::Panel::left("counts").default_size(260.0).show(ui, |ui| self.counts_panel(ui));
         egui::Panel::right("details").default_size(320.0).show(ui, |ui| self.details_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.table(ui));

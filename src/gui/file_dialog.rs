@@ -17,6 +17,7 @@ pub enum FileTarget {
     Export,
     Import,
     Journal,
+    MigrationConfig,
 }
 
 impl FileTarget {
@@ -29,6 +30,7 @@ impl FileTarget {
             FileTarget::Export => ("Review (CSV, LDIF or JSON)", &["csv", "ldif", "json"]),
             FileTarget::Import => ("Reviewed CSV", &["csv"]),
             FileTarget::Journal => ("syncready journal", &["jsonl"]),
+            FileTarget::MigrationConfig => ("Connect Sync export", &["xml", "json"]),
         }
     }
 }
@@ -66,6 +68,13 @@ impl FileDialogs {
                 std::thread::spawn(move || {
                     let files = pollster::block_on(future).unwrap_or_default();
                     send(files.iter().map(|f| f.path().to_owned()).collect());
+                });
+            }
+            FileTarget::MigrationConfig => {
+                // The server export is a folder.
+                let future = dialog.pick_folder();
+                std::thread::spawn(move || {
+                    send(pollster::block_on(future).map(|f| f.path().to_owned()).into_iter().collect())
                 });
             }
             FileTarget::Export => {

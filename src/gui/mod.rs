@@ -9,6 +9,7 @@ mod dialogs;
 mod file_dialog;
 pub mod filters;
 mod fonts;
+mod migration;
 mod review_files;
 pub mod settings;
 mod source_panel;

@@ -125,6 +125,11 @@ pub struct Settings {
     pub journal_path: String,
     /// The folder file dialogs open in.
     pub last_folder: String,
+    /// The Connect Sync configuration export the migration view plans from.
+    pub migration_config: String,
+    /// The OUs the Cloud Sync configuration is scoped to, one per line (empty: Connect's).
+    pub cloud_ous: String,
+    pub plan_folder: String,
 }
 
 impl Default for Settings {
@@ -139,6 +144,9 @@ impl Default for Settings {
             export_path: String::new(),
             journal_path: String::new(),
             last_folder: String::new(),
+            migration_config: String::new(),
+            cloud_ous: String::new(),
+            plan_folder: String::new(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub struct ScanDone {
     pub findings: Vec<Finding>,
     pub stats: ScanStats,
     pub sources: Vec<SourceSummary>,
+    pub ruleset: Ruleset,
 }
 
 /// One source as it is read.
@@ -131,5 +132,6 @@ fn read_and_check(
         findings: result.findings,
         stats: result.stats,
         sources: snapshot.sources,
+        ruleset: ruleset.clone(),
     })
 }

@@ -1,0 +1,263 @@
+//! The "Cloud Sync migration" view: a Connect Sync configuration export planned against the
+//! last scan on a worker thread; the verdict, the readiness items, the waves with a chart of
+//! objects per wave, the scope differences, and the plan's files written on request.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+use egui_plot::{Bar, BarChart, Plot};
+
+use super::file_dialog::{FileDialogs, FileTarget};
+use super::settings::Settings;
+use crate::migrate::readiness::Severity;
+use crate::migrate::scope::Change;
+use crate::migrate::waves::WaveOptions;
+use crate::migrate::{MigrationPlan, count, plan_migration, read_config, write_plan};
+use crate::model::DirObject;
+use crate::rules::{Finding, Ruleset};
+
+#[derive(Default)]
+pub struct MigrationView {
+    running: Option<Receiver<Result<MigrationPlan, String>>>,
+    plan: Option<MigrationPlan>,
+    /// The objects the plan was made from (its indexes point into them).
+    objects: Arc<Vec<DirObject>>,
+    status: String,
+}
+
+/// What the scan gives the planner.
+pub struct ScanInput<'a> {
+    pub objects: &'a Arc<Vec<DirObject>>,
+    pub findings: &'a Arc<Vec<Finding>>,
+    pub ruleset: Option<&'a Ruleset>,
+}
+
+impl MigrationView {
+    pub fn plan(&self) -> Option<&MigrationPlan> {
+        self.plan.as_ref()
+    }
+
+    pub fn is_planning(&self) -> bool {
+        self.running.is_some()
+    }
+
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+
+    fn start(&mut self, settings: &Settings, input: &ScanInput<'_>, ctx: &egui::Context) {
+        let Some(ruleset) = input.ruleset.cloned() else {
+            self.status = "Scan the forests first: the plan needs their objects.".into();
+            return;
+        };
+        let config_path = PathBuf::from(settings.migration_config.trim());
+        let cloud_ous: Vec<String> =
+            settings.cloud_ous.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+        let (objects, findings) = (input.objects.clone(), input.findings.clone());
+        let (sender, receiver) = channel();
+        let ctx = ctx.clone();
+        self.objects = objects.clone();
+        std::thread::spawn(move || {
+            let plan = read_config(&config_path).map_err(|e| e.to_string()).and_then(|config| {
+                plan_migration(config, &objects, &findings, &ruleset, &cloud_ous, &WaveOptions::default())
+            });
+            let _ = sender.send(plan);
+            ctx.request_repaint();
+        });
+        self.running = Some(receiver);
+        self.status = "Planning…".into();
+    }
+
+    fn poll(&mut self) {
+        let Some(receiver) = &self.running else { return };
+        let Ok(result) = receiver.try_recv() else { return };
+        self.running = None;
+        match result {
+            Ok(plan) => {
+                let moving: usize = plan.waves.iter().map(|w| w.objects.len()).sum();
+                self.status = format!(
+                    "{}, {} for {moving} objects.",
+                    count(plan.assessment.blockers(), "blocker"),
+                    count(plan.waves.len(), "wave")
+                );
+                self.plan = Some(plan);
+            }
+            Err(e) => {
+                self.plan = None;
+                self.status = format!("The plan failed: {e}");
+            }
+        }
+    }
+
+    fn write(&mut self, folder: &Path) {
+        let Some(plan) = &self.plan else { return };
+        self.status = match write_plan(folder, plan, &self.objects) {
+            Ok(files) => format!("Wrote {} files to {}.", files.len(), folder.display()),
+            Err(e) => format!("Writing the plan failed: {e}"),
+        };
+    }
+
+    pub fn show(&mut self, ui: &mut egui::Ui, settings: &mut Settings, input: &ScanInput<'_>, files: &mut FileDialogs) {
+        self.poll();
+        ui.horizontal(|ui| {
+            let label = ui.label("Connect Sync export");
+            ui.add(egui::TextEdit::singleline(&mut settings.migration_config).desired_width(320.0))
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "the Get-ADSyncServerConfiguration folder, or the wizard's *-SynchronizationPolicy-*.json",
+                );
+            if ui.button("Browse export…").clicked() {
+                files.open(FileTarget::MigrationConfig, &settings.last_folder, ui.ctx());
+            }
+            let label = ui.label("Cloud Sync OUs");
+            ui.add(egui::TextEdit::multiline(&mut settings.cloud_ous).desired_rows(1).desired_width(260.0))
+                .labelled_by(label.id)
+                .on_hover_text("one DN per line; empty: the containers Connect Sync selects");
+            let ready = self.running.is_none() && !settings.migration_config.trim().is_empty();
+            if ui.add_enabled(ready, egui::Button::new("Plan migration")).clicked() {
+                self.start(settings, input, ui.ctx());
+            }
+            if self.running.is_some() {
+                ui.spinner();
+            }
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("Plan folder");
+            ui.add(egui::TextEdit::singleline(&mut settings.plan_folder).desired_width(320.0)).labelled_by(label.id);
+            let can_write = self.plan.is_some() && !settings.plan_folder.trim().is_empty();
+            if ui.add_enabled(can_write, egui::Button::new("Write plan files")).clicked() {
+                self.write(Path::new(settings.plan_folder.trim()));
+            }
+        });
+        ui.label(&self.status);
+        let Some(plan) = &self.plan else { return };
+        ui.separator();
+        let verdict = if plan.assessment.blockers() == 0 {
+            "Ready: no blockers.".to_owned()
+        } else {
+            format!("Not ready: {} to clear first.", count(plan.assessment.blockers(), "blocker"))
+        };
+        ui.heading(verdict);
+        let guided = &plan.assessment.guided_tool;
+        ui.label(if guided.eligible {
+            "Microsoft's guided tool can do this move.".to_owned()
+        } else {
+            format!("Not for Microsoft's guided tool: {}.", guided.reasons.join("; "))
+        });
+        let height = ui.available_height();
+        ui.columns(2, |columns| {
+            columns[0].strong("Readiness");
+            readiness_table(&mut columns[0], plan, height * 0.55);
+            columns[0].separator();
+            columns[0].strong("Scope differences");
+            scope_list(&mut columns[0], plan, &self.objects);
+            columns[1].strong("Objects per wave");
+            wave_chart(&mut columns[1], plan);
+            wave_table(&mut columns[1], plan);
+        });
+    }
+}
+
+fn readiness_table(ui: &mut egui::Ui, plan: &MigrationPlan, height: f32) {
+    ui.push_id("readiness", |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(height)
+            .column(Column::initial(60.0))
+            .column(Column::initial(56.0))
+            .column(Column::initial(150.0).clip(true))
+            .column(Column::remainder().clip(true))
+            .header(20.0, |mut header| {
+                for title in ["Severity", "Code", "Subject", "Reason"] {
+                    header.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(18.0, plan.assessment.items.len(), |mut row| {
+                    let item = &plan.assessment.items[row.index()];
+                    let color = match item.severity {
+                        Severity::Blocker => egui::Color32::from_rgb(210, 70, 50),
+                        Severity::Warning => egui::Color32::from_rgb(220, 160, 40),
+                        Severity::Info => ui_text_color(),
+                    };
+                    row.col(|ui| {
+                        ui.colored_label(color, item.severity.as_str());
+                    });
+                    for text in [item.code, item.subject.as_str()] {
+                        row.col(|ui| {
+                            ui.add(egui::Label::new(text).truncate());
+                        });
+                    }
+                    row.col(|ui| {
+                        ui.add(egui::Label::new(&item.reason).truncate())
+                            .on_hover_text(format!("{}\n\n{}", item.reason, item.fact));
+                    });
+                });
+            });
+    });
+}
+
+fn ui_text_color() -> egui::Color32 {
+    egui::Color32::from_gray(200)
+}
+
+fn scope_list(ui: &mut egui::Ui, plan: &MigrationPlan, objects: &[DirObject]) {
+    let simulation = &plan.simulation;
+    ui.label(format!(
+        "kept {}, deleted {}, created {}, out of scope {}",
+        simulation.count(Change::Kept),
+        simulation.count(Change::Deleted),
+        simulation.count(Change::Created),
+        simulation.count(Change::Neither)
+    ));
+    let changed: Vec<_> =
+        simulation.objects.iter().filter(|o| matches!(o.change(), Change::Deleted | Change::Created)).collect();
+    egui::ScrollArea::vertical().id_salt("scope-changes").show_rows(ui, 18.0, changed.len(), |ui, rows| {
+        for scoped in &changed[rows] {
+            let why = scoped.cloud.as_deref().or(scoped.connect.as_deref()).unwrap_or_default();
+            ui.add(
+                egui::Label::new(format!("{}: {} ({why})", scoped.change().as_str(), objects[scoped.object].dn()))
+                    .truncate(),
+            );
+        }
+    });
+}
+
+fn wave_chart(ui: &mut egui::Ui, plan: &MigrationPlan) {
+    let bars: Vec<Bar> = plan
+        .waves
+        .iter()
+        .map(|w| Bar::new(w.number as f64, w.objects.len() as f64).name(w.name()).width(0.7))
+        .collect();
+    let chart =
+        Plot::new("waves").height(180.0).allow_drag(false).allow_zoom(false).allow_scroll(false).show(ui, |plot| {
+            plot.bar_chart(BarChart::new("objects", bars));
+        });
+    chart.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, "Chart of objects per wave"));
+}
+
+fn wave_table(ui: &mut egui::Ui, plan: &MigrationPlan) {
+    for wave in &plan.waves {
+        let blocking: usize = wave.blocking.iter().map(|(_, n)| n).sum();
+        egui::CollapsingHeader::new(format!(
+            "Wave {}: {} objects, {} to stamp, {} blocking findings",
+            wave.name(),
+            wave.objects.len(),
+            wave.anchors_missing,
+            blocking
+        ))
+        .id_salt(("wave", wave.number))
+        .show(ui, |ui| {
+            for container in &wave.containers {
+                ui.label(container);
+            }
+            let classes: Vec<String> = wave.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
+            ui.label(classes.join(", "));
+        });
+    }
+}
