@@ -213,6 +213,19 @@ fn each_hand_made_export_triggers_its_blockers_and_warnings() {
         reason("In from AD - User NoSync Service Accounts"),
         "attribute-based filtering (extensionAttribute15 EQUAL NoSync): Cloud Sync's attribute scoping is limited; recreate it as a scoping filter: leave out user objects where extensionAttribute15 EQUAL NoSync"
     );
+    // A live read fetches what the scoping conditions name.
+    let attributes = syncready::migrate::needed_attributes(&read_config(&fixture("custom-rules")).unwrap());
+    assert_eq!(
+        attributes,
+        [
+            "adminDescription",
+            "msExchRecipientTypeDetails",
+            "member",
+            "extensionAttribute15",
+            "employeeType",
+            "isCriticalSystemObject"
+        ]
+    );
     let many = assess(read_config(&fixture("many-ous")).unwrap(), &objects, &[]);
     assert_eq!(many.guided_tool.reasons, ["51 selected containers in DC=contoso,DC=com (at most 30)"]);
 }

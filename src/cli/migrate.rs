@@ -11,7 +11,7 @@ use super::scan::{RulesetArgs, SourceArgs};
 use crate::migrate::count;
 use crate::migrate::readiness::Severity;
 use crate::migrate::waves::WaveOptions;
-use crate::migrate::{plan_migration, read_config, write_plan};
+use crate::migrate::{needed_attributes, plan_migration, read_config, write_plan};
 use crate::rules::scan;
 
 #[derive(Args)]
@@ -43,7 +43,7 @@ pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.wave_size > 0, "--wave-size must be at least 1");
     let config = read_config(&args.config)?;
     let ruleset = args.rules.options().build()?;
-    let read = args.source.read(&ruleset)?;
+    let read = args.source.read(&ruleset, &needed_attributes(&config))?;
     anyhow::ensure!(read.incomplete.is_empty(), "a source was read only in part: a plan needs the whole directory");
     let objects = &read.snapshot.objects;
     let findings = scan(objects, &ruleset).findings;

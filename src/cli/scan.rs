@@ -13,7 +13,7 @@ use super::connection::ConnectionArgs;
 use super::progress::TerminalProgress;
 use crate::report::csv::write_findings;
 use crate::report::summary::{SummaryRow, summarize, write_summary};
-use crate::rules::{Ruleset, RulesetOptions, needed_attributes, scan};
+use crate::rules::{Ruleset, RulesetOptions, add_attributes, needed_attributes, scan};
 use crate::source::ldap::{LdapOptions, read_ldap};
 use crate::source::{Snapshot, SourceSpec, read_sources};
 
@@ -111,7 +111,7 @@ impl ReadArgs {
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let ruleset = args.rules.options().build()?;
-    let read = args.source.read(&ruleset)?;
+    let read = args.source.read(&ruleset, &[])?;
     let result = scan(&read.snapshot.objects, &ruleset);
     let summary = summarize(&result.findings, &result.stats, &read.incomplete)?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
@@ -145,8 +145,9 @@ pub struct SourceRead {
 }
 
 impl SourceArgs {
-    /// Reads every source (the demo when none is given), with progress on the terminal.
-    pub fn read(&self, ruleset: &Ruleset) -> anyhow::Result<SourceRead> {
+    /// Reads every source (the demo when none is given), with progress on the terminal; live
+    /// reads fetch the ruleset's attributes and `extra_attributes`.
+    pub fn read(&self, ruleset: &Ruleset, extra_attributes: &[String]) -> anyhow::Result<SourceRead> {
         let mut specs: Vec<SourceSpec> = self.ldif.iter().cloned().map(SourceSpec::Ldif).collect();
         specs.extend(self.csvde.iter().cloned().map(SourceSpec::Csvde));
         if specs.is_empty() && self.connection.urls.is_empty() {
@@ -159,7 +160,9 @@ impl SourceArgs {
         let mut snapshot = snapshot?;
         let mut incomplete = Vec::new();
         if !self.connection.urls.is_empty() {
-            let options = self.read.options(&self.connection, needed_attributes(ruleset))?;
+            let mut attributes = needed_attributes(ruleset);
+            add_attributes(&mut attributes, extra_attributes);
+            let options = self.read.options(&self.connection, attributes)?;
             let live = read_ldap(&options, &progress, &AtomicBool::new(false), self.read.allow_partial);
             progress.finish();
             let live = live?;

@@ -20,7 +20,7 @@ use super::worker::{ScanDone, ScanProgress, spawn_scan};
 use super::{details, review_files, source_panel, table};
 use crate::fix::{Action, ReviewState};
 use crate::model::DirObject;
-use crate::rules::{Finding, Ruleset, Severity, needed_attributes};
+use crate::rules::{Finding, Ruleset, Severity, add_attributes, needed_attributes};
 use crate::source::SourceSpec;
 
 const SETTINGS_KEY: &str = "syncready-settings";
@@ -189,7 +189,12 @@ impl SyncreadyApp {
                 (specs, Vec::new())
             }
             SourceKind::Directory => {
-                let attributes = needed_attributes(&ruleset);
+                let mut attributes = needed_attributes(&ruleset);
+                // With a Connect Sync export chosen, also what the migration planner reads.
+                let config = Path::new(self.settings.migration_config.trim());
+                if let Ok(config) = crate::migrate::read_config(config) {
+                    add_attributes(&mut attributes, &crate::migrate::needed_attributes(&config));
+                }
                 let profiles = self.settings.profiles.iter().filter(|p| p.enabled);
                 match profiles.map(|p| p.options(attributes.clone())).collect::<Result<Vec<_>, String>>() {
                     Ok(directories) if !directories.is_empty() => (Vec::new(), directories),

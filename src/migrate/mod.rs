@@ -59,6 +59,25 @@ pub fn read_config(path: &Path) -> Result<SyncConfig, ConfigError> {
     Err(ConfigError::File { path: path.to_owned(), message: "expected an export folder or a .json policy file".into() })
 }
 
+/// The attributes a live read must fetch, on top of the rules' own, for the planner: those
+/// the standard scoping and the readiness checks look at, and every attribute the
+/// configuration's scoping conditions name.
+pub fn needed_attributes(config: &SyncConfig) -> Vec<String> {
+    let mut names: Vec<String> =
+        ["adminDescription", "msExchRecipientTypeDetails", "member"].iter().map(|a| a.to_string()).collect();
+    let scoped: Vec<String> = config
+        .rules
+        .iter()
+        .filter(|r| r.direction == config::Direction::Inbound)
+        .filter(|r| config.connector(&r.connector).is_some_and(|c| c.kind == config::ConnectorKind::ActiveDirectory))
+        .flat_map(|r| r.scoping.iter().flatten())
+        .map(|c| c.attribute.clone())
+        .filter(|a| !["dn", "distinguishedName"].iter().any(|d| d.eq_ignore_ascii_case(a)))
+        .collect();
+    crate::rules::add_attributes(&mut names, &scoped);
+    names
+}
+
 /// Whether any selected partition reads computers (devices for hybrid join).
 fn devices_selected(config: &SyncConfig) -> bool {
     config

@@ -61,6 +61,15 @@ pub fn needed_attributes(ruleset: &Ruleset) -> Vec<String> {
     names
 }
 
+/// Adds the names of `extra` that `names` lacks (any case).
+pub fn add_attributes(names: &mut Vec<String>, extra: &[String]) {
+    for name in extra {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push(name.clone());
+        }
+    }
+}
+
 /// Counts of what a scan looked at.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScanStats {
