@@ -101,6 +101,9 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     harness.get_by_label("New value").type_text("smtp:sales.b@contoso.com");
     harness.run();
     assert_eq!(harness.state().review().decisions[selected], Action::Edit("smtp:sales.b@contoso.com".into()));
+    // The same in place, in the table's Update cell of the selected row.
+    replace_text(&mut harness, "Update of the selected row", "smtp:desk.b@contoso.com");
+    assert_eq!(harness.state().review().decisions[selected], Action::Edit("smtp:desk.b@contoso.com".into()));
     harness.get_by_label("Undecided").click();
     harness.run();
 

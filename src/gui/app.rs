@@ -613,6 +613,9 @@ impl SyncreadyApp {
         if let Some(position) = clicks.row {
             self.click_row(position, ui.input(|i| i.modifiers));
         }
+        if let Some((index, value)) = clicks.edited {
+            self.review.decisions[index] = Action::Edit(value);
+        }
     }
 
     /// A click picks one row; Ctrl adds or removes one, Shift a range from the selected row.
@@ -698,8 +701,8 @@ impl eframe::App for SyncreadyApp {
             });
             return;
         }
-        egui::Panel::left("counts").default_size(260.0).show(ui, |ui| self.counts_panel(ui));
-        egui::Panel::right("details").default_size(320.0).show(ui, |ui| self.details_panel(ui));
+        egui::Panel::left("counts").default_size(220.0).show(ui, |ui| self.counts_panel(ui));
+        egui::Panel::right("details").default_size(280.0).show(ui, |ui| self.details_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.table(ui));
         self.dialogs(ui.ctx());
     }

@@ -11,7 +11,7 @@ use crate::rules::Finding;
 
 pub const HEADERS: [&str; 12] =
     ["DN", "Name", "Class", "Attribute", "Error", "Value", "Update", "Action", "Rule", "Severity", "Fix", "Result"];
-const WIDTHS: [f32; 11] = [220.0, 100.0, 55.0, 110.0, 100.0, 160.0, 160.0, 65.0, 80.0, 60.0, 55.0];
+const WIDTHS: [f32; 11] = [180.0, 90.0, 50.0, 100.0, 90.0, 140.0, 140.0, 65.0, 70.0, 55.0, 50.0];
 
 /// What the table shows; `visible` indexes `findings`.
 pub struct TableView<'a> {
@@ -30,7 +30,12 @@ pub struct TableView<'a> {
 pub struct TableClicks {
     pub header: Option<usize>,
     pub row: Option<usize>,
+    /// The value typed into the selected row's Update cell (finding index, value).
+    pub edited: Option<(usize, String)>,
 }
+
+/// The Update column, editable in place on the selected row.
+const UPDATE_COLUMN: usize = 6;
 
 /// The table, scrolling sideways when its columns are wider than the window.
 pub fn show(ui: &mut egui::Ui, view: &TableView<'_>) -> TableClicks {
@@ -70,8 +75,22 @@ fn rows(ui: &mut egui::Ui, view: &TableView<'_>) -> TableClicks {
                 let position = row.index();
                 row.set_selected(view.selected == Some(position));
                 let index = view.visible[position];
+                let selected = view.selected == Some(position);
                 for (column, cell) in cells(view, index).iter().enumerate() {
                     row.col(|ui| {
+                        if selected && column == UPDATE_COLUMN {
+                            let mut value = cell.clone();
+                            let response = ui.add(egui::TextEdit::singleline(&mut value).desired_width(f32::INFINITY));
+                            response.widget_info(|| {
+                                let mut info = egui::WidgetInfo::text_edit(true, cell, &value, "");
+                                info.label = Some("Update of the selected row".into());
+                                info
+                            });
+                            if response.changed() {
+                                clicks.edited = Some((index, value));
+                            }
+                            return;
+                        }
                         let text = egui::RichText::new(cell.as_str());
                         let text = match (column, &view.outcomes[index]) {
                             (11, Some(result)) if result.ok => text.color(egui::Color32::from_rgb(40, 140, 60)),
