@@ -11,6 +11,7 @@ use std::sync::mpsc::{Receiver, channel};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use eframe::egui;
+use unicode_normalization::UnicodeNormalization as _;
 
 use crate::fix::Change;
 use crate::fix::apply::{ApplyReport, apply, missing_objects, undo};
@@ -52,13 +53,10 @@ impl ChangeSummary {
                         Some(bytes) => format!("'{}'", String::from_utf8_lossy(bytes)),
                         None => "(none)".to_owned(),
                     };
-                    first.push(format!(
-                        "{}: {}: {} → {}",
-                        change.dn,
-                        edit.attribute,
-                        text(&edit.before),
-                        text(&edit.after)
-                    ));
+                    let (before, after) = (text(&edit.before), text(&edit.after));
+                    // A change of Unicode form looks like no change at all: say what it is.
+                    let note = if before != after && before.nfc().eq(after.nfc()) { " (Unicode NFC form)" } else { "" };
+                    first.push(format!("{}: {}: {before} → {after}{note}", change.dn, edit.attribute));
                 }
             }
         }
@@ -225,5 +223,15 @@ mod tests {
         assert_eq!(summary.by_attribute, [("mail".to_owned(), 2), ("proxyAddresses".to_owned(), 1)]);
         assert_eq!(summary.first[0], "CN=A,DC=x: mail: 'a @x.com' → 'a@x.com'");
         assert_eq!(summary.first[1], "CN=A,DC=x: proxyAddresses: 'smtp:a' → (none)");
+        let nfd = vec![Change {
+            dn: "CN=C,DC=x".into(),
+            guid: String::new(),
+            edits: vec![edit("displayName", Some("Rene\u{301}e"), Some("Ren\u{e9}e"))],
+            rows: vec![5],
+        }];
+        assert_eq!(
+            ChangeSummary::of(&nfd).first[0],
+            "CN=C,DC=x: displayName: 'Rene\u{301}e' → 'Ren\u{e9}e' (Unicode NFC form)"
+        );
     }
 }
