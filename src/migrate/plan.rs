@@ -44,8 +44,11 @@ impl MigrationPlan {
     /// mS-DS-ConsistencyGuid gets its objectGUID, accepted (ACTION EDIT), ready for
     /// `syncready apply`. Objects the scan saw without an objectGUID are left out.
     pub fn anchor_rows(&self, objects: &[DirObject], wave: &Wave) -> Vec<FindingRow> {
-        let classes: std::collections::HashMap<usize, &'static str> =
-            self.simulation.objects.iter().map(|o| (o.object, o.class)).collect();
+        // The simulation lists objects in snapshot order.
+        let class_of = |i: usize| {
+            let found = self.simulation.objects.binary_search_by_key(&i, |o| o.object);
+            found.map_or("user", |at| self.simulation.objects[at].class)
+        };
         wave.objects
             .iter()
             .filter(|&&i| !objects[i].has(&AttrName::MsDsConsistencyGuid))
@@ -56,7 +59,7 @@ impl MigrationPlan {
                 Some(FindingRow {
                     distinguished_name: object.dn().to_owned(),
                     common_name: first_rdn_value(object.dn()),
-                    object_class: classes.get(&i).copied().unwrap_or("user").to_owned(),
+                    object_class: class_of(i).to_owned(),
                     attribute: AttrName::MsDsConsistencyGuid.as_str().to_owned(),
                     error: "SourceAnchor".into(),
                     value: String::new(),

@@ -179,6 +179,8 @@ pub fn simulate(
 ) -> ScopeSimulation {
     let cloud_ous = if cloud_ous.is_empty() { default_cloud_ous(config) } else { cloud_ous.to_vec() };
     let mut evaluator = Evaluator { members: member_index(objects), unevaluated: BTreeSet::new(), objects };
+    let cloud_suffixes: Vec<(String, String)> =
+        cloud_ous.iter().map(|ou| (normalize_dn(ou), format!(",{}", normalize_dn(ou)))).collect();
     let mut scoped = Vec::new();
     for (index, object) in evaluator.objects.iter().enumerate() {
         let (class, system) = match classify(object, ruleset) {
@@ -192,7 +194,8 @@ pub fn simulate(
         let connect = connect_reason(config, object, class, &mut evaluator)
             .or_else(|| system.clone())
             .or_else(|| filters.clone());
-        let under_cloud_ou = cloud_ous.iter().any(|ou| is_under(object.dn(), ou));
+        let dn = normalize_dn(object.dn());
+        let under_cloud_ou = cloud_suffixes.iter().any(|(ou, suffix)| dn == *ou || dn.ends_with(suffix.as_str()));
         let cloud = if under_cloud_ou { system.or(filters) } else { Some("not under a Cloud Sync OU".to_owned()) };
         scoped.push(ObjectScope { object: index, class, connect, cloud });
     }

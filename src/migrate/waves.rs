@@ -219,18 +219,27 @@ fn assign(
     moving: &[usize],
     classes: &BTreeMap<usize, &'static str>,
 ) {
-    let mut owner: Vec<(String, usize)> = waves
+    let owner: std::collections::HashMap<String, usize> = waves
         .iter()
         .enumerate()
         .flat_map(|(w, wave)| wave.containers.iter().map(move |c| (normalize_dn(c), w)))
         .collect();
-    owner.sort_by_key(|(c, _)| std::cmp::Reverse(c.len()));
     let mut wave_of = BTreeMap::new();
     for &i in moving {
-        let container = normalize_dn(container_of(&objects[i]));
-        if let Some((_, w)) = owner.iter().find(|(c, _)| container == *c || container.ends_with(&format!(",{c}"))) {
-            waves[*w].objects.push(i);
-            wave_of.insert(i, *w);
+        // Up from the object's container to the first one a wave scopes.
+        let mut container = normalize_dn(container_of(&objects[i]));
+        let found = loop {
+            if let Some(&w) = owner.get(&container) {
+                break Some(w);
+            }
+            match container.split_once(',') {
+                Some((_, parent)) => container = parent.to_owned(),
+                None => break None,
+            }
+        };
+        if let Some(w) = found {
+            waves[w].objects.push(i);
+            wave_of.insert(i, w);
         }
     }
     let mut blocking: Vec<BTreeMap<String, usize>> = vec![BTreeMap::new(); waves.len()];
