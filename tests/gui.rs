@@ -295,6 +295,53 @@ fn scan_a_domain_controller_apply_the_review_and_undo_it() {
     assert_eq!(directory_state(&dc), before, "undo restores every attribute");
     let undone: Vec<&str> = harness.state().results().iter().flatten().map(|r| r.word).collect();
     assert_eq!(undone, vec!["undone"; accepted]);
+    harness.get_by_label("Close").click();
+    harness.run();
+
+    // The migration view plans CN=Users of this DC and stamps the pilot's source anchors.
+    let config = dir.join("Exported-SynchronizationPolicy-1.json");
+    std::fs::write(
+        &config,
+        format!(
+            "{{\"serverVersion\": \"2.5.190.0\", \"onpremisesDirectoryPolicy\": [{{\"name\": \"gui.example\", \
+             \"partitionFilters\": [{{\"distinguishedName\": \"{base}\", \"containerInclusions\": [\"CN=Users,{base}\"], \
+             \"containerExclusions\": [\"{base}\"]}}]}}]}}"
+        ),
+    )
+    .unwrap();
+    harness.get_by_label("Cloud Sync migration").click();
+    harness.run();
+    replace_text(&mut harness, "Connect Sync export", config.to_str().unwrap());
+    harness.get_by_label("Plan migration").click();
+    harness.step();
+    while harness.state().migration().is_planning() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+    let plan = harness.state().migration().plan().unwrap_or_else(|| panic!("{}", harness.state().migration().status()));
+    let missing = plan.waves[0].anchors_missing;
+    assert!(missing >= 2, "Ann Lee and Bo Berg at least: {missing}");
+    harness.get_by_label(&format!("Stamp the {missing} anchors of wave 1…")).click();
+    harness.run();
+    harness.get_by_label(&format!("{missing} edits on {missing} objects."));
+    replace_text(&mut harness, "Journal file", dir.join("anchors.jsonl").to_str().unwrap());
+    harness.get_by_label("Apply changes").click();
+    harness.step();
+    run_until_written(&mut harness);
+    assert!(
+        harness.state().status().starts_with(&format!("{missing} applied, 0 conflicts, 0 failed.")),
+        "{}",
+        harness.state().status()
+    );
+    let stamped = directory_state(&dc);
+    for cn in ["Ann Lee", "Bo Berg"] {
+        let anchor = value(&stamped, cn, "ms-ds-consistencyguid");
+        assert!(
+            !anchor.is_empty() && anchor == value(&stamped, cn, "objectguid"),
+            "{cn}: the anchor is its objectGUID"
+        );
+    }
 }
 
 /// The interactive widgets on screen that have no accessible name (role and value); panics
@@ -382,11 +429,11 @@ fn plan_the_cloud_sync_migration_of_the_scanned_demo() {
     let plan = harness.state().migration().plan().unwrap_or_else(|| panic!("{}", harness.state().migration().status()));
     // Dropping Paris from the Cloud Sync scoping deletes what Connect Sync syncs there: over
     // the threshold, the one blocker.
-    let deleted = plan.simulation.count(syncready::migrate::scope::Change::Deleted);
+    let deleted = plan.simulation.count(syncready::migrate::scope::ScopeChange::Deleted);
     assert!(deleted > 500, "{deleted}");
     assert_eq!(plan.assessment.blockers(), 1);
     let moving: usize = plan.waves.iter().map(|w| w.objects.len()).sum();
-    assert_eq!(moving, plan.simulation.count(syncready::migrate::scope::Change::Kept));
+    assert_eq!(moving, plan.simulation.count(syncready::migrate::scope::ScopeChange::Kept));
     harness.get_by_label("Not ready: 1 blocker to clear first.");
     harness.get_by_label("Chart of objects per wave");
     harness.get_by_label_contains(&format!("deleted {deleted},"));

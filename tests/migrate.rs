@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use syncready::migrate::config::{ConnectorKind, Direction, GlobalSettings, Partition, ScopeCondition};
 use syncready::migrate::readiness::{Assessment, Severity};
-use syncready::migrate::scope::{Change, simulate};
+use syncready::migrate::scope::{ScopeChange, simulate};
 use syncready::migrate::waves::WaveOptions;
 use syncready::migrate::{SyncConfig, plan_migration, read_config};
 use syncready::model::{AttrName, DirObject, ObjectBuilder};
@@ -323,7 +323,7 @@ fn an_excluded_ou_is_exactly_what_connect_sync_leaves_out() {
     let created: BTreeSet<String> = simulation
         .objects
         .iter()
-        .filter(|o| o.change() == Change::Created)
+        .filter(|o| o.change() == ScopeChange::Created)
         .map(|o| objects[o.object].dn().to_owned())
         .collect();
     assert_eq!(created, expected);
@@ -338,7 +338,7 @@ fn a_cloud_sync_scoping_that_drops_an_ou_deletes_its_objects() {
     let deleted: BTreeSet<String> = simulation
         .objects
         .iter()
-        .filter(|o| o.change() == Change::Deleted)
+        .filter(|o| o.change() == ScopeChange::Deleted)
         .map(|o| objects[o.object].dn().to_owned())
         .collect();
     let synced_in_paris: BTreeSet<String> = simulation
@@ -351,7 +351,7 @@ fn a_cloud_sync_scoping_that_drops_an_ou_deletes_its_objects() {
     let paris = demo_objects_under(&objects, "OU=Paris,DC=contoso,DC=com");
     assert!(synced_in_paris.len() > 500 && synced_in_paris.len() <= paris.len());
     assert_eq!(deleted, synced_in_paris);
-    assert_eq!(simulation.count(Change::Created), 0);
+    assert_eq!(simulation.count(ScopeChange::Created), 0);
     let assessment = assess(config, &objects, &cloud);
     let item = assessment.items.iter().find(|i| i.code == "MIG027").unwrap();
     assert_eq!(item.severity, Severity::Blocker, "over the threshold of 500");

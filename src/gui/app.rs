@@ -699,11 +699,16 @@ impl eframe::App for SyncreadyApp {
             egui::CentralPanel::default().show(ui, |ui| {
                 self.migration.show(ui, &mut self.settings, &input, &mut self.files);
             });
-            return;
+            match self.migration.take_stamp_request() {
+                Some((wave, Ok(changes))) => self.open_anchor_stamp(wave, changes),
+                Some((wave, Err(e))) => self.status = format!("Wave {wave}'s anchors cannot be planned: {e}"),
+                None => {}
+            }
+        } else {
+            egui::Panel::left("counts").default_size(220.0).show(ui, |ui| self.counts_panel(ui));
+            egui::Panel::right("details").default_size(280.0).show(ui, |ui| self.details_panel(ui));
+            egui::CentralPanel::default().show(ui, |ui| self.table(ui));
         }
-        egui::Panel::left("counts").default_size(220.0).show(ui, |ui| self.counts_panel(ui));
-        egui::Panel::right("details").default_size(280.0).show(ui, |ui| self.details_panel(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.table(ui));
         self.dialogs(ui.ctx());
     }
 

@@ -20,9 +20,22 @@ use crate::fix::journal::Outcome;
 /// Connect Sync's accidental-delete threshold: above it the admin ticks a second confirmation.
 const LARGE_RUN: usize = 500;
 
+/// What a write is, for where its results go.
+#[derive(Clone)]
+pub enum WriteKind {
+    /// The review's accepted decisions: the changes' rows name the findings.
+    Review,
+    /// The source anchors a migration wave needs.
+    Anchors {
+        wave: usize,
+    },
+    Undo,
+}
+
 pub enum Dialog {
     None,
     ConfirmApply {
+        kind: WriteKind,
         changes: Vec<Change>,
         summary: ChangeSummary,
         journal: String,
@@ -38,8 +51,9 @@ pub enum Dialog {
         title: &'static str,
         progress: Arc<WriteProgress>,
         receiver: Receiver<WriteResult>,
-        /// The plan, for an apply (its rows name the findings); none for an undo.
-        plan: Option<Vec<Change>>,
+        kind: WriteKind,
+        /// The changes written (none for an undo).
+        changes: Vec<Change>,
     },
     Finished {
         message: String,
@@ -82,13 +96,27 @@ impl SyncreadyApp {
                 self.status = "No accepted changes to apply: accept fixes, edit values or mark removals first.".into();
             }
             Ok(changes) => {
-                let journal = new_journal_path(&self.journal_folder(), "apply").display().to_string();
-                let summary = ChangeSummary::of(&changes);
-                self.dialog =
-                    Dialog::ConfirmApply { changes, summary, journal, large_confirmed: false, error: String::new() };
+                self.confirm(WriteKind::Review, changes, "apply");
             }
             Err(e) => self.status = format!("The review cannot be applied: {e}"),
         }
+    }
+
+    /// Asks for confirmation of `changes`, journaled as `<journal_kind>-<time>.jsonl`.
+    fn confirm(&mut self, kind: WriteKind, changes: Vec<Change>, journal_kind: &str) {
+        let journal = new_journal_path(&self.journal_folder(), journal_kind).display().to_string();
+        let summary = ChangeSummary::of(&changes);
+        self.dialog =
+            Dialog::ConfirmApply { kind, changes, summary, journal, large_confirmed: false, error: String::new() };
+    }
+
+    /// Asks to stamp the source anchors migration wave `wave` needs (its `anchors-wave-N.csv`).
+    pub(super) fn open_anchor_stamp(&mut self, wave: usize, changes: Vec<Change>) {
+        if changes.is_empty() {
+            self.status = format!("Wave {wave}: every object already has mS-DS-ConsistencyGuid.");
+            return;
+        }
+        self.confirm(WriteKind::Anchors { wave }, changes, &format!("anchors-wave-{wave}"));
     }
 
     pub(super) fn open_undo(&mut self) {
@@ -200,14 +228,19 @@ impl SyncreadyApp {
 
     fn start_apply(&mut self, ctx: &egui::Context) {
         let Some(options) = self.write_options() else { return };
-        let Dialog::ConfirmApply { changes, journal, .. } = std::mem::replace(&mut self.dialog, Dialog::None) else {
+        let Dialog::ConfirmApply { kind, changes, journal, .. } = std::mem::replace(&mut self.dialog, Dialog::None)
+        else {
             return;
         };
         let progress = Arc::new(WriteProgress::default());
         let journal = PathBuf::from(journal.trim());
-        let job = Job::Apply { changes: changes.clone(), journal, source: "syncready app review".into() };
+        let source = match &kind {
+            WriteKind::Anchors { wave } => format!("syncready app: source anchors of migration wave {wave}"),
+            _ => "syncready app review".to_owned(),
+        };
+        let job = Job::Apply { changes: changes.clone(), journal, source };
         let receiver = spawn_write(options, job, progress.clone(), ctx.clone());
-        self.dialog = Dialog::Writing { title: "Applying changes", progress, receiver, plan: Some(changes) };
+        self.dialog = Dialog::Writing { title: "Applying changes", progress, receiver, kind, changes };
     }
 
     fn start_undo(&mut self, ctx: &egui::Context) {
@@ -219,21 +252,27 @@ impl SyncreadyApp {
         let undo_journal = new_journal_path(&folder, &format!("{stem}-undo"));
         let progress = Arc::new(WriteProgress::default());
         let receiver = spawn_write(options, Job::Undo { journal, undo_journal }, progress.clone(), ctx.clone());
-        self.dialog = Dialog::Writing { title: "Undoing changes", progress, receiver, plan: None };
+        self.dialog = Dialog::Writing {
+            title: "Undoing changes",
+            progress,
+            receiver,
+            kind: WriteKind::Undo,
+            changes: Vec::new(),
+        };
     }
 
     /// Takes a finished write's report into the table and the status line.
     pub(super) fn poll_write(&mut self) {
-        let Dialog::Writing { receiver, plan, .. } = &self.dialog else { return };
+        let Dialog::Writing { receiver, kind, changes, .. } = &self.dialog else { return };
         let Ok(result) = receiver.try_recv() else { return };
-        let plan = plan.clone();
+        let (kind, changes) = (kind.clone(), changes.clone());
         let message = match result {
             Ok((report, journal)) => {
-                let undo = plan.is_none();
+                let undo = matches!(kind, WriteKind::Undo);
                 for (seq, dn, outcome, message) in &report.results {
                     let result = RowResult::of(*outcome, message, undo);
-                    match &plan {
-                        Some(changes) => {
+                    match kind {
+                        WriteKind::Review => {
                             for &line in changes.get(seq - 1).map(|c| c.rows.as_slice()).unwrap_or_default() {
                                 let index = super::review_files::index_of(line);
                                 if let Some(slot) = self.outcomes.get_mut(index) {
@@ -241,7 +280,7 @@ impl SyncreadyApp {
                                 }
                             }
                         }
-                        None => {
+                        WriteKind::Undo => {
                             for (finding, slot) in self.findings.iter().zip(&mut self.outcomes) {
                                 if finding.dn.eq_ignore_ascii_case(dn)
                                     && slot.as_ref().is_some_and(|r| r.word == "applied")
@@ -250,14 +289,21 @@ impl SyncreadyApp {
                                 }
                             }
                         }
+                        WriteKind::Anchors { .. } => {}
                     }
                 }
                 if !undo {
                     self.settings.journal_path = journal.display().to_string();
                 }
                 let verb = if undo { "undone" } else { "applied" };
+                let rescan = match kind {
+                    WriteKind::Anchors { wave } => {
+                        format!(" Wave {wave}'s anchors are stamped: scan again to plan anew.")
+                    }
+                    _ => String::new(),
+                };
                 format!(
-                    "{} {verb}, {} conflicts, {} failed. Journal: {}",
+                    "{} {verb}, {} conflicts, {} failed.{rescan} Journal: {}",
                     report.count(Outcome::Applied),
                     report.count(Outcome::Conflict),
                     report.count(Outcome::Failed),

@@ -12,8 +12,9 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::file_dialog::{FileDialogs, FileTarget};
 use super::settings::Settings;
+use crate::fix::{Change, plan_rows};
 use crate::migrate::readiness::Severity;
-use crate::migrate::scope::Change;
+use crate::migrate::scope::ScopeChange;
 use crate::migrate::waves::WaveOptions;
 use crate::migrate::{MigrationPlan, count, plan_migration, read_config, write_plan};
 use crate::model::DirObject;
@@ -26,6 +27,8 @@ pub struct MigrationView {
     /// The objects the plan was made from (its indexes point into them).
     objects: Arc<Vec<DirObject>>,
     status: String,
+    /// The wave whose anchors the admin asked to stamp.
+    stamp: Option<usize>,
 }
 
 /// What the scan gives the planner.
@@ -46,6 +49,16 @@ impl MigrationView {
 
     pub fn status(&self) -> &str {
         &self.status
+    }
+
+    /// The changes that stamp the anchors of the wave the admin asked for, once.
+    pub fn take_stamp_request(&mut self) -> Option<(usize, Result<Vec<Change>, String>)> {
+        let wave = self.stamp.take()?;
+        let plan = self.plan.as_ref()?;
+        let rows = plan.waves.iter().find(|w| w.number == wave).map(|w| plan.anchor_rows(&self.objects, w))?;
+        let numbered = rows.into_iter().enumerate().map(|(i, row)| (i as u64 + 2, row)).collect();
+        let path = PathBuf::from(format!("anchors-wave-{wave}.csv"));
+        Some((wave, plan_rows(&path, numbered).map_err(|e| e.to_string())))
     }
 
     fn start(&mut self, settings: &Settings, input: &ScanInput<'_>, ctx: &egui::Context) {
@@ -156,7 +169,9 @@ impl MigrationView {
             scope_list(&mut columns[0], plan, &self.objects);
             columns[1].strong("Objects per wave");
             wave_chart(&mut columns[1], plan);
-            wave_table(&mut columns[1], plan);
+            if let Some(wave) = wave_table(&mut columns[1], plan) {
+                self.stamp = Some(wave);
+            }
         });
     }
 }
@@ -210,13 +225,16 @@ fn scope_list(ui: &mut egui::Ui, plan: &MigrationPlan, objects: &[DirObject]) {
     let simulation = &plan.simulation;
     ui.label(format!(
         "kept {}, deleted {}, created {}, out of scope {}",
-        simulation.count(Change::Kept),
-        simulation.count(Change::Deleted),
-        simulation.count(Change::Created),
-        simulation.count(Change::Neither)
+        simulation.count(ScopeChange::Kept),
+        simulation.count(ScopeChange::Deleted),
+        simulation.count(ScopeChange::Created),
+        simulation.count(ScopeChange::Neither)
     ));
-    let changed: Vec<_> =
-        simulation.objects.iter().filter(|o| matches!(o.change(), Change::Deleted | Change::Created)).collect();
+    let changed: Vec<_> = simulation
+        .objects
+        .iter()
+        .filter(|o| matches!(o.change(), ScopeChange::Deleted | ScopeChange::Created))
+        .collect();
     egui::ScrollArea::vertical().id_salt("scope-changes").show_rows(ui, 18.0, changed.len(), |ui, rows| {
         for scoped in &changed[rows] {
             let why = scoped.cloud.as_deref().or(scoped.connect.as_deref()).unwrap_or_default();
@@ -241,7 +259,9 @@ fn wave_chart(ui: &mut egui::Ui, plan: &MigrationPlan) {
     chart.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, "Chart of objects per wave"));
 }
 
-fn wave_table(ui: &mut egui::Ui, plan: &MigrationPlan) {
+/// Each wave's containers and counts; returns the wave whose anchors the admin asked to stamp.
+fn wave_table(ui: &mut egui::Ui, plan: &MigrationPlan) -> Option<usize> {
+    let mut stamp = None;
     for wave in &plan.waves {
         let blocking: usize = wave.blocking.iter().map(|(_, n)| n).sum();
         egui::CollapsingHeader::new(format!(
@@ -259,5 +279,11 @@ fn wave_table(ui: &mut egui::Ui, plan: &MigrationPlan) {
             let classes: Vec<String> = wave.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
             ui.label(classes.join(", "));
         });
+        if wave.anchors_missing > 0
+            && ui.button(format!("Stamp the {} anchors of wave {}…", wave.anchors_missing, wave.number)).clicked()
+        {
+            stamp = Some(wave.number);
+        }
     }
+    stamp
 }

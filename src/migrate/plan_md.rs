@@ -9,7 +9,7 @@ use super::config::{ConnectorKind, SyncConfig, is_under};
 use super::expressions::{RuleFate, classify};
 use super::plan::MigrationPlan;
 use super::readiness::Severity;
-use super::scope::Change;
+use super::scope::ScopeChange;
 use super::waves::Wave;
 use crate::model::DirObject;
 
@@ -173,18 +173,18 @@ fn scope(md: &mut String, plan: &MigrationPlan, objects: &[DirObject]) {
         }
     );
     let _ = writeln!(md, "| Change | Objects |\n|---|---|");
-    for change in [Change::Kept, Change::Deleted, Change::Created, Change::Neither] {
+    for change in [ScopeChange::Kept, ScopeChange::Deleted, ScopeChange::Created, ScopeChange::Neither] {
         let _ = writeln!(md, "| {} | {} |", change.as_str(), simulation.count(change));
     }
     let threshold = plan.config.settings.deletion_threshold as usize;
-    let deleted = simulation.count(Change::Deleted);
+    let deleted = simulation.count(ScopeChange::Deleted);
     let _ = writeln!(
         md,
         "\nDeletions against the threshold of {threshold}: {deleted} ({}).\n",
         if deleted > threshold { "over: the first export would stop" } else { "within" }
     );
     for (change, title, reason) in
-        [(Change::Deleted, "Deleted from Entra ID", true), (Change::Created, "Created in Entra ID", false)]
+        [(ScopeChange::Deleted, "Deleted from Entra ID", true), (ScopeChange::Created, "Created in Entra ID", false)]
     {
         let listed: Vec<_> = simulation.objects.iter().filter(|o| o.change() == change).collect();
         if listed.is_empty() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::config::{ConnectorKind, Direction, SyncConfig, parse_version};
 use super::expressions::{RuleFate, classify, is_attribute_filter, scoping_text};
-use super::scope::{Change, ScopeSimulation};
+use super::scope::{ScopeChange, ScopeSimulation};
 use crate::model::{AttrName, DirObject};
 
 /// The oldest Connect Sync that still syncs (older ones stopped on 2026-09-30).
@@ -452,13 +452,13 @@ fn counts(
     if synced > GUIDED_MAX_OBJECTS {
         not_guided.push(format!("{synced} objects in scope (at most {GUIDED_MAX_OBJECTS})"));
     }
-    let deleted = simulation.count(Change::Deleted);
+    let deleted = simulation.count(ScopeChange::Deleted);
     let threshold = config.settings.deletion_threshold as usize;
     if deleted > 0 {
         let severity = if deleted > threshold { Severity::Blocker } else { Severity::Warning };
         items.add(severity, "MIG027", "scope change", format!("{deleted} objects Connect Sync syncs are outside the Cloud Sync scoping and would be deleted from Entra ID (threshold {threshold}); add their OUs or accept the deletions"), "scope simulation");
     }
-    let created = simulation.count(Change::Created);
+    let created = simulation.count(ScopeChange::Created);
     if created > 0 {
         items.add(Severity::Warning, "MIG028", "scope change", format!("{created} objects Connect Sync leaves out would be created in Entra ID by the Cloud Sync scoping (OU scoping has no exclusions)"), "scope simulation");
     }

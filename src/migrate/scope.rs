@@ -15,7 +15,7 @@ use crate::rules::{Ruleset, Scope, scope::classify};
 
 /// What happens to one object when the scoping moves to Cloud Sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Change {
+pub enum ScopeChange {
     /// Synced by both.
     Kept,
     /// Synced by Connect Sync, not by Cloud Sync: deleted from Entra ID.
@@ -26,13 +26,13 @@ pub enum Change {
     Neither,
 }
 
-impl Change {
+impl ScopeChange {
     pub fn as_str(self) -> &'static str {
         match self {
-            Change::Kept => "kept",
-            Change::Deleted => "deleted",
-            Change::Created => "created",
-            Change::Neither => "out of scope",
+            ScopeChange::Kept => "kept",
+            ScopeChange::Deleted => "deleted",
+            ScopeChange::Created => "created",
+            ScopeChange::Neither => "out of scope",
         }
     }
 }
@@ -48,12 +48,12 @@ pub struct ObjectScope {
 }
 
 impl ObjectScope {
-    pub fn change(&self) -> Change {
+    pub fn change(&self) -> ScopeChange {
         match (self.connect.is_none(), self.cloud.is_none()) {
-            (true, true) => Change::Kept,
-            (true, false) => Change::Deleted,
-            (false, true) => Change::Created,
-            (false, false) => Change::Neither,
+            (true, true) => ScopeChange::Kept,
+            (true, false) => ScopeChange::Deleted,
+            (false, true) => ScopeChange::Created,
+            (false, false) => ScopeChange::Neither,
         }
     }
 }
@@ -69,7 +69,7 @@ pub struct ScopeSimulation {
 }
 
 impl ScopeSimulation {
-    pub fn count(&self, change: Change) -> usize {
+    pub fn count(&self, change: ScopeChange) -> usize {
         self.objects.iter().filter(|o| o.change() == change).count()
     }
 }
