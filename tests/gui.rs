@@ -282,21 +282,34 @@ fn scan_a_domain_controller_apply_the_review_and_undo_it() {
     harness.get_by_label("Close").click();
     harness.run();
 
-    // Undo: the last journal is offered; preview, confirm, and the DC is as it was.
-    harness.get_by_label("Undo…").click();
-    harness.run();
-    harness.get_by_label("Preview undo").click();
-    harness.run();
-    harness.get_by_label(&format!("{accepted} edits on 2 objects."));
-    harness.get_by_label("Undo changes").click();
-    harness.step();
-    run_until_written(&mut harness);
-    assert!(harness.state().status().starts_with("2 undone, 0 conflicts, 0 failed."), "{}", harness.state().status());
+    // Undo, one object at a time: the last journal is offered; preview, confirm. After both,
+    // the DC is as it was.
+    for (cn, other) in [("Ann Lee", "Bo Berg"), ("Bo Berg", "Ann Lee")] {
+        harness.get_by_label("Undo…").click();
+        harness.run();
+        replace_text(&mut harness, "Only DNs containing", cn);
+        harness.get_by_label("Preview undo").click();
+        harness.run();
+        harness.get_by_label(&format!("{} edits on 1 object.", accepted / 2));
+        harness.get_by_label("Undo changes").click();
+        harness.step();
+        run_until_written(&mut harness);
+        assert!(
+            harness.state().status().starts_with("1 undone, 0 conflicts, 0 failed."),
+            "{}",
+            harness.state().status()
+        );
+        let now = directory_state(&dc);
+        assert_eq!(value(&now, cn, "displayname"), value(&before, cn, "displayname"), "{cn} is back");
+        if cn == "Ann Lee" {
+            assert_eq!(value(&now, other, "mail"), "boberg@contoso.com", "{other} is not touched yet");
+        }
+        harness.get_by_label("Close").click();
+        harness.run();
+    }
     assert_eq!(directory_state(&dc), before, "undo restores every attribute");
     let undone: Vec<&str> = harness.state().results().iter().flatten().map(|r| r.word).collect();
     assert_eq!(undone, vec!["undone"; accepted]);
-    harness.get_by_label("Close").click();
-    harness.run();
 
     // The migration view plans CN=Users of this DC and stamps the pilot's source anchors.
     let config = dir.join("Exported-SynchronizationPolicy-1.json");

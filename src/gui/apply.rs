@@ -16,6 +16,7 @@ use unicode_normalization::UnicodeNormalization as _;
 use crate::fix::Change;
 use crate::fix::apply::{ApplyReport, apply, missing_objects, undo};
 use crate::fix::journal::{Outcome, timestamp};
+use crate::migrate::count;
 use crate::source::ldap::{LdapOptions, connect};
 
 /// How many changes the dialog lists before "and N more".
@@ -66,7 +67,7 @@ impl ChangeSummary {
     }
 
     pub fn show(&self, ui: &mut egui::Ui) {
-        ui.label(format!("{} edits on {} objects.", self.edits, self.objects));
+        ui.label(format!("{} on {}.", count(self.edits, "edit"), count(self.objects, "object")));
         let counts = |list: Vec<String>| list.join(", ");
         ui.label(format!("By action: {}", counts(self.by_action.iter().map(|(a, n)| format!("{a} {n}")).collect())));
         ui.label(format!(
@@ -114,15 +115,32 @@ impl RowResult {
     }
 }
 
-/// A journal path in `folder` that no run has used.
+/// A journal path in `folder` that no run has used: the time, the process, and a number when
+/// two runs start within the same second.
 pub fn new_journal_path(folder: &Path, kind: &str) -> PathBuf {
-    folder.join(format!("{kind}-{}-{}.jsonl", timestamp(), std::process::id()))
+    let stem = format!("{kind}-{}-{}", timestamp(), std::process::id());
+    let mut path = folder.join(format!("{stem}.jsonl"));
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(format!("{stem}-{n}.jsonl"));
+        n += 1;
+    }
+    path
 }
 
 /// What the worker is asked to do.
 pub enum Job {
-    Apply { changes: Vec<Change>, journal: PathBuf, source: String },
-    Undo { journal: PathBuf, undo_journal: PathBuf },
+    Apply {
+        changes: Vec<Change>,
+        journal: PathBuf,
+        source: String,
+    },
+    /// `only`: just the changes whose DN contains this text.
+    Undo {
+        journal: PathBuf,
+        undo_journal: PathBuf,
+        only: Option<String>,
+    },
 }
 
 /// A write in progress: changes done and total, read by the UI each frame.
@@ -172,9 +190,10 @@ fn write(options: &LdapOptions, job: Job, progress: &dyn Fn(usize, usize)) -> Wr
             let report = apply(&mut conn, &changes, &journal, "apply", &source, progress).map_err(|e| e.to_string())?;
             Ok((report, journal))
         }
-        Job::Undo { journal, undo_journal } => {
+        Job::Undo { journal, undo_journal, only } => {
             create_folder(&undo_journal)?;
-            let report = undo(&mut conn, &journal, None, &undo_journal, progress).map_err(|e| e.to_string())?;
+            let report =
+                undo(&mut conn, &journal, only.as_deref(), &undo_journal, progress).map_err(|e| e.to_string())?;
             Ok((report, undo_journal))
         }
     }
@@ -191,6 +210,23 @@ fn create_folder(journal: &Path) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::fix::Edit;
+
+    #[test]
+    fn journal_paths_are_never_reused_within_a_second() {
+        let folder = std::env::temp_dir().join(format!("syncready-journal-names-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let first = new_journal_path(&folder, "undo");
+        std::fs::write(&first, "").unwrap();
+        let second = new_journal_path(&folder, "undo");
+        assert_ne!(first, second);
+        // Unless the clock ticked in between, the second carries a number.
+        let stem = first.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(second.file_stem().unwrap().to_string_lossy().starts_with("undo-"), "{second:?}");
+        if second.to_string_lossy().contains(&stem) {
+            assert!(second.to_string_lossy().ends_with(&format!("{stem}-2.jsonl")), "{second:?}");
+        }
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
 
     #[test]
     fn the_summary_counts_by_action_and_attribute() {

@@ -44,6 +44,8 @@ pub enum Dialog {
     },
     PickUndo {
         journal: String,
+        /// Only the changes whose DN contains this (empty: all).
+        only: String,
         preview: Option<ChangeSummary>,
         error: String,
     },
@@ -121,7 +123,7 @@ impl SyncreadyApp {
 
     pub(super) fn open_undo(&mut self) {
         let journal = self.settings.journal_path.clone();
-        self.dialog = Dialog::PickUndo { journal, preview: None, error: String::new() };
+        self.dialog = Dialog::PickUndo { journal, only: String::new(), preview: None, error: String::new() };
     }
 
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
@@ -149,12 +151,17 @@ impl SyncreadyApp {
                     let ready = summary.edits <= LARGE_RUN || *large_confirmed;
                     buttons(ui, ("Apply changes", ready, Click::Apply))
                 }
-                Dialog::PickUndo { journal, preview, error } => {
+                Dialog::PickUndo { journal, only, preview, error } => {
                     ui.heading("Undo an apply");
                     target(ui, settings);
                     let mut click = Click::None;
                     ui.horizontal(|ui| {
                         if journal_field(ui, "Journal to undo", journal) {
+                            *preview = None;
+                        }
+                        let label = ui.label("Only DNs containing");
+                        let field = egui::TextEdit::singleline(only).desired_width(160.0);
+                        if ui.add(field).labelled_by(label.id).changed() {
                             *preview = None;
                         }
                         if ui.button("Browse journal…").clicked() {
@@ -199,8 +206,8 @@ impl SyncreadyApp {
     }
 
     fn preview_undo(&mut self) {
-        if let Dialog::PickUndo { journal, preview, error } = &mut self.dialog {
-            match undo_changes(&PathBuf::from(journal.trim()), None) {
+        if let Dialog::PickUndo { journal, only, preview, error } = &mut self.dialog {
+            match undo_changes(&PathBuf::from(journal.trim()), only_filter(only)) {
                 Ok(changes) => {
                     *preview = Some(ChangeSummary::of(&changes));
                     error.clear();
@@ -245,13 +252,14 @@ impl SyncreadyApp {
 
     fn start_undo(&mut self, ctx: &egui::Context) {
         let Some(options) = self.write_options() else { return };
-        let Dialog::PickUndo { journal, .. } = std::mem::replace(&mut self.dialog, Dialog::None) else { return };
+        let Dialog::PickUndo { journal, only, .. } = std::mem::replace(&mut self.dialog, Dialog::None) else { return };
+        let only = only_filter(&only).map(str::to_owned);
         let journal = PathBuf::from(journal.trim());
         let stem = journal.file_stem().map_or("journal".into(), |s| s.to_string_lossy().into_owned());
         let folder = journal.parent().map(PathBuf::from).unwrap_or_default();
         let undo_journal = new_journal_path(&folder, &format!("{stem}-undo"));
         let progress = Arc::new(WriteProgress::default());
-        let receiver = spawn_write(options, Job::Undo { journal, undo_journal }, progress.clone(), ctx.clone());
+        let receiver = spawn_write(options, Job::Undo { journal, undo_journal, only }, progress.clone(), ctx.clone());
         self.dialog = Dialog::Writing {
             title: "Undoing changes",
             progress,
@@ -336,6 +344,11 @@ fn target(ui: &mut egui::Ui, settings: &mut Settings) {
                 .labelled_by(label.id);
         }
     });
+}
+
+/// The "only DNs containing" text, when one is given.
+fn only_filter(only: &str) -> Option<&str> {
+    Some(only.trim()).filter(|o| !o.is_empty())
 }
 
 fn show_error(ui: &mut egui::Ui, error: &str) {
