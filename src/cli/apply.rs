@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::connection::ConnectionArgs;
 use crate::fix::apply::{ApplyReport, apply, missing_objects, resume, undo, undo_changes};
-use crate::fix::journal::{Outcome, timestamp};
+use crate::fix::journal::{Outcome, new_journal_path};
 use crate::fix::ldif::changes_ldif;
 use crate::fix::{Change, import_plan};
 use crate::source::ldap::connect;
@@ -86,10 +86,6 @@ impl Limits {
     }
 }
 
-fn journal_in_reports(kind: &str) -> PathBuf {
-    PathBuf::from("reports/journals").join(format!("{kind}-{}-{}.jsonl", timestamp(), std::process::id()))
-}
-
 pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     if let Some(journal) = &args.resume {
         let mut conn = connect(&args.connection.options()?)?;
@@ -115,7 +111,7 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
             missing.len()
         );
     }
-    let journal = args.journal.clone().unwrap_or_else(|| journal_in_reports("apply"));
+    let journal = args.journal.clone().unwrap_or_else(|| new_journal_path(Path::new("reports/journals"), "apply"));
     let report = apply(&mut conn, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
         .with_context(|| format!("applying {}", plan.display()))?;
     Ok(finish(&report, &journal, &changes))
@@ -130,7 +126,8 @@ pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
     args.limits.check(&changes)?;
     let mut conn = connect(&args.connection.options()?)?;
     let stem = args.journal.file_stem().map_or("journal".into(), |s| s.to_string_lossy().into_owned());
-    let undo_journal = args.journal.with_file_name(format!("{stem}-undo-{}-{}.jsonl", timestamp(), std::process::id()));
+    let folder = args.journal.parent().unwrap_or(Path::new(""));
+    let undo_journal = new_journal_path(folder, &format!("{stem}-undo"));
     let report = undo(&mut conn, &args.journal, args.only.as_deref(), &undo_journal, &|_, _| {})?;
     Ok(finish(&report, &undo_journal, &[]))
 }

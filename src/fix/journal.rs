@@ -229,9 +229,39 @@ pub fn timestamp() -> String {
     format!("{year:04}{month:02}{day:02}-{:02}{:02}{:02}", rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
+/// A journal path in `folder` that no run has used: the time, the process, and a number when
+/// two runs start within the same second.
+pub fn new_journal_path(folder: &Path, kind: &str) -> PathBuf {
+    let stem = format!("{kind}-{}-{}", timestamp(), std::process::id());
+    let mut path = folder.join(format!("{stem}.jsonl"));
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(format!("{stem}-{n}.jsonl"));
+        n += 1;
+    }
+    path
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn journal_paths_are_never_reused_within_a_second() {
+        let folder = std::env::temp_dir().join(format!("syncready-journal-names-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let first = new_journal_path(&folder, "undo");
+        std::fs::write(&first, "").unwrap();
+        let second = new_journal_path(&folder, "undo");
+        assert_ne!(first, second);
+        // Unless the clock ticked in between, the second carries a number.
+        let stem = first.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(second.file_stem().unwrap().to_string_lossy().starts_with("undo-"), "{second:?}");
+        if second.to_string_lossy().contains(&stem) {
+            assert!(second.to_string_lossy().ends_with(&format!("{stem}-2.jsonl")), "{second:?}");
+        }
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
 
     #[test]
     fn a_torn_last_record_is_ignored_and_dropped_on_resume() {

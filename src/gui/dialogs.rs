@@ -10,12 +10,12 @@ use eframe::egui;
 
 use super::SyncreadyApp;
 use super::app::labelled_combo;
-use super::apply::{ChangeSummary, Job, RowResult, WriteProgress, WriteResult, new_journal_path, spawn_write};
+use super::apply::{ChangeSummary, Job, RowResult, WriteProgress, WriteResult, spawn_write};
 use super::file_dialog::FileTarget;
 use super::settings::Settings;
 use crate::fix::Change;
 use crate::fix::apply::undo_changes;
-use crate::fix::journal::Outcome;
+use crate::fix::journal::{Outcome, new_journal_path};
 
 /// Connect Sync's accidental-delete threshold: above it the admin ticks a second confirmation.
 const LARGE_RUN: usize = 500;
