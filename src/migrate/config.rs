@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::model::rdns;
+
 /// The configuration of one Connect Sync server.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncConfig {
@@ -102,9 +104,10 @@ pub fn is_under(dn: &str, container: &str) -> bool {
     dn == container || dn.ends_with(&format!(",{container}"))
 }
 
-/// A DN lower-cased, without spaces around the commas between its parts.
+/// A DN lower-cased, without spaces around the commas between its RDNs (escaped commas
+/// stay inside their RDN).
 pub fn normalize_dn(dn: &str) -> String {
-    dn.split(',').map(str::trim).collect::<Vec<_>>().join(",").to_lowercase()
+    rdns(dn).map(str::trim).collect::<Vec<_>>().join(",").to_lowercase()
 }
 
 /// Global settings and optional features (`GlobalSettings/MV.xml`).
@@ -245,6 +248,7 @@ mod tests {
         assert!(partition.contains("CN=A,OU=Keep,OU=Old,DC=contoso,DC=com"));
         assert!(!partition.contains("CN=A,DC=fabrikam,DC=com"));
         assert!(!partition.contains("CN=A,OU=CORPX,DC=contoso,DC=com"));
+        assert_eq!(normalize_dn(r"CN=A, OU=Sales\, East ,DC=X"), r"cn=a,ou=sales\, east,dc=x");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::config::{ConnectorKind, Direction, SyncConfig, parse_version};
 use super::expressions::{RuleFate, classify, is_attribute_filter, scoping_text};
 use super::scope::{ScopeChange, ScopeSimulation};
-use crate::model::{AttrName, DirObject};
+use crate::model::{AttrName, DirObject, rdns};
 
 /// The oldest Connect Sync that still syncs (older ones stopped on 2026-09-30).
 pub const MINIMUM_VERSION: &str = "2.5.79.0";
@@ -466,7 +466,7 @@ fn counts(
 
 /// The domain part (`DC=...`) of a DN.
 pub fn domain_of(dn: &str) -> String {
-    let parts: Vec<&str> = dn.split(',').map(str::trim).collect();
+    let parts: Vec<&str> = rdns(dn).map(str::trim).collect();
     let start = parts.iter().position(|p| p.len() > 3 && p[..3].eq_ignore_ascii_case("dc=")).unwrap_or(parts.len());
     parts[start..].join(",")
 }

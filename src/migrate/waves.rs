@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 use super::config::{is_under, normalize_dn};
 use super::scope::{ScopeSimulation, container_of};
-use crate::model::{AttrName, DirObject};
+use crate::model::{AttrName, DirObject, parent_dn};
 use crate::rules::{Finding, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,12 +66,7 @@ struct Tree {
 
 impl Tree {
     fn children(&self, node: &str) -> Vec<String> {
-        let suffix = format!(",{node}");
-        self.nodes
-            .keys()
-            .filter(|k| k.ends_with(&suffix) && !k[..k.len() - suffix.len()].contains(','))
-            .cloned()
-            .collect()
+        self.nodes.keys().filter(|k| parent_dn(k) == node).cloned().collect()
     }
 
     fn total(&self, node: &str) -> usize {
@@ -140,13 +135,10 @@ pub fn plan_waves(
         loop {
             let shown = display.get(&node).cloned().unwrap_or_else(|| original_case(&simulation.cloud_ous, &node));
             tree.nodes.entry(node.clone()).or_insert((shown, 0));
-            if node == *root {
+            if node == *root || parent_dn(&node).is_empty() {
                 break;
             }
-            match node.split_once(',') {
-                Some((_, parent)) => node = parent.to_owned(),
-                None => break,
-            }
+            node = parent_dn(&node).to_owned();
         }
         tree.nodes.get_mut(&container).expect("just added").1 += count;
         if !tree.roots.contains(root) {
@@ -232,10 +224,10 @@ fn assign(
             if let Some(&w) = owner.get(&container) {
                 break Some(w);
             }
-            match container.split_once(',') {
-                Some((_, parent)) => container = parent.to_owned(),
-                None => break None,
+            if parent_dn(&container).is_empty() {
+                break None;
             }
+            container = parent_dn(&container).to_owned();
         };
         if let Some(w) = found {
             waves[w].objects.push(i);
@@ -261,5 +253,39 @@ fn assign(
         let mut errors: Vec<(String, usize)> = std::mem::take(&mut blocking[w]).into_iter().collect();
         errors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         wave.blocking = errors;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::scope::ObjectScope;
+    use crate::model::ObjectBuilder;
+
+    #[test]
+    fn an_ou_with_an_escaped_comma_is_one_container() {
+        let mut builder = ObjectBuilder::default();
+        let dns = [r"CN=A,OU=Sales\, East,DC=x", r"CN=B,OU=Sales\, East,DC=x", "CN=C,OU=North,DC=x"];
+        let objects: Vec<DirObject> = dns
+            .iter()
+            .map(|dn| {
+                builder.set_dn(dn);
+                builder.add_text(AttrName::ObjectClass, "user");
+                builder.build()
+            })
+            .collect();
+        let simulation = ScopeSimulation {
+            cloud_ous: vec!["DC=x".into()],
+            objects: (0..3).map(|object| ObjectScope { object, class: "user", connect: None, cloud: None }).collect(),
+            unevaluated: Default::default(),
+        };
+        let options = WaveOptions { pilot_size: 1, wave_size: 2 };
+        let waves = plan_waves(&objects, &[], &simulation, &options).unwrap();
+        let containers: Vec<(Vec<String>, Vec<usize>)> =
+            waves.iter().map(|w| (w.containers.clone(), w.objects.clone())).collect();
+        assert_eq!(
+            containers,
+            [(vec!["OU=North,DC=x".to_owned()], vec![2]), (vec![r"OU=Sales\, East,DC=x".to_owned()], vec![0, 1])]
+        );
     }
 }

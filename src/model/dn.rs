@@ -19,6 +19,25 @@ pub fn parent_dn(dn: &str) -> &str {
     first_separator(dn).map_or("", |i| dn[i + 1..].trim_start())
 }
 
+/// The RDNs of `dn`, in order, split at unescaped commas (not trimmed).
+pub fn rdns(dn: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(dn);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match first_separator(current) {
+            Some(i) => {
+                rest = Some(&current[i + 1..]);
+                Some(&current[..i])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+    .filter(|rdn| !rdn.is_empty())
+}
+
 /// The value of the first RDN, unescaped: `CN=Smith\, John,OU=x` gives `Smith, John`.
 pub fn first_rdn_value(dn: &str) -> String {
     let rdn = first_separator(dn).map_or(dn, |i| &dn[..i]);
@@ -58,6 +77,8 @@ mod tests {
         assert_eq!(first_rdn_value(dn), "Smith, John");
         assert_eq!(parent_dn(dn), "OU=Sales,DC=contoso,DC=com");
         assert_eq!(parent_dn("DC=com"), "");
+        assert_eq!(rdns(dn).collect::<Vec<_>>(), [r"CN=Smith\, John", "OU=Sales", "DC=contoso", "DC=com"]);
+        assert_eq!(rdns("").count(), 0);
     }
 
     #[test]
