@@ -29,6 +29,10 @@ pub struct MigrationView {
     status: String,
     /// The wave whose anchors the admin asked to stamp.
     stamp: Option<usize>,
+    /// The plan's scope differences, worked out once per plan (not every frame): the counts
+    /// line, and the positions in the simulation of the objects deleted or created.
+    scope_counts: String,
+    scope_changes: Vec<usize>,
 }
 
 /// What the scan gives the planner.
@@ -96,6 +100,17 @@ impl MigrationView {
                     count(plan.assessment.blockers(), "blocker"),
                     count(plan.waves.len(), "wave")
                 );
+                let simulation = &plan.simulation;
+                self.scope_counts = format!(
+                    "kept {}, deleted {}, created {}, out of scope {}",
+                    simulation.count(ScopeChange::Kept),
+                    simulation.count(ScopeChange::Deleted),
+                    simulation.count(ScopeChange::Created),
+                    simulation.count(ScopeChange::Neither)
+                );
+                self.scope_changes = (0..simulation.objects.len())
+                    .filter(|&i| matches!(simulation.objects[i].change(), ScopeChange::Deleted | ScopeChange::Created))
+                    .collect();
                 self.plan = Some(plan);
             }
             Err(e) => {
@@ -166,7 +181,8 @@ impl MigrationView {
             readiness_table(&mut columns[0], plan, height * 0.55);
             columns[0].separator();
             columns[0].strong("Scope differences");
-            scope_list(&mut columns[0], plan, &self.objects);
+            columns[0].label(&self.scope_counts);
+            scope_list(&mut columns[0], plan, &self.scope_changes, &self.objects);
             columns[1].strong("Objects per wave");
             wave_chart(&mut columns[1], plan);
             if let Some(wave) = wave_table(&mut columns[1], plan) {
@@ -221,22 +237,11 @@ fn ui_text_color() -> egui::Color32 {
     egui::Color32::from_gray(200)
 }
 
-fn scope_list(ui: &mut egui::Ui, plan: &MigrationPlan, objects: &[DirObject]) {
-    let simulation = &plan.simulation;
-    ui.label(format!(
-        "kept {}, deleted {}, created {}, out of scope {}",
-        simulation.count(ScopeChange::Kept),
-        simulation.count(ScopeChange::Deleted),
-        simulation.count(ScopeChange::Created),
-        simulation.count(ScopeChange::Neither)
-    ));
-    let changed: Vec<_> = simulation
-        .objects
-        .iter()
-        .filter(|o| matches!(o.change(), ScopeChange::Deleted | ScopeChange::Created))
-        .collect();
-    egui::ScrollArea::vertical().id_salt("scope-changes").show_rows(ui, 18.0, changed.len(), |ui, rows| {
-        for scoped in &changed[rows] {
+/// The objects deleted or created (`changes`: their positions in the simulation), as many as
+/// are on screen.
+fn scope_list(ui: &mut egui::Ui, plan: &MigrationPlan, changes: &[usize], objects: &[DirObject]) {
+    egui::ScrollArea::vertical().id_salt("scope-changes").show_rows(ui, 18.0, changes.len(), |ui, rows| {
+        for scoped in changes[rows].iter().map(|&i| &plan.simulation.objects[i]) {
             let why = scoped.cloud.as_deref().or(scoped.connect.as_deref()).unwrap_or_default();
             ui.add(
                 egui::Label::new(format!("{}: {} ({why})", scoped.change().as_str(), objects[scoped.object].dn()))
