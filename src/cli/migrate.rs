@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::scan::{RulesetArgs, SourceArgs};
-use crate::migrate::count;
 use crate::migrate::readiness::Severity;
 use crate::migrate::waves::WaveOptions;
 use crate::migrate::{needed_attributes, plan_migration, read_config, write_plan};
+use crate::report::count;
 use crate::rules::scan;
 
 #[derive(Args)]

@@ -27,6 +27,17 @@ impl Action {
             Action::Complete => "COMPLETE",
         }
     }
+
+    /// The decision an ACTION cell (any case) stands for, with UPDATE as the value of an EDIT;
+    /// an empty or unknown word is undecided.
+    pub fn from_cells(action: &str, update: &str) -> Action {
+        match action.trim().to_ascii_uppercase().as_str() {
+            "EDIT" => Action::Edit(update.to_owned()),
+            "REMOVE" => Action::Remove,
+            "COMPLETE" => Action::Complete,
+            _ => Action::Undecided,
+        }
+    }
 }
 
 /// Which findings a bulk operation acts on: every field set must match (rule code, error

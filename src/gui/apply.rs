@@ -16,7 +16,7 @@ use unicode_normalization::UnicodeNormalization as _;
 use crate::fix::Change;
 use crate::fix::apply::{ApplyReport, apply, missing_objects, undo};
 use crate::fix::journal::Outcome;
-use crate::migrate::count;
+use crate::report::count;
 use crate::source::ldap::{LdapOptions, connect};
 
 /// How many changes the dialog lists before "and N more".

@@ -11,13 +11,15 @@ use egui_extras::{Column, TableBuilder};
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::file_dialog::{FileDialogs, FileTarget};
+use super::review_files::line_of;
 use super::settings::Settings;
 use crate::fix::{Change, plan_rows};
 use crate::migrate::readiness::Severity;
 use crate::migrate::scope::ScopeChange;
 use crate::migrate::waves::WaveOptions;
-use crate::migrate::{MigrationPlan, count, plan_migration, read_config, write_plan};
+use crate::migrate::{MigrationPlan, plan_migration, read_config, write_plan};
 use crate::model::DirObject;
+use crate::report::count;
 use crate::rules::{Finding, Ruleset};
 
 #[derive(Default)]
@@ -60,7 +62,7 @@ impl MigrationView {
         let wave = self.stamp.take()?;
         let plan = self.plan.as_ref()?;
         let rows = plan.waves.iter().find(|w| w.number == wave).map(|w| plan.anchor_rows(&self.objects, w))?;
-        let numbered = rows.into_iter().enumerate().map(|(i, row)| (i as u64 + 2, row)).collect();
+        let numbered = rows.into_iter().enumerate().map(|(i, row)| (line_of(i), row)).collect();
         let path = PathBuf::from(format!("anchors-wave-{wave}.csv"));
         Some((wave, plan_rows(&path, numbered).map_err(|e| e.to_string())))
     }

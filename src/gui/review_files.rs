@@ -70,12 +70,7 @@ pub fn import(path: &Path, findings: &[Finding], decisions: &mut [Action]) -> Re
     let key = |dn: &str, attribute: &str, value: &str| (dn.to_lowercase(), attribute.to_owned(), value.to_owned());
     let mut decided = HashMap::new();
     for row in &rows {
-        let action = match row.action.trim().to_ascii_uppercase().as_str() {
-            "EDIT" => Action::Edit(row.update.clone()),
-            "REMOVE" => Action::Remove,
-            "COMPLETE" => Action::Complete,
-            _ => Action::Undecided,
-        };
+        let action = Action::from_cells(&row.action, &row.update);
         decided.insert(key(&row.distinguished_name, &row.attribute, &row.value), action);
     }
     let mut matched = 0;

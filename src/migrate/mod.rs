@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 pub use config::SyncConfig;
 pub use output::write_plan;
 pub use plan::{MigrationPlan, plan_migration};
-pub use plan_md::count;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {

@@ -12,6 +12,7 @@ use super::readiness::Severity;
 use super::scope::ScopeChange;
 use super::waves::Wave;
 use crate::model::DirObject;
+use crate::report::count;
 
 /// How many objects a list of deletions or creations shows.
 const LISTED: usize = 50;
@@ -21,11 +22,6 @@ const FIRST_PRECEDENCE: u32 = 50;
 /// Markdown table cell: pipes and line breaks escaped.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\r', '\n'], " ")
-}
-
-/// "1 blocker", "2 blockers".
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 fn yes(on: bool) -> &'static str {

@@ -8,6 +8,7 @@ use super::config::{ConnectorKind, Direction, SyncConfig, parse_version};
 use super::expressions::{RuleFate, classify, is_attribute_filter, scoping_text};
 use super::scope::{ScopeChange, ScopeSimulation};
 use crate::model::{AttrName, DirObject, rdns};
+use crate::report::count;
 
 /// The oldest Connect Sync that still syncs (older ones stopped on 2026-09-30).
 pub const MINIMUM_VERSION: &str = "2.5.79.0";
@@ -236,7 +237,7 @@ fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<Str
         }
     }
     if custom > 0 {
-        not_guided.push(format!("{custom} custom sync rule{}", if custom == 1 { "" } else { "s" }));
+        not_guided.push(count(custom, "custom sync rule"));
     }
 }
 

@@ -18,6 +18,11 @@ pub enum ReportError {
     Summary(String),
 }
 
+/// A count with its noun for people to read: "1 blocker", "2 blockers".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// Writes a CSV report: UTF-8 with a BOM (so Excel shows accents), CRLF rows, RFC 4180
 /// quoting, every cell neutralized against formula injection.
 pub fn write_csv<Row, Cell>(
