@@ -145,17 +145,13 @@ impl SambaDc {
     /// ruleset's attributes.
     pub fn ldap_options(&self) -> LdapOptions {
         LdapOptions {
-            urls: vec![self.ldaps_url()],
-            base: None,
-            filter: None,
-            binds: vec![Bind::Simple { user: self.admin(), password: ADMIN_PASSWORD.into() }],
-            security: Security::Default,
-            ca_file: Some(self.ca_file()),
-            page_size: 1000,
-            parallel: 4,
             attributes: needed_attributes(&Ruleset::multi_tenant()),
-            range_step: None,
-            global_catalog: false,
+            ..LdapOptions::new(
+                vec![self.ldaps_url()],
+                vec![Bind::Simple { user: self.admin(), password: ADMIN_PASSWORD.into() }],
+                Security::Default,
+                Some(self.ca_file()),
+            )
         }
     }
 

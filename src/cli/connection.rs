@@ -67,19 +67,7 @@ impl ConnectionArgs {
         } else {
             Security::Default
         };
-        Ok(LdapOptions {
-            urls: self.urls.clone(),
-            base: None,
-            filter: None,
-            binds,
-            security,
-            ca_file: self.ca_file.clone(),
-            page_size: 1000,
-            parallel: 4,
-            attributes: Vec::new(),
-            range_step: None,
-            global_catalog: false,
-        })
+        Ok(LdapOptions::new(self.urls.clone(), binds, security, self.ca_file.clone()))
     }
 }
 

@@ -80,22 +80,17 @@ impl Profile {
             Bind::Simple { user: self.user.trim().to_owned(), password: self.password.clone() }
         };
         let text = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_owned());
+        let security = match self.tls {
+            TlsMode::Default => Security::Default,
+            TlsMode::StartTls => Security::StartTls,
+            TlsMode::InsecurePlain => Security::InsecurePlain,
+        };
+        let ca_file = text(&self.ca_file).map(PathBuf::from);
         Ok(LdapOptions {
-            urls: vec![url.to_owned()],
             base: text(&self.base),
             filter: text(&self.filter),
-            binds: vec![bind],
-            security: match self.tls {
-                TlsMode::Default => Security::Default,
-                TlsMode::StartTls => Security::StartTls,
-                TlsMode::InsecurePlain => Security::InsecurePlain,
-            },
-            ca_file: text(&self.ca_file).map(PathBuf::from),
-            page_size: 1000,
-            parallel: 4,
             attributes,
-            range_step: None,
-            global_catalog: false,
+            ..LdapOptions::new(vec![url.to_owned()], vec![bind], security, ca_file)
         })
     }
 }

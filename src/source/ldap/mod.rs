@@ -46,6 +46,26 @@ pub struct LdapOptions {
     pub global_catalog: bool,
 }
 
+impl LdapOptions {
+    /// Options for these servers with the read settings at their defaults: each server's
+    /// naming context, the default filter, pages of 1,000, four searches per domain.
+    pub fn new(urls: Vec<String>, binds: Vec<Bind>, security: Security, ca_file: Option<PathBuf>) -> LdapOptions {
+        LdapOptions {
+            urls,
+            base: None,
+            filter: None,
+            binds,
+            security,
+            ca_file,
+            page_size: 1000,
+            parallel: 4,
+            attributes: Vec::new(),
+            range_step: None,
+            global_catalog: false,
+        }
+    }
+}
+
 /// Opens one bound connection to the first URL (for writes: apply and undo).
 pub fn connect(options: &LdapOptions) -> Result<ldap3::LdapConn, LdapError> {
     let url =
