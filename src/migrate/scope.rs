@@ -181,6 +181,7 @@ pub fn simulate(
     let mut evaluator = Evaluator { members: member_index(objects), unevaluated: BTreeSet::new(), objects };
     let cloud_suffixes: Vec<(String, String)> =
         cloud_ous.iter().map(|ou| (normalize_dn(ou), format!(",{}", normalize_dn(ou)))).collect();
+    let rules = RuleIndex::of(config);
     let mut scoped = Vec::new();
     for (index, object) in evaluator.objects.iter().enumerate() {
         let (class, system) = match classify(object, ruleset) {
@@ -190,8 +191,8 @@ pub fn simulate(
             }
             Scope::OutOfScope => continue,
         };
-        let filters = filter_reason(config, object, class, &mut evaluator);
-        let connect = connect_reason(config, object, class, &mut evaluator)
+        let filters = filter_reason(&rules, object, class, &mut evaluator);
+        let connect = connect_reason(config, &rules, object, class, &mut evaluator)
             .or_else(|| system.clone())
             .or_else(|| filters.clone());
         let dn = normalize_dn(object.dn());
@@ -202,6 +203,32 @@ pub fn simulate(
     ScopeSimulation { cloud_ous, objects: scoped, unevaluated: evaluator.unevaluated }
 }
 
+/// The rules the simulation applies, gathered once per simulation rather than per object;
+/// keys are lower case.
+struct RuleIndex<'c> {
+    /// Enabled inbound provisioning rules by (connector, object class).
+    provisioning: HashMap<(String, String), Vec<&'c SyncRule>>,
+    /// Enabled attribute-filtering rules of AD connectors by object class.
+    filters: HashMap<String, Vec<&'c SyncRule>>,
+}
+
+impl<'c> RuleIndex<'c> {
+    fn of(config: &'c SyncConfig) -> RuleIndex<'c> {
+        let mut index = RuleIndex { provisioning: HashMap::new(), filters: HashMap::new() };
+        for rule in config.rules.iter().filter(|r| !r.disabled) {
+            let class = rule.source_type.to_lowercase();
+            if rule.direction == Direction::Inbound && rule.link_type.eq_ignore_ascii_case("Provision") {
+                index.provisioning.entry((rule.connector.clone(), class.clone())).or_default().push(rule);
+            }
+            let ad = config.connector(&rule.connector).is_some_and(|c| c.kind == ConnectorKind::ActiveDirectory);
+            if ad && is_attribute_filter(rule) {
+                index.filters.entry(class).or_default().push(rule);
+            }
+        }
+        index
+    }
+}
+
 fn skipped_class(object: &DirObject) -> &'static str {
     ["inetOrgPerson", "user", "contact", "group"].into_iter().find(|c| object.has_class(c)).unwrap_or("user")
 }
@@ -209,6 +236,7 @@ fn skipped_class(object: &DirObject) -> &'static str {
 /// Why Connect Sync does not sync the object (partitions, containers, types, provisioning).
 fn connect_reason(
     config: &SyncConfig,
+    rules: &RuleIndex<'_>,
     object: &DirObject,
     class: &str,
     evaluator: &mut Evaluator<'_>,
@@ -235,17 +263,8 @@ fn connect_reason(
             None => "not in a selected container".into(),
         });
     }
-    let provisioning: Vec<&SyncRule> = config
-        .rules
-        .iter()
-        .filter(|r| {
-            !r.disabled
-                && r.direction == Direction::Inbound
-                && r.link_type.eq_ignore_ascii_case("Provision")
-                && r.connector == connector.id
-                && r.source_type.eq_ignore_ascii_case(class)
-        })
-        .collect();
+    let key = (connector.id.clone(), class.to_lowercase());
+    let provisioning: &[&SyncRule] = rules.provisioning.get(&key).map_or(&[], Vec::as_slice);
     let provisioned = if provisioning.is_empty() {
         evaluator.in_scope(object, &[standard_scoping(class)])
     } else {
@@ -266,16 +285,14 @@ fn connect_reason(
 
 /// The attribute-filtering rule (a custom rule setting cloudFiltered) that leaves it out.
 fn filter_reason(
-    config: &SyncConfig,
+    rules: &RuleIndex<'_>,
     object: &DirObject,
     class: &str,
     evaluator: &mut Evaluator<'_>,
 ) -> Option<String> {
-    config
-        .rules
+    let filters = rules.filters.get(&class.to_lowercase()).map_or(&[][..], Vec::as_slice);
+    filters
         .iter()
-        .filter(|r| !r.disabled && is_attribute_filter(r) && r.source_type.eq_ignore_ascii_case(class))
-        .filter(|r| config.connector(&r.connector).is_some_and(|c| c.kind == ConnectorKind::ActiveDirectory))
         .find(|r| evaluator.in_scope(object, &r.scoping))
         .map(|r| format!("filtered by the rule '{}'", r.name))
 }
