@@ -8,6 +8,7 @@ pub mod fix;
 pub mod gui;
 pub mod migrate;
 pub mod model;
+pub mod platform;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -195,6 +195,7 @@ fn run_until_written(harness: &mut Harness<'_, SyncreadyApp>) {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn scan_a_domain_controller_apply_the_review_and_undo_it() {
     let base = "DC=gui,DC=example";
     let fixtures = [

@@ -26,6 +26,7 @@ fn key(f: &Finding) -> (String, String, String, String, String) {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn a_live_scan_of_the_demo_gives_the_offline_findings() {
     let dc = SambaDc::start("contoso.com", &[DEMO_LDIF]);
     let ruleset = Ruleset::multi_tenant();
@@ -62,6 +63,7 @@ fn user(base: &str, cn: &str, extra: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn a_proxy_address_shared_across_two_forests_is_reported_on_both() {
     let a = SambaDc::start(
         "forest-a.example",
@@ -135,6 +137,7 @@ fn a_proxy_address_shared_across_two_forests_is_reported_on_both() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn every_failure_is_a_distinct_error() {
     let dc = SambaDc::start("errors.example", &[&user("DC=errors,DC=example", "Ann", "mail: ann@contoso.con\n")]);
     let good = options(&dc);
@@ -191,6 +194,7 @@ fn every_failure_is_a_distinct_error() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn many_valued_attributes_are_read_in_full_through_ranges() {
     let base = "DC=ranges,DC=example";
     let proxies: String = (0..1600).map(|i| format!("proxyAddresses: smtp:alias{i}@contoso.com\n")).collect();
@@ -224,6 +228,7 @@ impl<F: Fn() + Sync> Progress for OnFirstObjects<F> {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn a_cancelled_scan_stops_promptly_and_a_dc_that_dies_mid_scan_is_an_error() {
     let base = "DC=drop,DC=example";
     let users: Vec<String> = (0..6000).map(|i| user(base, &format!("User {i}"), "")).collect();
@@ -254,6 +259,7 @@ fn a_cancelled_scan_stops_promptly_and_a_dc_that_dies_mid_scan_is_an_error() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn a_live_scan_from_the_command_line_writes_the_report() {
     let dc =
         SambaDc::start("cli.example", &[&user("DC=cli,DC=example", "Zoë Ann", "userPrincipalName: zoë@cli.example\n")]);
@@ -289,6 +295,7 @@ fn a_live_scan_from_the_command_line_writes_the_report() {
 /// syncready at all.
 #[cfg(feature = "kerberos")]
 #[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn a_kerberos_bind_reads_with_the_ticket_cache() {
     let dc = SambaDc::start("krb.example", &[&user("DC=krb,DC=example", "Kim Lee", "mail: kim@contoso.con\n")]);
     let host = dc.add_host_name();

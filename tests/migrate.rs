@@ -466,6 +466,7 @@ fn broken_exports_name_the_file_the_line_and_the_element() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn anchor_fixes_of_a_wave_are_stamped_by_syncready_apply() {
     let base = "DC=anchors,DC=example";
     let ou = format!("OU=Pilot,{base}");

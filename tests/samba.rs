@@ -6,6 +6,7 @@
 
 use std::io::Write as _;
 use std::net::TcpStream;
+#[cfg(unix)]
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -327,10 +328,12 @@ impl SambaDc {
         command
             .args(["--foreground", "--no-process-group", "-s", conf.to_str().unwrap()])
             .stdout(Stdio::from(log.try_clone().unwrap()))
-            .stderr(Stdio::from(log))
-            .process_group(0);
+            .stderr(Stdio::from(log));
+        #[cfg(unix)]
+        command.process_group(0);
         // SAFETY: prctl is async-signal-safe; it only asks the kernel to kill samba when the
         // test process dies, so no DC outlives a crashed test run.
+        #[cfg(unix)]
         unsafe {
             command.pre_exec(|| {
                 libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
@@ -377,9 +380,12 @@ impl SambaDc {
 /// Sends SIGKILL to a process group.
 pub fn kill_group(group: i32) {
     // SAFETY: sends a signal to the process group samba was started in.
+    #[cfg(unix)]
     unsafe {
         libc::kill(-group, libc::SIGKILL);
     }
+    #[cfg(windows)]
+    unreachable!("Samba runs on Linux only; process group {group}");
 }
 
 impl Drop for SambaDc {

@@ -29,7 +29,8 @@ pub struct ApplyArgs {
     /// Print the LDAP modifications as LDIF (for ldapmodify or ldifde -i) and write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// The journal to write (default: reports/journals/apply-<time>.jsonl); never overwritten.
+    /// The journal to write (default: apply-<time>.jsonl in %LOCALAPPDATA%\syncready\journals on
+    /// Windows, ~/.local/share/syncready/journals elsewhere); never overwritten.
     #[arg(long, value_name = "FILE")]
     journal: Option<PathBuf>,
     #[command(flatten)]
@@ -111,7 +112,8 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
             missing.len()
         );
     }
-    let journal = args.journal.clone().unwrap_or_else(|| new_journal_path(Path::new("reports/journals"), "apply"));
+    let journal =
+        args.journal.clone().unwrap_or_else(|| new_journal_path(&crate::platform::folders::journals_dir(), "apply"));
     let report = apply(&mut conn, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
         .with_context(|| format!("applying {}", plan.display()))?;
     Ok(finish(&report, &journal, &changes))

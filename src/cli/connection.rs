@@ -15,14 +15,17 @@ pub struct ConnectionArgs {
     #[arg(long = "ldap", value_name = "URL")]
     pub urls: Vec<String>,
     /// Simple-bind identity (user@domain, DOMAIN\\user or a DN); once for every server, or
-    /// once per --ldap in the same order. Without it: Kerberos with the ticket cache (kinit).
+    /// once per --ldap in the same order. Without it: on Windows, the signed-in user (SSPI, no
+    /// password); elsewhere Kerberos with the ticket cache (kinit).
     #[arg(long, value_name = "USER")]
     bind_user: Vec<String>,
     /// Name of the environment variable holding the password (otherwise it is prompted for);
     /// once, or once per --bind-user.
     #[arg(long, value_name = "VAR")]
     password_env: Vec<String>,
-    /// PEM file of the CA(s) that issued the domain controllers' certificates.
+    /// PEM file of the CA(s) that issued the domain controllers' certificates, trusted in addition
+    /// to the system's (on Windows its certificate store, with the enterprise CAs Group Policy
+    /// deploys).
     #[arg(long, value_name = "PEM")]
     ca_file: Option<PathBuf>,
     /// Upgrade ldap:// connections with StartTLS.

@@ -1,10 +1,10 @@
-//! The journal: an append-only JSON-lines file, mode 0600, never overwritten. It lists every
+//! The journal: an append-only JSON-lines file only its owner can read (mode 0600, or an
+//! owner-only ACL on Windows: [`crate::platform::private_file`]), never overwritten. It lists every
 //! planned change first, then for each one a `started` record written and flushed before the
 //! directory write and an `outcome` record after it; undo and resume read it back.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
-use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
@@ -118,7 +118,7 @@ impl Journal {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        let file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(io)?;
+        let file = crate::platform::private_file::create_private(path).map_err(io)?;
         Ok(Journal { path: path.to_owned(), file })
     }
 

@@ -215,7 +215,9 @@ impl SyncreadyApp {
         self.status = "Scanning…".into();
     }
 
-    fn poll_scan(&mut self) {
+    /// Takes a finished scan's result; the window's title then says what the table holds (the
+    /// taskbar shows it, and the Windows screenshot check waits for it).
+    fn poll_scan(&mut self, ctx: &egui::Context) {
         let Some(running) = &self.scan else { return };
         let Ok(result) = running.receiver.try_recv() else { return };
         self.scan = None;
@@ -232,10 +234,16 @@ impl SyncreadyApp {
                     done.findings.len(),
                     sources.join(", ")
                 );
+                let names: Vec<&str> = done.sources.iter().map(|s| s.name.as_str()).collect();
+                let title = format!("syncready: {} findings in {}", done.findings.len(), names.join(", "));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
                 self.ruleset = Some(done.ruleset);
                 self.load_findings(done.findings, done.objects);
             }
-            Err(error) => self.status = format!("Scan failed: {error}"),
+            Err(error) => {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Title("syncready: the scan failed".into()));
+                self.status = format!("Scan failed: {error}");
+            }
         }
     }
 
@@ -636,8 +644,7 @@ impl SyncreadyApp {
 
     /// The folder new journals go to.
     pub(super) fn journal_folder(&self) -> PathBuf {
-        let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"));
-        home.map_or_else(|| PathBuf::from("reports"), PathBuf::from).join("syncready").join("journals")
+        crate::platform::folders::journals_dir()
     }
 
     /// The review's plan, checked as `syncready apply` checks a CSV.
@@ -677,7 +684,7 @@ fn file_spec(path: PathBuf) -> SourceSpec {
 
 impl eframe::App for SyncreadyApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.poll_scan();
+        self.poll_scan(ui.ctx());
         self.poll_write();
         if let Some((target, paths)) = self.files.poll() {
             self.take_file(target, paths);

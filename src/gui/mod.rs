@@ -21,8 +21,10 @@ pub use app::SyncreadyApp;
 /// Opens the app's window and runs until it is closed; with `demo`, it scans the built-in
 /// demo directory right away.
 pub fn run(demo: bool) -> anyhow::Result<()> {
+    crate::platform::console::release_own_console();
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default().with_inner_size([1400.0, 860.0]).with_title("syncready"),
+        persistence_path: Some(crate::platform::folders::app_settings_file()),
         ..Default::default()
     };
     eframe::run_native(

@@ -37,7 +37,7 @@ pub struct Profile {
     pub url: String,
     pub tls: TlsMode,
     pub ca_file: String,
-    /// Empty: Kerberos with the ticket cache.
+    /// Empty: the signed-in user on Windows (SSPI), Kerberos with the ticket cache elsewhere.
     pub user: String,
     /// Typed into a masked field; never stored.
     #[serde(skip)]

@@ -78,8 +78,11 @@ fn profiles(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClick
         });
         ui.horizontal(|ui| {
             ui.add_space(24.0);
-            field(ui, "User", &mut profile.user, 170.0)
-                .on_hover_text("user@domain or DOMAIN\\user; empty: Kerberos (kinit)");
+            field(ui, "User", &mut profile.user, 170.0).on_hover_text(if cfg!(windows) {
+                "user@domain or DOMAIN\\user; empty: you, as signed in to Windows (no password)"
+            } else {
+                "user@domain or DOMAIN\\user; empty: Kerberos (kinit)"
+            });
             if !profile.user.trim().is_empty() {
                 let label = ui.label("Password");
                 ui.add(egui::TextEdit::singleline(&mut profile.password).password(true).desired_width(120.0))

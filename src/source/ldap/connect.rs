@@ -15,7 +15,8 @@ use super::error::{LdapError, classify};
 pub enum Bind {
     /// A simple bind; the password comes from a prompt or an environment variable.
     Simple { user: String, password: String },
-    /// SASL GSSAPI with the user's Kerberos ticket cache (`kinit`).
+    /// SASL GSSAPI: on Windows as the signed-in user through SSPI (Negotiate/Kerberos, no
+    /// password anywhere), elsewhere with the user's Kerberos ticket cache (`kinit`).
     Kerberos,
 }
 
@@ -24,6 +25,7 @@ impl Bind {
     pub fn identity(&self) -> &str {
         match self {
             Bind::Simple { user, .. } => user,
+            Bind::Kerberos if cfg!(windows) => "the signed-in Windows user",
             Bind::Kerberos => "the Kerberos ticket in the cache",
         }
     }
@@ -134,7 +136,7 @@ pub fn open(options: &LdapOptions, url: &str, bind: &Bind) -> Result<LdapConn, L
     Ok(conn)
 }
 
-#[cfg(feature = "kerberos")]
+#[cfg(gssapi)]
 fn kerberos_bind(
     conn: &mut LdapConn,
     url: &str,
@@ -144,7 +146,7 @@ fn kerberos_bind(
     conn.sasl_gssapi_bind(host).and_then(|r| r.success()).map(|_| ()).map_err(fail)
 }
 
-#[cfg(not(feature = "kerberos"))]
+#[cfg(not(gssapi))]
 fn kerberos_bind(
     _conn: &mut LdapConn,
     url: &str,

@@ -59,7 +59,7 @@ pub fn classify(url: &str, user: &str, base: &str, objects: Option<u64>, error: 
             None if is_tls_message(&source.to_string()) => tls_error(url, source.to_string()),
             None => LdapError::Unreachable { url, reason: source.to_string() },
         },
-        #[cfg(feature = "kerberos")]
+        #[cfg(gssapi)]
         ldap3::LdapError::GssapiOperationError(reason) => LdapError::KerberosFailed { url, reason },
         ldap3::LdapError::Timeout { .. } if objects.is_none() => {
             LdapError::Unreachable { url, reason: "timed out".into() }
