@@ -21,7 +21,7 @@ fn plan_error(name: &str, csv: &str) -> String {
     let dir = temp_dir(&format!("plan-{name}"));
     let path = dir.join("reviewed.csv");
     std::fs::write(&path, csv).unwrap();
-    import_plan(&path).unwrap_err().to_string().replace(dir.to_str().unwrap(), "DIR")
+    import_plan(&path).unwrap_err().to_string().replace(dir.to_str().unwrap(), "DIR").replace("DIR\\", "DIR/")
 }
 
 const HEADER: &str = "DISTINGUISHEDNAME,COMMONNAME,OBJECTCLASS,ATTRIBUTE,ERROR,VALUE,UPDATE,ACTION,RULE,SEVERITY,FIX,OBJECTGUID,DETAIL\n";

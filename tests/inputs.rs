@@ -11,7 +11,7 @@ fn scan_file(name: &str, content: &[u8]) -> (i32, String, bool) {
     let flag = if name.ends_with(".csv") { "--csvde" } else { "--ldif" };
     let out = dir.join("out");
     let output = run_syncready(&["scan", flag, file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr).replace(dir.to_str().unwrap(), "DIR");
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(dir.to_str().unwrap(), "DIR").replace("DIR\\", "DIR/");
     (output.status.code().unwrap(), stderr, out.join("findings.csv").exists() || out.join("summary.csv").exists())
 }
 

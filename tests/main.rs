@@ -13,6 +13,8 @@ mod migrate;
 mod report_csv;
 mod samba;
 mod spec_checks;
+#[cfg(windows)]
+mod windows;
 
 use std::path::Path;
 

@@ -410,27 +410,36 @@ fn spoiled(name: &str, file: &str, spoil: impl Fn(String) -> String) -> PathBuf 
     dir
 }
 
+/// Paths with `/` only: the messages print the platform's separator, `\\` on Windows.
+fn slashes(text: &str) -> String {
+    text.replace('\\', "/")
+}
+
+fn path_text(path: &Path) -> String {
+    slashes(&path.display().to_string())
+}
+
 #[test]
 fn broken_exports_name_the_file_the_line_and_the_element() {
     let rule = "SynchronizationRules/SynchronizationRule_{a0000000-0000-0000-0000-000000000003}.xml";
     let dir = spoiled("direction", rule, |t| t.replace("  <direction>Inbound</direction>\r\n", ""));
-    let error = read_config(&dir).unwrap_err().to_string();
-    assert_eq!(error, format!("{}:1: <synchronizationRule>: has no <direction>", dir.join(rule).display()));
+    let error = slashes(&read_config(&dir).unwrap_err().to_string());
+    assert_eq!(error, format!("{}:1: <synchronizationRule>: has no <direction>", path_text(&dir.join(rule))));
 
     let dir =
         spoiled("precedence", rule, |t| t.replace("<precedence>108</precedence>", "<precedence>high</precedence>"));
-    let error = read_config(&dir).unwrap_err().to_string();
-    assert_eq!(error, format!("{}:14: <precedence>: 'high' is not a number", dir.join(rule).display()));
+    let error = slashes(&read_config(&dir).unwrap_err().to_string());
+    assert_eq!(error, format!("{}:14: <precedence>: 'high' is not a number", path_text(&dir.join(rule))));
 
     let dir = spoiled("xml", "GlobalSettings/MV.xml", |t| t.replace("</mv-data>", ""));
-    let error = read_config(&dir).unwrap_err().to_string();
+    let error = slashes(&read_config(&dir).unwrap_err().to_string());
     assert!(
-        error.starts_with(&format!("{}: not well-formed XML:", dir.join("GlobalSettings/MV.xml").display())),
+        error.starts_with(&format!("{}: not well-formed XML:", path_text(&dir.join("GlobalSettings/MV.xml")))),
         "{error}"
     );
 
     let dir = spoiled("flag", "GlobalSettings/MV.xml", |t| t.replace(">False</parameter>", ">maybe</parameter>"));
-    let error = read_config(&dir).unwrap_err().to_string();
+    let error = slashes(&read_config(&dir).unwrap_err().to_string());
     assert!(
         error.contains("GlobalSettings/MV.xml:")
             && error.contains("<parameter>: Microsoft.")
@@ -440,8 +449,8 @@ fn broken_exports_name_the_file_the_line_and_the_element() {
 
     let dir = spoiled("partial", "GlobalSettings/MV.xml", |t| t);
     std::fs::remove_file(dir.join("GlobalSettings/MV.xml")).unwrap();
-    let error = read_config(&dir).unwrap_err().to_string();
-    assert!(error.starts_with(&format!("{}:", dir.join("GlobalSettings/MV.xml").display())), "{error}");
+    let error = slashes(&read_config(&dir).unwrap_err().to_string());
+    assert!(error.starts_with(&format!("{}:", path_text(&dir.join("GlobalSettings/MV.xml")))), "{error}");
 
     let json = temp_dir("policy-json").join("Applied-SynchronizationPolicy-1.json");
     std::fs::write(

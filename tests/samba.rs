@@ -213,6 +213,7 @@ impl SambaDc {
             "-out",
             &path("cert.pem"),
         ]));
+        #[cfg(unix)]
         std::fs::set_permissions(tls.join("key.pem"), std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     }
 

@@ -41,20 +41,26 @@ pub(crate) mod imp {
     use std::ptr::null_mut;
 
     use windows_sys::Win32::Foundation::{
-        CloseHandle, ERROR_SUCCESS, GENERIC_READ, GENERIC_WRITE, HANDLE, HLOCAL, INVALID_HANDLE_VALUE, LocalFree,
+        CloseHandle, GENERIC_READ, GENERIC_WRITE, HANDLE, HLOCAL, INVALID_HANDLE_VALUE, LocalFree,
     };
     use windows_sys::Win32::Security::Authorization::{
-        ConvertSecurityDescriptorToStringSecurityDescriptorW, ConvertSidToStringSidW,
-        ConvertStringSecurityDescriptorToSecurityDescriptorW, GetNamedSecurityInfoW, SDDL_REVISION_1, SE_FILE_OBJECT,
+        ConvertSidToStringSidW, ConvertStringSecurityDescriptorToSecurityDescriptorW, SDDL_REVISION_1,
     };
     use windows_sys::Win32::Security::{
-        DACL_SECURITY_INFORMATION, GetTokenInformation, OWNER_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR,
-        SECURITY_ATTRIBUTES, TOKEN_QUERY, TOKEN_USER, TokenUser,
+        GetTokenInformation, PSECURITY_DESCRIPTOR, SECURITY_ATTRIBUTES, TOKEN_QUERY, TOKEN_USER, TokenUser,
     };
     use windows_sys::Win32::Storage::FileSystem::{
         CREATE_NEW, CreateFileW, FILE_ATTRIBUTE_NORMAL, FILE_SHARE_DELETE, FILE_SHARE_READ, FILE_SHARE_WRITE,
     };
     use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
+    #[cfg(test)]
+    use windows_sys::Win32::{
+        Foundation::ERROR_SUCCESS,
+        Security::Authorization::{
+            ConvertSecurityDescriptorToStringSecurityDescriptorW, GetNamedSecurityInfoW, SE_FILE_OBJECT,
+        },
+        Security::{DACL_SECURITY_INFORMATION, OWNER_SECURITY_INFORMATION},
+    };
 
     fn wide(text: &std::ffi::OsStr) -> Vec<u16> {
         text.encode_wide().chain(std::iter::once(0)).collect()
@@ -102,27 +108,47 @@ pub(crate) mod imp {
         }
     }
 
-    pub fn create_private(path: &Path) -> io::Result<File> {
+    /// A security descriptor the system allocated; freed on drop.
+    pub struct Descriptor(PSECURITY_DESCRIPTOR);
+
+    impl Drop for Descriptor {
+        fn drop(&mut self) {
+            // SAFETY: allocated by ConvertStringSecurityDescriptorToSecurityDescriptorW or
+            // GetNamedSecurityInfoW, which both say to free it with LocalFree.
+            unsafe { LocalFree(self.0 as HLOCAL) };
+        }
+    }
+
+    /// The descriptor of [`super::owner_only_sddl`] for the current user.
+    pub fn owner_only_descriptor() -> io::Result<Descriptor> {
         let sddl = wide(super::owner_only_sddl(&current_user_sid()?).as_ref());
-        let name = wide(path.as_os_str());
-        // SAFETY: the descriptor is allocated by the system, used for one CreateFileW and freed;
-        // the returned handle is owned by the File from here on.
-        unsafe {
-            let mut descriptor: PSECURITY_DESCRIPTOR = null_mut();
-            if ConvertStringSecurityDescriptorToSecurityDescriptorW(
+        let mut descriptor: PSECURITY_DESCRIPTOR = null_mut();
+        // SAFETY: a NUL-terminated SDDL string in, a system allocation out.
+        let ok = unsafe {
+            ConvertStringSecurityDescriptorToSecurityDescriptorW(
                 sddl.as_ptr(),
                 SDDL_REVISION_1,
                 &mut descriptor,
                 null_mut(),
-            ) == 0
-            {
-                return Err(io::Error::last_os_error());
-            }
-            let attributes = SECURITY_ATTRIBUTES {
-                nLength: size_of::<SECURITY_ATTRIBUTES>() as u32,
-                lpSecurityDescriptor: descriptor,
-                bInheritHandle: 0,
-            };
+            )
+        };
+        if ok == 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(Descriptor(descriptor))
+    }
+
+    pub fn create_private(path: &Path) -> io::Result<File> {
+        let descriptor = owner_only_descriptor()?;
+        let name = wide(path.as_os_str());
+        let attributes = SECURITY_ATTRIBUTES {
+            nLength: size_of::<SECURITY_ATTRIBUTES>() as u32,
+            lpSecurityDescriptor: descriptor.0,
+            bInheritHandle: 0,
+        };
+        // SAFETY: the name is NUL-terminated and the descriptor lives until after the call; the
+        // returned handle is owned by the File from here on.
+        unsafe {
             let handle = CreateFileW(
                 name.as_ptr(),
                 GENERIC_READ | GENERIC_WRITE,
@@ -132,22 +158,41 @@ pub(crate) mod imp {
                 FILE_ATTRIBUTE_NORMAL,
                 null_mut(),
             );
-            let error = io::Error::last_os_error();
-            LocalFree(descriptor as HLOCAL);
             if handle == INVALID_HANDLE_VALUE {
-                return Err(error);
+                return Err(io::Error::last_os_error());
             }
             Ok(File::from_raw_handle(handle))
         }
     }
 
+    /// A descriptor's owner and DACL, in SDDL.
+    #[cfg(test)]
+    pub fn sddl_of(descriptor: &Descriptor) -> io::Result<String> {
+        let mut text: *mut u16 = null_mut();
+        // SAFETY: a valid descriptor in, a system allocation out (freed by take_local_text).
+        unsafe {
+            if ConvertSecurityDescriptorToStringSecurityDescriptorW(
+                descriptor.0,
+                SDDL_REVISION_1,
+                OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                &mut text,
+                null_mut(),
+            ) == 0
+            {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(take_local_text(text))
+        }
+    }
+
     /// The owner and DACL of an existing file, in SDDL.
+    #[cfg(test)]
     pub fn file_sddl(path: &Path) -> io::Result<String> {
         let name = wide(path.as_os_str());
-        // SAFETY: as above; the descriptor and its text are freed before returning.
-        unsafe {
-            let mut descriptor: PSECURITY_DESCRIPTOR = null_mut();
-            let status = GetNamedSecurityInfoW(
+        let mut descriptor: PSECURITY_DESCRIPTOR = null_mut();
+        // SAFETY: a NUL-terminated name in, a system allocation out (freed by Descriptor).
+        let status = unsafe {
+            GetNamedSecurityInfoW(
                 name.as_ptr(),
                 SE_FILE_OBJECT,
                 OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
@@ -156,25 +201,12 @@ pub(crate) mod imp {
                 null_mut(),
                 null_mut(),
                 &mut descriptor,
-            );
-            if status != ERROR_SUCCESS {
-                return Err(io::Error::from_raw_os_error(status as i32));
-            }
-            let mut text: *mut u16 = null_mut();
-            let ok = ConvertSecurityDescriptorToStringSecurityDescriptorW(
-                descriptor,
-                SDDL_REVISION_1,
-                OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
-                &mut text,
-                null_mut(),
-            );
-            let error = io::Error::last_os_error();
-            LocalFree(descriptor as HLOCAL);
-            if ok == 0 {
-                return Err(error);
-            }
-            Ok(take_local_text(text))
+            )
+        };
+        if status != ERROR_SUCCESS {
+            return Err(io::Error::from_raw_os_error(status as i32));
         }
+        sddl_of(&Descriptor(descriptor))
     }
 }
 
@@ -213,13 +245,29 @@ mod tests {
 
     #[cfg(windows)]
     #[test]
-    fn on_windows_only_the_user_has_an_entry() {
+    fn on_windows_the_descriptor_windows_builds_is_owner_only() {
+        let sid = imp::current_user_sid().unwrap();
+        assert!(sid.starts_with("S-1-5-"), "{sid}");
+        let descriptor = imp::owner_only_descriptor().unwrap();
+        assert_eq!(imp::sddl_of(&descriptor).unwrap(), owner_only_sddl(&sid));
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn on_windows_nobody_else_can_open_the_file() {
         use std::io::Write as _;
         let path = scratch("acl");
         let sid = imp::current_user_sid().unwrap();
-        assert!(sid.starts_with("S-1-5-"), "{sid}");
         create_private(&path).unwrap().write_all(b"{}\n").unwrap();
-        assert_eq!(imp::file_sddl(&path).unwrap(), owner_only_sddl(&sid));
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}\n", "the owner can still read it");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}\n", "the owner can read it");
+        // Real Windows keeps exactly the protected one-entry DACL; Wine keeps no DACL and shows
+        // one made from the Unix mode, with SYSTEM beside the user. Neither lets anyone else in.
+        let sddl = imp::file_sddl(&path).unwrap();
+        assert!(sddl.starts_with(&format!("O:{sid}D:")), "{sddl}");
+        let entries: Vec<&str> = sddl.split('(').skip(1).map(|e| e.trim_end_matches(')')).collect();
+        assert!(entries.contains(&format!("A;;FA;;;{sid}").as_str()), "{sddl}");
+        for entry in entries {
+            assert!(entry.ends_with(&sid) || entry.ends_with(";SY"), "{entry} in {sddl}");
+        }
     }
 }
