@@ -19,6 +19,9 @@ use syncready::source::ldap::{Bind, LdapOptions, Security};
 
 pub const ADMIN_PASSWORD: &str = "Syncready-Test-2026!";
 
+/// The port of the DC's revocation-list server, on the DC's own address.
+const CRL_PORT: u16 = 8080;
+
 const PACKAGES: [&str; 8] =
     ["samba", "samba-ad-dc", "samba-ad-provision", "ldb-tools", "ldap-utils", "winbind", "krb5-user", "openssl"];
 
@@ -193,7 +196,12 @@ impl SambaDc {
         ]));
         std::fs::write(
             tls.join("ext.cnf"),
-            format!("subjectAltName=IP:{},DNS:dc1.{}\nextendedKeyUsage=serverAuth\n", self.ip, self.realm),
+            format!(
+                "subjectAltName=IP:{ip},DNS:dc1.{realm}\nextendedKeyUsage=serverAuth\ncrlDistributionPoints=URI:{crl}\n",
+                ip = self.ip,
+                realm = self.realm,
+                crl = self.crl_url()
+            ),
         )
         .unwrap();
         run(Command::new("openssl").args([
@@ -213,8 +221,62 @@ impl SambaDc {
             "-out",
             &path("cert.pem"),
         ]));
+        // The DC sends its whole chain, as AD DCs with an enterprise CA do: a client that does not
+        // trust the CA then sees an untrusted root, not a missing issuer (which Wine 8's checks,
+        // unlike Windows', let through).
+        let mut chain = std::fs::read(tls.join("cert.pem")).unwrap();
+        chain.extend(std::fs::read(tls.join("ca.pem")).unwrap());
+        std::fs::write(tls.join("cert.pem"), chain).unwrap();
         #[cfg(unix)]
         std::fs::set_permissions(tls.join("key.pem"), std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+        // The CA's (empty) revocation list, which the certificate names as its distribution point.
+        std::fs::write(
+            tls.join("ca.cnf"),
+            format!(
+                "[ca]\ndefault_ca = test\n[test]\ndatabase = {dir}/index.txt\ncrlnumber = {dir}/crlnumber\n\
+                 default_md = sha256\ndefault_crl_days = 2\n",
+                dir = tls.display()
+            ),
+        )
+        .unwrap();
+        std::fs::write(tls.join("index.txt"), "").unwrap();
+        std::fs::write(tls.join("crlnumber"), "01\n").unwrap();
+        run(Command::new("openssl")
+            .args(["ca", "-gencrl", "-config", &path("ca.cnf"), "-keyfile", &path("ca.key")])
+            .args(["-cert", &path("ca.pem"), "-out", &path("ca.crl.pem")]));
+        run(Command::new("openssl").args([
+            "crl",
+            "-in",
+            &path("ca.crl.pem"),
+            "-outform",
+            "DER",
+            "-out",
+            &path("ca.crl"),
+        ]));
+    }
+
+    /// Where the certificate says its CA's revocation list is: `serve_crl` answers there.
+    pub fn crl_url(&self) -> String {
+        format!("http://{}:{CRL_PORT}/ca.crl", self.ip)
+    }
+
+    /// Serves the CA's revocation list over HTTP at [`Self::crl_url`] for the DC's lifetime
+    /// (Windows' certificate checks fetch it; OpenSSL does not look).
+    pub fn serve_crl(&self) {
+        let crl = std::fs::read(self.dir.join("tls/ca.crl")).unwrap();
+        let listener = std::net::TcpListener::bind((self.ip.as_str(), CRL_PORT)).unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut request = [0u8; 4096];
+                let _ = std::io::Read::read(&mut stream, &mut request);
+                let head = format!(
+                    "HTTP/1.0 200 OK\r\nContent-Type: application/pkix-crl\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    crl.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&crl));
+            }
+        });
     }
 
     /// Binds the DC to its address only, with LDAP and the KDC, our certificate, and logs in

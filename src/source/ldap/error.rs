@@ -76,7 +76,34 @@ fn is_tls_message(message: &str) -> bool {
     lower.contains("certificate") || lower.contains("ssl") || lower.contains("tls")
 }
 
+/// Windows' certificate errors (schannel reports them as `os error N`, N the HRESULT as an
+/// i32): the name, what it means, and whether it is a trust problem `--ca-file` can solve.
+const WINDOWS_CERTIFICATE_ERRORS: [(u32, &str, &str, bool); 7] = [
+    (0x800B_0109, "CERT_E_UNTRUSTEDROOT", "the chain ends in a root the system does not trust", true),
+    (0x800B_010A, "CERT_E_CHAINING", "the chain could not be built up to a trusted root", true),
+    (0x800B_010F, "CERT_E_CN_NO_MATCH", "the certificate is not for this host name", true),
+    (0x800B_0101, "CERT_E_EXPIRED", "the certificate has expired or is not yet valid", false),
+    (0x800B_010C, "CERT_E_REVOKED", "the certificate was revoked", false),
+    (0x800B_010E, "CERT_E_REVOCATION_FAILURE", "its revocation status could not be checked", false),
+    (0x8009_2013, "CRYPT_E_REVOCATION_OFFLINE", "the revocation server could not be reached", false),
+];
+
+/// The Windows certificate error named in `reason`, if any.
+fn windows_certificate_error(reason: &str) -> Option<(u32, &'static str, &'static str, bool)> {
+    let code: i32 =
+        reason.split("os error ").nth(1)?.split(|c: char| c != '-' && !c.is_ascii_digit()).next()?.parse().ok()?;
+    WINDOWS_CERTIFICATE_ERRORS.into_iter().find(|(known, ..)| *known == code as u32)
+}
+
 fn tls_error(url: String, reason: String) -> LdapError {
+    if let Some((code, name, meaning, untrusted)) = windows_certificate_error(&reason) {
+        let reason = format!("{name}, 0x{code:08X}: {meaning}");
+        return if untrusted {
+            LdapError::CertificateUntrusted { url, reason }
+        } else {
+            LdapError::Tls { url, reason }
+        };
+    }
     let lower = reason.to_ascii_lowercase();
     let untrusted = [
         "certificate verify failed",
@@ -91,5 +118,26 @@ fn tls_error(url: String, reason: String) -> LdapError {
         LdapError::CertificateUntrusted { url, reason }
     } else {
         LdapError::Tls { url, reason }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_certificate_errors_are_named() {
+        let untrusted = "OS Error -2146762487 (FormatMessageW() returned error 317) (os error -2146762487)";
+        assert_eq!(
+            tls_error("ldaps://dc1".into(), untrusted.into()).to_string(),
+            "ldaps://dc1: the server's TLS certificate is not trusted (CERT_E_UNTRUSTEDROOT, 0x800B0109: the chain \
+             ends in a root the system does not trust); pass the issuing CA with --ca-file PEM"
+        );
+        let revocation = "OS Error -2146762482 (os error -2146762482)";
+        assert_eq!(
+            tls_error("ldaps://dc1".into(), revocation.into()).to_string(),
+            "ldaps://dc1: TLS failed (CERT_E_REVOCATION_FAILURE, 0x800B010E: its revocation status could not be checked)"
+        );
+        assert!(matches!(tls_error("u".into(), "os error -1".into()), LdapError::Tls { .. }));
     }
 }
