@@ -429,3 +429,100 @@ fn b64(text: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(text)
 }
+
+/// The values of `attributes` on every object of the DC (users, contacts and groups).
+fn values_of(dc: &SambaDc, attributes: &[&str]) -> BTreeMap<String, BTreeMap<String, Vec<Vec<u8>>>> {
+    let options = syncready::source::ldap::LdapOptions {
+        attributes: attributes.iter().map(|a| a.to_string()).collect(),
+        ..dc.ldap_options()
+    };
+    let live = read_ldap(&options, &NoProgress, &AtomicBool::new(false), false).unwrap();
+    live.objects
+        .iter()
+        .map(|o| {
+            let attrs = o
+                .attributes()
+                .map(|(name, values)| {
+                    (name.as_str().to_lowercase(), values.map(|(_, v)| v.as_bytes().to_vec()).collect())
+                })
+                .collect();
+            (o.dn().to_owned(), attrs)
+        })
+        .collect()
+}
+
+#[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
+fn plans_for_attributes_no_rule_owns_are_refused_and_write_nothing() {
+    let base = "DC=refuse,DC=example";
+    let fixtures = user_ldif(
+        base,
+        "Ann Lee",
+        "displayName: Ann\ndescription: Sales\nservicePrincipalName: HTTP/ann.refuse.example\nmail: ann@contoso.com\n",
+    );
+    let dc = SambaDc::start("refuse.example", &[&fixtures]);
+    let dir = temp_dir("refuse");
+    let ann = format!("CN=Ann Lee,CN=Users,{base}");
+    let admins = format!("CN=Domain Admins,CN=Users,{base}");
+    let administrator = format!("CN=Administrator,CN=Users,{base}");
+    let watched =
+        ["userAccountControl", "member", "description", "servicePrincipalName", "msDS-KeyCredentialLink", "mail"];
+    let before = values_of(&dc, &watched);
+    assert!(before[&admins]["member"].contains(&administrator.as_bytes().to_vec()), "{:?}", before[&admins]);
+    // (DN, attribute, value, update, action) of one plan row each.
+    let plans = [
+        (ann.as_str(), "userAccountControl", "544", "546", "EDIT"),
+        (admins.as_str(), "member", administrator.as_str(), "", "REMOVE"),
+        (ann.as_str(), "msDS-KeyCredentialLink", "", "B:828:0002000020000...", "EDIT"),
+        (ann.as_str(), "servicePrincipalName", "HTTP/ann.refuse.example", "", "REMOVE"),
+        (ann.as_str(), "description", "Sales", "anything", "EDIT"),
+        (ann.as_str(), "mail\ndn: CN=Intruder,CN=Users,DC=refuse,DC=example\nchangetype: add", "", "x", "EDIT"),
+    ];
+    for (number, (dn, attribute, value, update, action)) in plans.iter().enumerate() {
+        let plan = dir.join(format!("plan-{number}.csv"));
+        let row = FindingRow {
+            distinguished_name: dn.to_string(),
+            common_name: "x".into(),
+            object_class: "user".into(),
+            attribute: attribute.to_string(),
+            error: "Character".into(),
+            value: value.to_string(),
+            update: update.to_string(),
+            action: action.to_string(),
+            rule: "MAIL002".into(),
+            severity: "error".into(),
+            fix: "unsafe".into(),
+            object_guid: String::new(),
+            detail: String::new(),
+        };
+        write_rows(&plan, vec![row]).unwrap();
+        let connection = ["--ldap", &dc.ldaps_url(), "--bind-user", &dc.admin(), "--password-env", "PW", "--ca-file"];
+        for dry_run in [true, false] {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"));
+            command.args(["apply", "--plan", plan.to_str().unwrap()]).env("PW", ADMIN_PASSWORD);
+            if dry_run {
+                command.arg("--dry-run");
+            } else {
+                command.args(connection).arg(dc.ca_file());
+            }
+            let output = command.output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{attribute}: {stderr}");
+            assert!(
+                output.stdout.is_empty(),
+                "{attribute}: nothing printed, no LDIF: {}",
+                String::from_utf8_lossy(&output.stdout)
+            );
+            let refusal = if attribute.contains('\n') {
+                "is not an attribute name; nothing was written".to_owned()
+            } else {
+                format!("syncready does not write {attribute}: only the attributes its rules check can be changed")
+            };
+            assert!(
+                stderr.contains(&format!("plan-{number}.csv: row 2, column ATTRIBUTE: ")) && stderr.contains(&refusal),
+                "{stderr}"
+            );
+        }
+    }
+    assert_eq!(values_of(&dc, &watched), before, "the directory is unchanged, attribute by attribute");
+}

@@ -191,6 +191,15 @@ pub fn read_journal(path: &Path) -> Result<JournalState, JournalError> {
         match record {
             Record::Header { operation, .. } => state.operation = operation,
             Record::Change { seq, dn, guid, edits } => {
+                // A journal is a plan too: it may only hold what a plan may write (an undo puts
+                // back removed certificates).
+                for edit in &edits {
+                    let removes = edit.after.is_none() || state.operation == "undo";
+                    if let Some(refusal) = super::writable::refusal(&edit.attribute, removes) {
+                        let message = format!("{refusal}; nothing was written");
+                        return Err(JournalError::Invalid { path: path.to_owned(), line: index + 1, message });
+                    }
+                }
                 let edits = edits.iter().map(Edit::from).collect();
                 state.changes.push((seq, Change { dn, guid, edits, rows: Vec::new() }));
                 state.started.push(false);
@@ -293,5 +302,26 @@ mod tests {
         journal.write(&Record::Outcome { seq: 1, outcome: Outcome::Applied, message: String::new() }, true).unwrap();
         assert_eq!(read_journal(&path).unwrap().outcomes[0], Some(Outcome::Applied));
         assert!(Journal::create(&path).is_err(), "never overwritten");
+    }
+
+    #[test]
+    fn a_journal_that_writes_what_no_rule_owns_is_refused() {
+        let dir = std::env::temp_dir().join(format!("syncready-journal-refused-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("j.jsonl");
+        let header = r#"{"record":"header","operation":"apply","source":"x","created":"20261201-000000"}"#;
+        let change = r#"{"record":"change","seq":1,"dn":"CN=a,DC=x","guid":"","edits":[{"attribute":"userAccountControl","binary":false,"before":"544","after":"546"}]}"#;
+        std::fs::write(&path, format!("{header}\n{change}\n")).unwrap();
+        let error = read_journal(&path).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "{}:2: not a syncready journal record (syncready does not write userAccountControl: only the \
+                 attributes its rules check can be changed ({}); nothing was written)",
+                path.display(),
+                super::super::writable::writable_names()
+            )
+        );
     }
 }

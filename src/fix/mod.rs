@@ -6,6 +6,7 @@ pub mod journal;
 pub mod ldif;
 pub mod plan;
 pub mod review;
+pub mod writable;
 
 pub use plan::{Change, Edit, PlanError, import_plan, plan_rows};
 pub use review::{Action, FindingFilter, ReviewState};

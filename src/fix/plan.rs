@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+use super::writable;
 use crate::model::AttrName;
 use crate::report::csv::{FindingRow, read_numbered_rows};
 
@@ -105,6 +106,9 @@ pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change
         }
         if attr == AttrName::ObjectGuid {
             return Err(error("ATTRIBUTE", "objectGUID cannot be changed; act on the other object".into()));
+        }
+        if let Some(refusal) = writable::refusal(row.attribute.trim(), after_text.is_none()) {
+            return Err(error("ATTRIBUTE", format!("{refusal}; nothing was written")));
         }
         if row.value.is_empty() && row.rule.split(", ").any(|r| WHOLE_ATTRIBUTE_RULES.contains(&r)) {
             return Err(error(

@@ -170,14 +170,14 @@ pub fn read_numbered_rows(path: &Path, input: impl Read) -> Result<Vec<(u64, Fin
                 .ok_or_else(|| row_error(1, format!("the header has no {column} column")))
         })
         .collect::<Result<_, _>>()?;
+    // Rows are numbered as Excel shows them: the header is row 1, each record one row (a cell
+    // with a line break inside does not add one), whatever the file's line endings.
+    let excel_row = |position: Option<&csv::Position>| position.map_or(0, |p| p.record() + 1);
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            row_error(line, e.to_string())
-        })?;
+        let record = record.map_err(|e| row_error(excel_row(e.position()), e.to_string()))?;
         let cells = std::array::from_fn(|i| restore(record.get(positions[i]).unwrap_or("")).to_owned());
-        let line = record.position().map_or(0, |p| p.line());
+        let line = excel_row(record.position());
         rows.push((line, FindingRow::from_cells(cells)));
     }
     Ok(rows)
