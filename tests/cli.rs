@@ -87,3 +87,38 @@ fn generate_writes_the_directory_and_its_truth() {
     assert_eq!(too_few.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&too_few.stderr).contains("--objects must be at least 60"));
 }
+
+#[test]
+fn a_closed_standard_output_ends_the_printing_quietly_and_the_run_finishes() {
+    let dir = temp_dir("closed-stdout");
+    let out = dir.join("out");
+    // The reading end is closed before syncready starts: every write to stdout fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args(["scan", "--out", out.to_str().unwrap()])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "the demo's findings decide the exit code: {stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("failed printing"), "{stderr}");
+    let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert_eq!(findings.lines().count(), 119, "the whole report, header and 118 findings");
+    assert!(out.join("summary.csv").exists());
+}
+
+#[test]
+fn an_empty_password_is_refused_before_any_connection() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args(["scan", "--ldap", "ldaps://127.0.0.1:1", "--bind-user", "admin@contoso.com", "--password-env", "PW"])
+        .env("PW", "")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim_end(),
+        "syncready: error: --password-env: the variable PW is empty: no password for admin@contoso.com"
+    );
+}

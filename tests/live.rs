@@ -292,6 +292,7 @@ fn a_live_scan_from_the_command_line_writes_the_report() {
 }
 
 /// A Kerberos ticket for the DC's administrator, from its own KDC, in a cache of its own.
+#[cfg(unix)]
 struct KerberosLogin {
     /// `dc1.<realm>`, resolving to the DC.
     host: String,
@@ -301,6 +302,7 @@ struct KerberosLogin {
     cache: String,
 }
 
+#[cfg(unix)]
 fn kinit(dc: &SambaDc, name: &str) -> KerberosLogin {
     let host = dc.add_host_name();
     let dir = temp_dir(name);
@@ -332,9 +334,8 @@ fn kinit(dc: &SambaDc, name: &str) -> KerberosLogin {
 
 /// Kerberos (SASL GSSAPI) with the ticket cache, against Samba's own KDC: no password given to
 /// syncready at all.
-#[cfg(feature = "kerberos")]
+#[cfg(all(unix, feature = "kerberos"))]
 #[test]
-#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn a_kerberos_bind_reads_with_the_ticket_cache() {
     let dc = SambaDc::start("krb.example", &[&user("DC=krb,DC=example", "Kim Lee", "mail: kim@contoso.con\n")]);
     let KerberosLogin { host, dir, config, cache } = kinit(&dc, "kerberos");

@@ -262,6 +262,7 @@ impl SambaDc {
 
     /// Serves the CA's revocation list over HTTP at [`Self::crl_url`] for the DC's lifetime
     /// (Windows' certificate checks fetch it; OpenSSL does not look).
+    #[cfg(unix)]
     pub fn serve_crl(&self) {
         let crl = std::fs::read(self.dir.join("tls/ca.crl")).unwrap();
         let listener = std::net::TcpListener::bind((self.ip.as_str(), CRL_PORT)).unwrap();

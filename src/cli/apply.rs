@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::connection::ConnectionArgs;
+use super::output::{out, outln};
 use crate::fix::apply::{ApplyReport, apply, missing_objects, resume, undo, undo_changes};
 use crate::fix::journal::{Outcome, new_journal_path};
 use crate::fix::ldif::changes_ldif;
@@ -96,7 +97,7 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     let plan = args.plan.as_ref().expect("clap requires --plan without --resume");
     let changes = import_plan(plan)?;
     if args.dry_run {
-        print!("{}", changes_ldif(&changes));
+        out!("{}", changes_ldif(&changes));
         return Ok(ExitCode::SUCCESS);
     }
     anyhow::ensure!(!changes.is_empty(), "{}: no EDIT or REMOVE rows: nothing to apply", plan.display());
@@ -122,7 +123,7 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
 pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
     let changes = undo_changes(&args.journal, args.only.as_deref())?;
     if args.dry_run {
-        print!("{}", changes_ldif(&changes));
+        out!("{}", changes_ldif(&changes));
         return Ok(ExitCode::SUCCESS);
     }
     args.limits.check(&changes)?;
@@ -141,11 +142,11 @@ fn finish(report: &ApplyReport, journal: &Path, plan: &[Change]) -> ExitCode {
         if matches!(outcome, Outcome::Conflict | Outcome::Failed) {
             let rows = plan.get(seq - 1).map(|c| c.rows.iter().map(u64::to_string).collect::<Vec<_>>().join(", "));
             let rows = rows.map(|r| format!(" (plan rows {r})")).unwrap_or_default();
-            println!("  #{seq} {dn}{rows}: {outcome:?}: {message}");
+            outln!("  #{seq} {dn}{rows}: {outcome:?}: {message}");
         }
     }
     let (applied, conflicts, failed) =
         (report.count(Outcome::Applied), report.count(Outcome::Conflict), report.count(Outcome::Failed));
-    println!("{applied} applied, {conflicts} conflicts, {failed} failed. Journal: {}", journal.display());
+    outln!("{applied} applied, {conflicts} conflicts, {failed} failed. Journal: {}", journal.display());
     if conflicts + failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

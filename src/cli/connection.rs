@@ -75,14 +75,24 @@ impl ConnectionArgs {
 }
 
 /// The bind password: from the named environment variable, or typed at a prompt.
+/// An empty one is refused: LDAP takes a simple bind with a name and no password as an
+/// unauthenticated bind, which "succeeds" and then reads only what anonymous users may see.
 fn password(user: &str, variable: Option<&str>) -> anyhow::Result<String> {
-    if let Some(variable) = variable {
-        return std::env::var(variable)
-            .map_err(|_| anyhow::anyhow!("--password-env: the variable {variable} is not set"));
-    }
-    anyhow::ensure!(
-        std::io::stdin().is_terminal(),
-        "no password for {user}: set an environment variable and pass its name with --password-env, or run in a terminal"
-    );
-    Ok(rpassword::prompt_password(format!("Password for {user}: "))?)
+    let password = if let Some(variable) = variable {
+        let password = std::env::var(variable)
+            .map_err(|_| anyhow::anyhow!("--password-env: the variable {variable} is not set"))?;
+        anyhow::ensure!(
+            !password.is_empty(),
+            "--password-env: the variable {variable} is empty: no password for {user}"
+        );
+        password
+    } else {
+        anyhow::ensure!(
+            std::io::stdin().is_terminal(),
+            "no password for {user}: set an environment variable and pass its name with --password-env, or run in a terminal"
+        );
+        rpassword::prompt_password(format!("Password for {user}: "))?
+    };
+    anyhow::ensure!(!password.is_empty(), "no password typed for {user}: an empty password is refused");
+    Ok(password)
 }

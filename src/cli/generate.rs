@@ -11,6 +11,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use clap::Args;
 
+use super::output::outln;
 use crate::source::generate::{GenerateOptions, generate, write_truth};
 
 #[derive(Args)]
@@ -53,7 +54,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     if let Some(truth) = &args.truth {
         write_truth(truth, &planted).with_context(|| format!("writing {}", truth.display()))?;
     }
-    println!(
+    outln!(
         "Wrote {} objects to {} ({} planted findings) in {:.1} s.",
         args.objects,
         args.out.display(),

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::output::outln;
 use super::scan::{RulesetArgs, SourceArgs};
 use crate::migrate::readiness::Severity;
 use crate::migrate::waves::WaveOptions;
@@ -52,23 +53,23 @@ pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!(e))?;
     let written = write_plan(&args.out, &plan, objects)?;
 
-    println!("syncready migrate: {}", plan.config.source.display());
+    outln!("syncready migrate: {}", plan.config.source.display());
     for item in plan.assessment.items.iter().filter(|i| i.severity != Severity::Info) {
-        println!("  {:<8} {} {}: {}", item.severity.as_str(), item.code, item.subject, item.reason);
+        outln!("  {:<8} {} {}: {}", item.severity.as_str(), item.code, item.subject, item.reason);
     }
     let guided = &plan.assessment.guided_tool;
-    println!(
+    outln!(
         "  Guided tool: {}",
         if guided.eligible { "eligible".to_owned() } else { format!("not eligible ({})", guided.reasons.join("; ")) }
     );
     let moving: usize = plan.waves.iter().map(|w| w.objects.len()).sum();
-    println!(
+    outln!(
         "  {} for {moving} objects; {}.",
         count(plan.waves.len(), "wave"),
         count(plan.assessment.blockers(), "blocker")
     );
     for path in written {
-        println!("Wrote {}", path.display());
+        outln!("Wrote {}", path.display());
     }
     Ok(if plan.assessment.blockers() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

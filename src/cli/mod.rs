@@ -4,6 +4,7 @@ mod apply;
 mod connection;
 mod generate;
 mod migrate;
+mod output;
 mod progress;
 mod rules;
 mod scan;

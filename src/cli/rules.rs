@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use super::output::out;
 use crate::rules::docs;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -21,8 +22,8 @@ pub struct RulesArgs {
 
 pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
     match args.format {
-        Format::Text => print!("{}", docs::text()),
-        Format::Md => print!("{}", docs::markdown()),
+        Format::Text => out!("{}", docs::text()),
+        Format::Md => out!("{}", docs::markdown()),
     }
     Ok(ExitCode::SUCCESS)
 }

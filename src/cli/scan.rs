@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::connection::ConnectionArgs;
+use super::output::outln;
 use super::progress::TerminalProgress;
 use crate::report::csv::write_findings;
 use crate::report::summary::{SummaryRow, summarize, write_summary};
@@ -120,15 +121,15 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     write_findings(&findings_path, &result.findings)?;
     write_summary(&summary_path, &summary)?;
 
-    println!("syncready scan, ruleset {}", ruleset.name);
+    outln!("syncready scan, ruleset {}", ruleset.name);
     for source in &read.snapshot.sources {
-        println!("  {}: {} objects, {:.1} MB", source.name, source.objects, source.bytes as f64 / 1e6);
+        outln!("  {}: {} objects, {:.1} MB", source.name, source.objects, source.bytes as f64 / 1e6);
     }
     for reason in &read.incomplete {
-        println!("  PARTIAL: {reason}");
+        outln!("  PARTIAL: {reason}");
     }
     print_summary(&summary);
-    println!(
+    outln!(
         "Wrote {} and {} in {:.1} s.",
         findings_path.display(),
         summary_path.display(),
@@ -194,9 +195,9 @@ impl RulesetArgs {
 fn print_summary(rows: &[SummaryRow]) {
     let view = |name: &'static str| rows.iter().filter(move |r| r.view == name);
     let totals: Vec<String> = view("total").map(|r| format!("{} {}", r.key, r.findings)).collect();
-    println!("  {}", totals.join(" · "));
+    outln!("  {}", totals.join(" · "));
     for row in view("skipped") {
-        println!("    skipped, {}: {}", row.key, row.findings);
+        outln!("    skipped, {}: {}", row.key, row.findings);
     }
     let mut by_error: Vec<(&str, u64)> = Vec::new();
     for row in view("error") {
@@ -207,9 +208,9 @@ fn print_summary(rows: &[SummaryRow]) {
     }
     by_error.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     if !by_error.is_empty() {
-        println!("  Findings by error name:");
+        outln!("  Findings by error name:");
     }
     for (name, count) in by_error {
-        println!("    {name:<18} {count:>9}");
+        outln!("    {name:<18} {count:>9}");
     }
 }

@@ -104,6 +104,16 @@ fn tcp_connect(url_with_port: &str, url: &str) -> Result<TcpStream, LdapError> {
 
 /// Opens a connection to `url` and binds.
 pub fn open(options: &LdapOptions, url: &str, bind: &Bind) -> Result<LdapConn, LdapError> {
+    if let Bind::Simple { user, password } = bind
+        && password.is_empty()
+    {
+        // RFC 4513 5.1.2: a name with an empty password is an unauthenticated bind, which
+        // servers accept and which then reads only what anonymous users may see.
+        return Err(LdapError::Setup {
+            url: url.to_owned(),
+            message: format!("refusing an empty password for {user}: it would be an unauthenticated bind"),
+        });
+    }
     let plain = url.starts_with("ldap://");
     if !plain && !url.starts_with("ldaps://") {
         return Err(LdapError::Setup {
@@ -158,4 +168,20 @@ fn kerberos_bind(
             "this build has no Kerberos support (build with --features kerberos); pass --bind-user for a simple bind"
                 .into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_password_is_never_sent() {
+        let bind = Bind::Simple { user: "admin@contoso.com".into(), password: String::new() };
+        let options = LdapOptions::new(vec!["ldaps://127.0.0.1:1".into()], vec![bind.clone()], Security::Default, None);
+        let error = open(&options, "ldaps://127.0.0.1:1", &bind).err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "ldaps://127.0.0.1:1: refusing an empty password for admin@contoso.com: it would be an unauthenticated bind"
+        );
+    }
 }
