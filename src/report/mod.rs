@@ -47,6 +47,22 @@ where
     })
 }
 
+/// Creates the temporary sibling of `path` that a report is written to: a new file of this
+/// process's own (`findings.csv.<pid>-<n>.partial`), never an existing one and never through a
+/// link planted in a shared folder.
+fn create_temporary(path: &Path) -> std::io::Result<(PathBuf, File)> {
+    let mut attempt = 0;
+    loop {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".{}-{attempt}.partial", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&name) {
+            Ok(file) => return Ok((PathBuf::from(name), file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Writes a file through a temporary sibling renamed into place, so a failed run never leaves
 /// a partial report where a complete one is expected.
 pub fn write_atomically(
@@ -54,18 +70,37 @@ pub fn write_atomically(
     write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<(), ReportError> {
     let io_error = |source| ReportError::Io { path: path.to_owned(), source };
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".partial");
-    let temporary = PathBuf::from(temporary);
-    let result = File::create(&temporary).and_then(|file| {
-        let mut writer = BufWriter::with_capacity(1 << 20, file);
-        write(&mut writer)?;
-        writer.flush()?;
-        writer.get_ref().sync_all()
-    });
+    let (temporary, file) = create_temporary(path).map_err(io_error)?;
+    let mut writer = BufWriter::with_capacity(1 << 20, file);
+    let result = write(&mut writer).and_then(|()| writer.flush()).and_then(|()| writer.get_ref().sync_all());
+    drop(writer);
     if let Err(source) = result {
         let _ = std::fs::remove_file(&temporary);
         return Err(io_error(source));
     }
     std::fs::rename(&temporary, path).map_err(io_error)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_planted_where_the_temporary_file_goes_is_never_written_through() {
+        let dir = std::env::temp_dir().join(format!("syncready-planted-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let report = dir.join("findings.csv");
+        for attempt in 0..3 {
+            let planted = dir.join(format!("findings.csv.{}-{attempt}.partial", std::process::id()));
+            std::os::unix::fs::symlink(&victim, planted).unwrap();
+        }
+        write_atomically(&report, |w| w.write_all(b"report")).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        assert_eq!(std::fs::read_to_string(&report).unwrap(), "report");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 5, "the victim, the report and the three links: {left:?}");
+    }
 }
