@@ -100,4 +100,11 @@ mod tests {
             writable_names()
         );
     }
+
+    #[test]
+    fn the_readme_lists_the_writable_attributes() {
+        let readme = include_str!("../../README.md").split_whitespace().collect::<Vec<_>>().join(" ");
+        let listed = writable_names().split(", ").map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ");
+        assert!(readme.contains(&format!("can be written ({listed})")), "README.md should list {listed}");
+    }
 }
