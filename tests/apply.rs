@@ -125,7 +125,12 @@ fn review_accepts_safe_fixes_and_unsafe_only_when_asked() {
 
 /// Every value of the attributes the rules read, per DN, for comparisons.
 pub(crate) fn directory_state(dc: &SambaDc) -> BTreeMap<String, BTreeMap<String, Vec<Vec<u8>>>> {
-    let live = read_ldap(&dc.ldap_options(), &NoProgress, &AtomicBool::new(false), false).unwrap();
+    state_read_with(&dc.ldap_options())
+}
+
+/// Every value (sorted) of the attributes `options` reads, per DN.
+fn state_read_with(options: &syncready::source::ldap::LdapOptions) -> BTreeMap<String, BTreeMap<String, Vec<Vec<u8>>>> {
+    let live = read_ldap(options, &NoProgress, &AtomicBool::new(false), false).unwrap();
     live.objects
         .iter()
         .map(|o| {
@@ -432,23 +437,10 @@ fn b64(text: &str) -> String {
 
 /// The values of `attributes` on every object of the DC (users, contacts and groups).
 fn values_of(dc: &SambaDc, attributes: &[&str]) -> BTreeMap<String, BTreeMap<String, Vec<Vec<u8>>>> {
-    let options = syncready::source::ldap::LdapOptions {
+    state_read_with(&syncready::source::ldap::LdapOptions {
         attributes: attributes.iter().map(|a| a.to_string()).collect(),
         ..dc.ldap_options()
-    };
-    let live = read_ldap(&options, &NoProgress, &AtomicBool::new(false), false).unwrap();
-    live.objects
-        .iter()
-        .map(|o| {
-            let attrs = o
-                .attributes()
-                .map(|(name, values)| {
-                    (name.as_str().to_lowercase(), values.map(|(_, v)| v.as_bytes().to_vec()).collect())
-                })
-                .collect();
-            (o.dn().to_owned(), attrs)
-        })
-        .collect()
+    })
 }
 
 #[test]
