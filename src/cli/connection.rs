@@ -3,10 +3,11 @@
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
-use crate::source::ldap::{Bind, LdapOptions, Security};
+use crate::source::ldap::{Bind, DEFAULT_TIMEOUT, LdapOptions, Security};
 
 #[derive(Args)]
 pub struct ConnectionArgs {
@@ -35,6 +36,11 @@ pub struct ConnectionArgs {
     /// the network unencrypted).
     #[arg(long)]
     insecure_plain_ldap: bool,
+    /// How many seconds one LDAP operation may wait for the server before the run stops with
+    /// an error naming it (an interrupted apply is finished with --resume).
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    timeout: u64,
 }
 
 impl ConnectionArgs {
@@ -70,7 +76,10 @@ impl ConnectionArgs {
         } else {
             Security::Default
         };
-        Ok(LdapOptions::new(self.urls.clone(), binds, security, self.ca_file.clone()))
+        Ok(LdapOptions {
+            timeout: Duration::from_secs(self.timeout),
+            ..LdapOptions::new(self.urls.clone(), binds, security, self.ca_file.clone())
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::rules::RulesetOptions;
-use crate::source::ldap::{Bind, DEFAULT_FILTER, LdapOptions, Security};
+use crate::source::ldap::{Bind, DEFAULT_FILTER, DEFAULT_TIMEOUT, LdapOptions, Security};
 
 /// How a profile protects its connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -46,6 +46,8 @@ pub struct Profile {
     pub filter: String,
     /// Whether a scan reads this profile's directory.
     pub enabled: bool,
+    /// How long one LDAP operation may wait for the server.
+    pub timeout_seconds: u64,
 }
 
 impl Default for Profile {
@@ -60,6 +62,7 @@ impl Default for Profile {
             base: String::new(),
             filter: DEFAULT_FILTER.into(),
             enabled: true,
+            timeout_seconds: DEFAULT_TIMEOUT.as_secs(),
         }
     }
 }
@@ -90,6 +93,7 @@ impl Profile {
             base: text(&self.base),
             filter: text(&self.filter),
             attributes,
+            timeout: std::time::Duration::from_secs(self.timeout_seconds.max(1)),
             ..LdapOptions::new(vec![url.to_owned()], vec![bind], security, ca_file)
         })
     }

@@ -90,6 +90,10 @@ fn profiles(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClick
             }
             field(ui, "Base DN", &mut profile.base, 170.0).on_hover_text("empty: the domain's naming context");
             field(ui, "LDAP filter", &mut profile.filter, 220.0);
+            let label = ui.label("Timeout (s)");
+            ui.add(egui::DragValue::new(&mut profile.timeout_seconds).range(1..=86_400))
+                .labelled_by(label.id)
+                .on_hover_text("how long one LDAP operation may wait for the server");
         });
         if profile.tls == TlsMode::InsecurePlain {
             ui.colored_label(

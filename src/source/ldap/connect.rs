@@ -8,7 +8,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use ldap3::{LdapConn, LdapConnSettings, StdStream};
 
 use super::LdapOptions;
-use super::error::{LdapError, classify};
+use super::error::{Context, LdapError, classify};
 
 /// How the bind proves who we are.
 #[derive(Clone)]
@@ -47,6 +47,9 @@ pub enum Security {
     /// ldap:// in clear text, on the admin's explicit request.
     InsecurePlain,
 }
+
+/// How long a TCP connection or TLS handshake may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
 fn tls_connector(options: &LdapOptions, url: &str) -> Result<native_tls::TlsConnector, LdapError> {
     let setup = |message: String| LdapError::Setup { url: url.to_owned(), message };
@@ -91,7 +94,7 @@ fn tcp_connect(url_with_port: &str, url: &str) -> Result<TcpStream, LdapError> {
         host_port.to_socket_addrs().map_err(|e| unreachable(format!("{host_port}: {e}")))?.collect();
     let mut last = String::from("no address");
     for address in addresses {
-        match TcpStream::connect_timeout(&address, Duration::from_secs(15)) {
+        match TcpStream::connect_timeout(&address, CONNECT_TIMEOUT) {
             Ok(stream) => {
                 stream.set_nodelay(true).map_err(|e| unreachable(e.to_string()))?;
                 return Ok(stream);
@@ -130,18 +133,20 @@ pub fn open(options: &LdapOptions, url: &str, bind: &Bind) -> Result<LdapConn, L
     }
     let url_with_port = effective_url(options, url);
     let settings = LdapConnSettings::new()
-        .set_conn_timeout(Duration::from_secs(15))
+        .set_conn_timeout(CONNECT_TIMEOUT.min(options.timeout))
         .set_starttls(starttls)
         .set_connector(tls_connector(options, url)?)
         .set_std_stream(StdStream::Tcp(tcp_connect(&url_with_port, url)?));
     let user = bind.identity();
-    let fail = |e| classify(url, user, options.base.as_deref().unwrap_or(""), None, e);
+    let context =
+        Context { url, user, base: options.base.as_deref().unwrap_or(""), objects: None, timeout: options.timeout };
+    let fail = |e| classify(&context, e);
     let mut conn = LdapConn::with_settings(settings, &url_with_port).map_err(fail)?;
     match bind {
         Bind::Simple { user, password } => {
-            conn.simple_bind(user, password).map_err(fail)?.success().map_err(fail)?;
+            conn.with_timeout(options.timeout).simple_bind(user, password).map_err(fail)?.success().map_err(fail)?;
         }
-        Bind::Kerberos => kerberos_bind(&mut conn, url, &fail)?,
+        Bind::Kerberos => kerberos_bind(conn.with_timeout(options.timeout), url, &fail)?,
     }
     Ok(conn)
 }

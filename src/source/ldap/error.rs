@@ -33,6 +33,12 @@ pub enum LdapError {
     PlainLdapRefused { url: String },
     #[error("{url}: the server answered {code} ({text})")]
     Server { url: String, code: u32, text: String },
+    #[error("{url}: the server did not answer within {seconds} s (--timeout){}", read_so_far(*objects))]
+    TimedOut { url: String, seconds: u64, objects: Option<u64> },
+    #[error(
+        "{url}: the server sent {what} twice while reading {base}: it repeats itself, so the read stops (incomplete)"
+    )]
+    Repeating { url: String, base: String, what: String },
     #[error("{url}: {message}")]
     Setup { url: String, message: String },
     #[error("the scan was cancelled")]
@@ -41,9 +47,25 @@ pub enum LdapError {
     WorkerPanicked,
 }
 
-/// Maps an ldap3 error to what it means for the admin. `objects` is how many objects the
-/// search had read when it happened (a drop mid-scan), `user` the bind identity.
-pub fn classify(url: &str, user: &str, base: &str, objects: Option<u64>, error: ldap3::LdapError) -> LdapError {
+fn read_so_far(objects: Option<u64>) -> String {
+    objects.map(|n| format!(" after {n} objects were read; the scan is incomplete")).unwrap_or_default()
+}
+
+/// Where an operation was when it failed, for [`classify`].
+pub struct Context<'a> {
+    pub url: &'a str,
+    /// The bind identity.
+    pub user: &'a str,
+    pub base: &'a str,
+    /// How many objects the search had read when it happened (a drop mid-scan).
+    pub objects: Option<u64>,
+    /// The operation timeout in force.
+    pub timeout: std::time::Duration,
+}
+
+/// Maps an ldap3 error to what it means for the admin.
+pub fn classify(context: &Context, error: ldap3::LdapError) -> LdapError {
+    let Context { url, user, base, objects, timeout } = *context;
     let url = url.to_owned();
     match error {
         ldap3::LdapError::LdapResult { result } => match result.rc {
@@ -61,9 +83,7 @@ pub fn classify(url: &str, user: &str, base: &str, objects: Option<u64>, error: 
         },
         #[cfg(gssapi)]
         ldap3::LdapError::GssapiOperationError(reason) => LdapError::KerberosFailed { url, reason },
-        ldap3::LdapError::Timeout { .. } if objects.is_none() => {
-            LdapError::Unreachable { url, reason: "timed out".into() }
-        }
+        ldap3::LdapError::Timeout { .. } => LdapError::TimedOut { url, seconds: timeout.as_secs(), objects },
         other => match objects {
             Some(objects) => LdapError::ConnectionDropped { url, objects, reason: other.to_string() },
             None => LdapError::Unreachable { url, reason: other.to_string() },

@@ -44,11 +44,18 @@ pub struct LdapOptions {
     pub range_step: Option<u32>,
     /// Use the global catalog port (3269 with TLS, 3268 without) when the URL names none.
     pub global_catalog: bool,
+    /// How long one LDAP operation (a bind, a page of a search, a modify) may wait for the
+    /// server before the run stops with an error naming it.
+    pub timeout: std::time::Duration,
 }
+
+/// The default of [`LdapOptions::timeout`].
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl LdapOptions {
     /// Options for these servers with the read settings at their defaults: each server's
-    /// naming context, the default filter, pages of 1,000, four searches per domain.
+    /// naming context, the default filter, pages of 1,000, four searches per domain, and
+    /// operations that wait at most [`DEFAULT_TIMEOUT`].
     pub fn new(urls: Vec<String>, binds: Vec<Bind>, security: Security, ca_file: Option<PathBuf>) -> LdapOptions {
         LdapOptions {
             urls,
@@ -62,6 +69,7 @@ impl LdapOptions {
             attributes: Vec::new(),
             range_step: None,
             global_catalog: false,
+            timeout: DEFAULT_TIMEOUT,
         }
     }
 }
@@ -142,7 +150,7 @@ fn read_forest(
     let mut conn = connect::open(options, url, bind)?;
     let base = match &options.base {
         Some(base) => base.clone(),
-        None => search::default_naming_context(&mut conn, url)?,
+        None => search::default_naming_context(&mut conn, url, options.timeout)?,
     };
     let query = Query {
         url,
@@ -150,6 +158,7 @@ fn read_forest(
         attributes: &options.attributes,
         page_size: options.page_size,
         range_step: options.range_step,
+        timeout: options.timeout,
     };
     // One search per top-level subtree pays only when several run at once: a server filters
     // each by scope after its index lookup, so one reader does best with one whole search.

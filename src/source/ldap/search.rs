@@ -1,12 +1,14 @@
 //! Paged searches (RFC 2696) and AD's ranged retrieval (`member;range=0-1499`), turning
 //! entries into `DirObject`s.
 
+use std::collections::HashSet;
+use std::hash::{Hash as _, Hasher as _};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::{LdapConn, Scope, SearchEntry};
 
-use super::error::{LdapError, classify};
+use super::error::{Context, LdapError, classify};
 use crate::model::{AttrName, DirObject, ObjectBuilder};
 
 /// One server's search parameters.
@@ -16,6 +18,8 @@ pub struct Query<'a> {
     pub attributes: &'a [String],
     pub page_size: i32,
     pub range_step: Option<u32>,
+    /// How long one operation (a page, a ranged read) may wait.
+    pub timeout: std::time::Duration,
 }
 
 /// A unit of parallel work.
@@ -30,13 +34,18 @@ pub enum Subtree {
 const RANGED: [&str; 4] = ["member", "proxyAddresses", "userCertificate", "userSMIMECertificate"];
 
 fn fail(query: &Query, base: &str, objects: Option<u64>, error: ldap3::LdapError) -> LdapError {
-    classify(query.url, "", base, objects, error)
+    classify(&Context { url: query.url, user: "", base, objects, timeout: query.timeout }, error)
 }
 
 /// The rootDSE's defaultNamingContext.
-pub fn default_naming_context(conn: &mut LdapConn, url: &str) -> Result<String, LdapError> {
-    let query = Query { url, filter: "(objectClass=*)", attributes: &[], page_size: 0, range_step: None };
+pub fn default_naming_context(
+    conn: &mut LdapConn,
+    url: &str,
+    timeout: std::time::Duration,
+) -> Result<String, LdapError> {
+    let query = Query { url, filter: "(objectClass=*)", attributes: &[], page_size: 0, range_step: None, timeout };
     let (entries, _) = conn
+        .with_timeout(timeout)
         .search("", Scope::Base, "(objectClass=*)", vec!["defaultNamingContext"])
         .and_then(|r| r.success())
         .map_err(|e| fail(&query, "", None, e))?;
@@ -57,6 +66,7 @@ fn adapters(page_size: i32) -> Vec<Box<dyn Adapter<'static, String, Vec<String>>
 /// The DNs directly under `base` (every object class: these become the parallel subtrees).
 pub fn children(conn: &mut LdapConn, query: &Query, base: &str) -> Result<Vec<String>, LdapError> {
     let mut stream = conn
+        .with_timeout(query.timeout)
         .streaming_search_with(
             adapters(query.page_size),
             base,
@@ -99,8 +109,11 @@ pub fn read_subtree(
         Subtree::Whole(dn) => (dn.as_str(), Scope::Subtree),
     };
     let mut entries = Vec::new();
+    // A server whose paging cookie loops would send the same entries for ever.
+    let mut seen = HashSet::new();
     {
         let mut stream = conn
+            .with_timeout(query.timeout)
             .streaming_search_with(adapters(query.page_size), base, scope, query.filter, requested(query))
             .map_err(|e| fail(query, base, None, e))?;
         loop {
@@ -112,7 +125,11 @@ pub fn read_subtree(
             }
             let next = stream.next().map_err(|e| fail(query, base, Some(entries.len() as u64), e))?;
             let Some(entry) = next else { break };
-            entries.push(SearchEntry::construct(entry));
+            let entry = SearchEntry::construct(entry);
+            if !seen.insert(dn_hash(&entry.dn)) {
+                return Err(LdapError::Repeating { url: query.url.into(), base: base.into(), what: entry.dn });
+            }
+            entries.push(entry);
             if entries.len() % 1000 == 0 {
                 read(1000);
             }
@@ -122,6 +139,12 @@ pub fn read_subtree(
     read(entries.len() as u64 % 1000);
     let mut builder = ObjectBuilder::default();
     entries.into_iter().map(|entry| to_object(conn, query, entry, &mut builder)).collect()
+}
+
+fn dn_hash(dn: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    dn.to_ascii_lowercase().hash(&mut hasher);
+    hasher.finish()
 }
 
 /// `name;range=low-high` → (name, high), with `None` for `*`.
@@ -194,6 +217,7 @@ fn fetch_rest(
             None => format!("{name};range={low}-*"),
         };
         let (entries, _) = conn
+            .with_timeout(query.timeout)
             .search(dn, Scope::Base, "(objectClass=*)", vec![wanted])
             .and_then(|r| r.success())
             .map_err(|e| fail(query, dn, Some(0), e))?;
@@ -215,6 +239,13 @@ fn fetch_rest(
             }
         }
         match next {
+            Some(end) if got_any && end <= high => {
+                return Err(LdapError::Repeating {
+                    url: query.url.into(),
+                    base: dn.into(),
+                    what: format!("the range of {name} ending at {end}"),
+                });
+            }
             Some(end) if got_any => high = end,
             _ => break,
         }
