@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 use ldap3::Mod;
 use syncready::fix::apply::{apply, undo};
 use syncready::fix::journal::Outcome;
+use syncready::fix::target::Directory;
 use syncready::fix::{Action, FindingFilter, ReviewState, import_plan};
 use syncready::report::csv::{FindingRow, write_rows};
 use syncready::rules::{FixSafety, Ruleset, scan};
@@ -75,11 +76,12 @@ fn reviewed_csv_errors_name_the_row_and_column() {
 fn a_report_saved_again_by_excel_plans_the_same_changes() {
     let dir = temp_dir("excel");
     let path = dir.join("reviewed.csv");
+    let (a, b, c) = (guid(0xa), guid(0xb), guid(0xc));
     let rows = format!(
-        "{HEADER}\"CN=B,DC=x\",B,user,displayName,Character,Bob ,Bob,EDIT,DSP002,warning,safe,,\n\
-         \"CN=A,DC=x\",A,user,proxyAddresses,Duplicate,smtp:a@x.com,,remove,PRX010,error,manual,,\n\
-         \"CN=A,DC=x\",A,user,mail,Character,a b@x.com,ab@x.com,Edit,MAIL002,error,unsafe,,\n\
-         \"CN=C,DC=x\",C,user,mail,TopLevelDomain,c@x.con,,COMPLETE,MAIL005,error,manual,,\n"
+        "{HEADER}\"CN=B,DC=x\",B,user,displayName,Character,Bob ,Bob,EDIT,DSP002,warning,safe,{b},\n\
+         \"CN=A,DC=x\",A,user,proxyAddresses,Duplicate,smtp:a@x.com,,remove,PRX010,error,manual,{a},\n\
+         \"CN=A,DC=x\",A,user,mail,Character,a b@x.com,ab@x.com,Edit,MAIL002,error,unsafe,{a},\n\
+         \"CN=C,DC=x\",C,user,mail,TopLevelDomain,c@x.con,,COMPLETE,MAIL005,error,manual,{c},\n"
     );
     std::fs::write(&path, rows.replace('\n', "\r\n")).unwrap();
     let changes = import_plan(&path).unwrap();
@@ -87,6 +89,47 @@ fn a_report_saved_again_by_excel_plans_the_same_changes() {
     assert_eq!(summary, [("CN=B,DC=x".to_owned(), 1), ("CN=A,DC=x".to_owned(), 2)]);
     assert_eq!(changes[1].edits[0].after, None);
     assert_eq!(changes[1].edits[1].after.as_deref(), Some(&b"ab@x.com"[..]));
+    assert_eq!(changes[1].guid.to_string(), a);
+}
+
+/// A GUID in the registry form whose bytes are all `byte`.
+fn guid(byte: u8) -> String {
+    syncready::model::ObjectGuid([byte; 16]).to_string()
+}
+
+#[test]
+fn a_row_must_name_its_object_and_decide_each_value_once() {
+    let row = |dn: &str, attribute: &str, value: &str, update: &str, action: &str, object_guid: &str| {
+        format!("\"{dn}\",A,user,{attribute},Character,{value},{update},{action},MAIL002,error,unsafe,{object_guid},\n")
+    };
+    let a = guid(0xa);
+    for bad in ["", "not-a-guid", "0a0a0a0a-0a0a-0a0a-0a0a-0a0a0a0a0a0"] {
+        assert_eq!(
+            plan_error("guid", &format!("{HEADER}{}", row("CN=A,DC=x", "mail", "a b@x.com", "ab@x.com", "EDIT", bad))),
+            format!(
+                "DIR/reviewed.csv: row 2, column OBJECTGUID: '{bad}' is not an objectGUID (32 hex digits as \
+                 8-4-4-4-12, as Get-ADUser shows it): a row must name the object the scan read"
+            )
+        );
+    }
+    let edit = row("CN=A,DC=x", "proxyAddresses", "smtp:a b@x.com", "smtp:ab@x.com", "EDIT", &a);
+    let remove = row("CN=A,DC=x", "proxyAddresses", "smtp:a b@x.com", "", "REMOVE", &a);
+    assert_eq!(
+        plan_error("edit-remove", &format!("{HEADER}{edit}{remove}")),
+        "DIR/reviewed.csv: row 3, column VALUE: row 2 already decides this value of proxyAddresses on this object: \
+         keep one of the two rows"
+    );
+    let other = row("cn=a,dc=x", "proxyaddresses", "smtp:a.b@x.com", "smtp:ab@x.com", "EDIT", &a);
+    assert_eq!(
+        plan_error("same-new", &format!("{HEADER}{edit}{other}")),
+        "DIR/reviewed.csv: row 3, column UPDATE: row 2 already decides this new value of proxyAddresses on this \
+         object: keep one of the two rows"
+    );
+    let moved = row("CN=A,DC=x", "mail", "a b@x.com", "ab@x.com", "EDIT", &guid(0xb));
+    assert_eq!(
+        plan_error("two-guids", &format!("{HEADER}{edit}{moved}")),
+        format!("DIR/reviewed.csv: row 3, column OBJECTGUID: row 2 names this DN with the objectGUID {a}: one DN is one object")
+    );
 }
 
 #[test]
@@ -196,9 +239,9 @@ fn apply_then_undo_returns_every_object_to_its_exact_state() {
     let before = directory_state(&dc);
     let plan = reviewed_plan(&dc, &dir);
     let changes = import_plan(&plan).unwrap();
-    let mut conn = connect(&dc.ldap_options()).unwrap();
+    let mut directory = Directory::connect(&dc.ldap_options()).unwrap();
     let journal = dir.join("apply.jsonl");
-    let report = apply(&mut conn, &changes, &journal, "apply", "test", &|_, _| {}).unwrap();
+    let report = apply(&mut directory, &changes, &journal, "apply", "test", &|_, _| {}).unwrap();
     assert_eq!(report.count(Outcome::Applied), changes.len(), "{report:?}");
     let after = directory_state(&dc);
     let values = |state: &BTreeMap<String, BTreeMap<String, Vec<Vec<u8>>>>, cn: &str, attr: &str| {
@@ -228,11 +271,11 @@ fn apply_then_undo_returns_every_object_to_its_exact_state() {
         assert_eq!(mode & 0o777, 0o600);
     }
 
-    let report = undo(&mut conn, &journal, None, &dir.join("undo.jsonl"), &|_, _| {}).unwrap();
+    let report = undo(&mut directory, &journal, None, &dir.join("undo.jsonl"), &|_, _| {}).unwrap();
     assert_eq!(report.count(Outcome::Applied), changes.len());
     assert_eq!(directory_state(&dc), before, "undo restores every attribute");
     // A journal is never overwritten.
-    assert!(apply(&mut conn, &changes, &journal, "apply", "test", &|_, _| {}).is_err());
+    assert!(apply(&mut directory, &changes, &journal, "apply", "test", &|_, _| {}).is_err());
 }
 
 #[test]
@@ -248,6 +291,7 @@ fn a_value_changed_since_the_scan_is_a_conflict_and_keeps_the_newer_value() {
     let dir = temp_dir("conflict");
     let changes = import_plan(&reviewed_plan(&dc, &dir)).unwrap();
     let mut conn = connect(&dc.ldap_options()).unwrap();
+    let mut directory = Directory::connect(&dc.ldap_options()).unwrap();
     let ann = format!("CN=Ann Lee,CN=Users,{base}");
     let bo = format!("CN=Bo Berg,CN=Users,{base}");
     let replace = |conn: &mut ldap3::LdapConn, dn: &str, value: &str| {
@@ -255,7 +299,7 @@ fn a_value_changed_since_the_scan_is_a_conflict_and_keeps_the_newer_value() {
     };
     replace(&mut conn, &ann, "Ann Lee-Smith");
     let journal = dir.join("apply.jsonl");
-    let report = apply(&mut conn, &changes, &journal, "apply", "test", &|_, _| {}).unwrap();
+    let report = apply(&mut directory, &changes, &journal, "apply", "test", &|_, _| {}).unwrap();
     let outcome =
         |dn: &str, report: &syncready::fix::apply::ApplyReport| report.results.iter().find(|r| r.1 == dn).unwrap().2;
     assert_eq!(outcome(&ann, &report), Outcome::Conflict);
@@ -270,7 +314,7 @@ fn a_value_changed_since_the_scan_is_a_conflict_and_keeps_the_newer_value() {
     );
     // Undo: Bo's display name changed again after the apply, so undoing it is a conflict too.
     replace(&mut conn, &bo, "Bo B.");
-    let report = undo(&mut conn, &journal, None, &dir.join("undo.jsonl"), &|_, _| {}).unwrap();
+    let report = undo(&mut directory, &journal, None, &dir.join("undo.jsonl"), &|_, _| {}).unwrap();
     assert_eq!(outcome(&bo, &report), Outcome::Conflict);
     assert_eq!(directory_state(&dc)[&bo]["displayname"], [b"Bo B.".to_vec()]);
 }
@@ -318,8 +362,8 @@ fn the_dry_run_ldif_through_ldapmodify_gives_the_same_state_as_apply() {
     assert_eq!(applied.status.code(), Some(0), "{}", String::from_utf8_lossy(&applied.stdout));
     let by_syncready = directory_state(&dc);
     assert_ne!(by_syncready, before);
-    let mut conn = connect(&dc.ldap_options()).unwrap();
-    undo(&mut conn, &journal, None, &dir.join("undo.jsonl"), &|_, _| {}).unwrap();
+    let mut directory = Directory::connect(&dc.ldap_options()).unwrap();
+    undo(&mut directory, &journal, None, &dir.join("undo.jsonl"), &|_, _| {}).unwrap();
     assert_eq!(directory_state(&dc), before);
     let status = std::process::Command::new("ldapmodify")
         .args(["-H", &dc.ldaps_url(), "-x", "-D", &dc.admin(), "-w", ADMIN_PASSWORD, "-f", ldif.to_str().unwrap()])
@@ -333,7 +377,7 @@ fn the_dry_run_ldif_through_ldapmodify_gives_the_same_state_as_apply() {
     let bogus = text.replacen("CN=Felix Ops,CN=Users", "CN=Felix Gone,CN=Users", 1);
     let bogus_plan = dir.join("bogus.csv");
     std::fs::write(&bogus_plan, bogus).unwrap();
-    undo(&mut conn, &journal, None, &dir.join("undo-2.jsonl"), &|_, _| {}).ok();
+    undo(&mut directory, &journal, None, &dir.join("undo-2.jsonl"), &|_, _| {}).ok();
     let state = directory_state(&dc);
     let refused = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
         .args(["apply", "--plan", bogus_plan.to_str().unwrap(), "--ldap", &dc.ldaps_url()])

@@ -10,11 +10,11 @@ use clap::Args;
 
 use super::connection::ConnectionArgs;
 use super::output::{out, outln};
-use crate::fix::apply::{ApplyReport, apply, missing_objects, resume, undo, undo_changes};
+use crate::fix::apply::{ApplyReport, apply, check_objects, resume, undo, undo_changes};
 use crate::fix::journal::{Outcome, new_journal_path};
 use crate::fix::ldif::changes_ldif;
+use crate::fix::target::Directory;
 use crate::fix::{Change, import_plan};
-use crate::source::ldap::connect;
 
 /// Connect Sync's default accidental-delete threshold.
 const DEFAULT_MAX_CHANGES: usize = 500;
@@ -90,8 +90,8 @@ impl Limits {
 
 pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     if let Some(journal) = &args.resume {
-        let mut conn = connect(&args.connection.options()?)?;
-        let report = resume(&mut conn, journal, &|_, _| {})?;
+        let mut directory = Directory::connect(&args.connection.options()?)?;
+        let report = resume(&mut directory, journal, &|_, _| {})?;
         return Ok(finish(&report, journal, &[]));
     }
     let plan = args.plan.as_ref().expect("clap requires --plan without --resume");
@@ -102,20 +102,11 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     }
     anyhow::ensure!(!changes.is_empty(), "{}: no EDIT or REMOVE rows: nothing to apply", plan.display());
     args.limits.check(&changes)?;
-    let mut conn = connect(&args.connection.options()?)?;
-    let missing = missing_objects(&mut conn, &changes).context("checking the plan's objects")?;
-    if let Some(change) = missing.first() {
-        let row = change.rows.first().copied().unwrap_or(0);
-        anyhow::bail!(
-            "{}: row {row}, column DISTINGUISHEDNAME: no such object in the directory: {} ({} such rows); nothing was written",
-            plan.display(),
-            change.dn,
-            missing.len()
-        );
-    }
+    let mut directory = Directory::connect(&args.connection.options()?)?;
+    check_objects(&mut directory, &changes).map_err(|e| anyhow::anyhow!("{}: {e}", plan.display()))?;
     let journal =
         args.journal.clone().unwrap_or_else(|| new_journal_path(&crate::platform::folders::journals_dir(), "apply"));
-    let report = apply(&mut conn, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
+    let report = apply(&mut directory, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
         .with_context(|| format!("applying {}", plan.display()))?;
     Ok(finish(&report, &journal, &changes))
 }
@@ -127,11 +118,11 @@ pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     args.limits.check(&changes)?;
-    let mut conn = connect(&args.connection.options()?)?;
+    let mut directory = Directory::connect(&args.connection.options()?)?;
     let stem = args.journal.file_stem().map_or("journal".into(), |s| s.to_string_lossy().into_owned());
     let folder = args.journal.parent().unwrap_or(Path::new(""));
     let undo_journal = new_journal_path(folder, &format!("{stem}-undo"));
-    let report = undo(&mut conn, &args.journal, args.only.as_deref(), &undo_journal, &|_, _| {})?;
+    let report = undo(&mut directory, &args.journal, args.only.as_deref(), &undo_journal, &|_, _| {})?;
     Ok(finish(&report, &undo_journal, &[]))
 }
 

@@ -1,16 +1,19 @@
 //! Applying changes over LDAP: one modify request per object (a proxy address swap is a
-//! delete of the old value and an add of the new one, atomically), each edit asserting the
-//! value it replaces, so an object changed since the scan becomes a conflict and nothing on it
-//! is written. Every change is journaled before it is sent; resume and undo work from the
-//! journal.
+//! delete of the old value and an add of the new one, atomically). Right before each write
+//! the object is read: it must be the object the scan saw (same objectGUID) and hold, byte
+//! for byte, the values the plan expects, or it is a conflict and nothing on it is written;
+//! the server-side delete of the old value stays as the atomic guard. Every change is
+//! journaled, its `started` record on disk before it is sent; resume and undo work from the
+//! journal, against the same domain only.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
-use ldap3::{LdapConn, Mod, Scope, SearchEntry};
+use ldap3::Mod;
 
-use super::journal::{Journal, JournalError, Outcome, Record, read_journal, timestamp};
+use super::journal::{Journal, JournalError, JournalState, Outcome, Record, timestamp};
 use super::plan::{Change, Edit};
+use super::target::{Directory, DomainIdentity, ObjectState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
@@ -20,8 +23,18 @@ pub enum ApplyError {
         "{dn}: the connection failed while applying ({message}); the journal {journal} records how far it got: finish with `syncready apply --resume {journal}`"
     )]
     Connection { dn: String, message: String, journal: String },
+    #[error("{dn}: checking the plan's objects failed ({message}); nothing was written")]
+    Precheck { dn: String, message: String },
+    #[error(
+        "row {row}, column {column}: {problem}: {dn} ({count} such rows, checked against {directory}); nothing was written"
+    )]
+    WrongObjects { row: u64, column: &'static str, problem: String, dn: String, count: usize, directory: DomainIdentity },
     #[error("{journal}: nothing to undo (no applied change{only})")]
     NothingToUndo { journal: String, only: String },
+    #[error(
+        "{journal}: written against {recorded}, but this server holds {connected}: refusing to write to another directory; nothing was written"
+    )]
+    OtherDirectory { journal: String, recorded: DomainIdentity, connected: DomainIdentity },
 }
 
 /// What happened to each change.
@@ -37,11 +50,11 @@ impl ApplyReport {
     }
 }
 
-/// An object's values by lower-case attribute name.
-type Values = HashMap<String, Vec<Vec<u8>>>;
-
 /// LDAP result codes that mean the object is not as the plan expects.
 const PRECONDITION_CODES: [u32; 4] = [16, 19, 20, 32];
+
+/// How many changes share one sync of their `started` records.
+const BATCH: usize = 64;
 
 fn mods(change: &Change) -> Vec<Mod<Vec<u8>>> {
     let mut mods = Vec::new();
@@ -57,31 +70,12 @@ fn mods(change: &Change) -> Vec<Mod<Vec<u8>>> {
     mods
 }
 
-/// The object's current values of the attributes a change touches (`None`: no such object).
-fn current_values(conn: &mut LdapConn, change: &Change) -> Result<Option<Values>, ldap3::LdapError> {
-    let attributes: Vec<&str> = change.edits.iter().map(|e| e.attribute.as_str()).collect();
-    let result = conn.search(&change.dn, Scope::Base, "(objectClass=*)", attributes)?;
-    if result.1.rc == 32 {
-        return Ok(None);
-    }
-    let (entries, _) = result.success()?;
-    let Some(entry) = entries.into_iter().next().map(SearchEntry::construct) else { return Ok(None) };
-    let mut values = Values::new();
-    for (name, texts) in entry.attrs {
-        values.entry(name.to_lowercase()).or_default().extend(texts.into_iter().map(String::into_bytes));
-    }
-    for (name, bytes) in entry.bin_attrs {
-        values.entry(name.to_lowercase()).or_default().extend(bytes);
-    }
-    Ok(Some(values))
-}
-
-/// Whether one edit has not happened yet: the expected value is there (or, when the attribute
-/// was absent, it still is) and the new value is not.
+/// Whether one edit has not happened yet: the expected value is there (or the attribute is
+/// still empty, when it had to be) and the new value is not.
 fn edit_pending(current: &[Vec<u8>], edit: &Edit) -> bool {
     let expected = match &edit.before {
         Some(before) => current.contains(before),
-        None => current.is_empty(),
+        None => !edit.requires_empty || current.is_empty(),
     };
     let new_absent = edit.after.as_ref().is_none_or(|a| Some(a) == edit.before.as_ref() || !current.contains(a));
     expected && new_absent
@@ -94,104 +88,157 @@ fn edit_done(current: &[Vec<u8>], edit: &Edit) -> bool {
     new_present && old_gone
 }
 
-/// Whether every edit of `change` is pending (`before`) or done.
-fn state_is(values: &Values, change: &Change, before: bool) -> bool {
-    change.edits.iter().all(|edit| {
-        let current = values.get(&edit.attribute.to_lowercase()).map(Vec::as_slice).unwrap_or_default();
-        if before { edit_pending(current, edit) } else { edit_done(current, edit) }
-    })
+/// What to do with a change, given the object as read now.
+enum Verdict {
+    Send,
+    Settled(Outcome, String),
 }
 
-/// The changes whose object the directory does not hold (checked before anything is
-/// written, so a plan with a wrong DN changes nothing).
-pub fn missing_objects<'c>(conn: &mut LdapConn, changes: &'c [Change]) -> Result<Vec<&'c Change>, ldap3::LdapError> {
-    let mut missing = Vec::new();
-    for change in changes {
-        if current_values(conn, change)?.is_none() {
-            missing.push(change);
-        }
+fn verdict(state: Option<&ObjectState>, change: &Change, started: bool) -> Verdict {
+    let Some(state) = state else {
+        return Verdict::Settled(Outcome::Conflict, "the object no longer exists (moved or deleted since the scan)".into());
+    };
+    if state.guid != Some(change.guid) {
+        let now = state.guid.map_or("no readable objectGUID".to_owned(), |g| format!("objectGUID {g}"));
+        return Verdict::Settled(
+            Outcome::Conflict,
+            format!("a different object: the DN now holds {now}, the scan read {}; nothing on it is written", change.guid),
+        );
     }
-    Ok(missing)
-}
-
-/// Applies one change, returning its outcome and a message; `Err` for a lost connection.
-fn apply_one(conn: &mut LdapConn, change: &Change) -> Result<(Outcome, String), ldap3::LdapError> {
-    let result = conn.modify(&change.dn, mods(change))?;
-    if result.rc == 0 {
-        return Ok((Outcome::Applied, String::new()));
+    let edits = || change.edits.iter().map(|edit| (state.values_of(&edit.attribute), edit));
+    if edits().all(|(current, edit)| edit_pending(current, edit)) {
+        return Verdict::Send;
     }
-    let text = result.text.trim_end_matches('\0').trim().to_owned();
-    if PRECONDITION_CODES.contains(&result.rc) {
-        let changed = match current_values(conn, change)? {
-            None => {
-                return Ok((Outcome::Conflict, "the object no longer exists (moved or deleted since the scan)".into()));
-            }
-            Some(values) => !state_is(&values, change, true),
+    if edits().all(|(current, edit)| edit_done(current, edit)) {
+        return if started {
+            Verdict::Settled(Outcome::Applied, "applied before the interruption".into())
+        } else {
+            Verdict::Settled(Outcome::Skipped, "the object already holds the planned values; nothing was sent".into())
         };
-        if changed {
-            return Ok((
-                Outcome::Conflict,
-                format!("the object changed since the scan; its current value is kept ({text})"),
-            ));
+    }
+    let changed: Vec<&str> = edits()
+        .filter(|(current, edit)| !edit_pending(current, edit))
+        .map(|(_, edit)| edit.attribute.as_str())
+        .collect();
+    Verdict::Settled(
+        Outcome::Conflict,
+        format!("the object changed since the scan ({}); its current value is kept", changed.join(", ")),
+    )
+}
+
+fn attributes(change: &Change) -> Vec<&str> {
+    change.edits.iter().map(|e| e.attribute.as_str()).collect()
+}
+
+/// Checks, before anything is written, that the directory holds every object of the plan and
+/// that each is the object the scan read; the first problem names the object and how many
+/// more there are.
+pub fn check_objects(directory: &mut Directory, changes: &[Change]) -> Result<(), ApplyError> {
+    let mut problems: Vec<(&Change, &'static str, String)> = Vec::new();
+    for change in changes {
+        let state = directory
+            .read(&change.dn, &attributes(change))
+            .map_err(|e| ApplyError::Precheck { dn: change.dn.clone(), message: directory.describe(&e) })?;
+        match state {
+            None => problems.push((change, "DISTINGUISHEDNAME", "no such object in the directory".into())),
+            Some(state) if state.guid != Some(change.guid) => {
+                let found = state.guid.map_or("none".to_owned(), |g| g.to_string());
+                let problem = format!("a different object (objectGUID {found} in the directory, {} in the plan)", change.guid);
+                problems.push((change, "OBJECTGUID", problem));
+            }
+            Some(_) => {}
         }
     }
-    Ok((Outcome::Failed, format!("the server refused it: {text} (result code {})", result.rc)))
+    let count = problems.len();
+    match problems.into_iter().next() {
+        None => Ok(()),
+        Some((change, column, problem)) => Err(ApplyError::WrongObjects {
+            row: change.rows.first().copied().unwrap_or(0),
+            column,
+            problem,
+            dn: change.dn.clone(),
+            count,
+            directory: directory.identity().clone(),
+        }),
+    }
 }
 
 /// Runs the changes a journal lists and has not finished, appending their records. A change
 /// that had started when a previous run stopped is checked against the directory first: done
 /// already, still to do, or changed by someone else (a conflict).
 fn run(
-    conn: &mut LdapConn,
+    directory: &mut Directory,
     journal: &mut Journal,
-    changes: &[(usize, Change)],
-    started: &[bool],
-    outcomes: &[Option<Outcome>],
+    state: &JournalState,
     progress: &dyn Fn(usize, usize),
 ) -> Result<ApplyReport, ApplyError> {
     let mut report = ApplyReport::default();
-    let lost = |journal: &Journal, change: &Change, e: ldap3::LdapError| ApplyError::Connection {
-        dn: change.dn.clone(),
-        message: e.to_string(),
-        journal: journal.path().display().to_string(),
-    };
-    for (index, (seq, change)) in changes.iter().enumerate() {
-        progress(index, changes.len());
-        if let Some(outcome) = outcomes[index] {
-            report.results.push((*seq, change.dn.clone(), outcome, "recorded earlier".into()));
-            continue;
-        }
-        if started[index] {
-            let settled = match current_values(conn, change).map_err(|e| lost(journal, change, e))? {
-                None => Some((Outcome::Conflict, "the object no longer exists".to_owned())),
-                Some(values) if state_is(&values, change, false) => {
-                    Some((Outcome::Applied, "applied before the interruption".into()))
-                }
-                Some(values) if state_is(&values, change, true) => None,
-                Some(_) => {
-                    Some((Outcome::Conflict, "the object changed since the scan; its current value is kept".into()))
-                }
-            };
-            if let Some((outcome, message)) = settled {
-                journal.write(&Record::Outcome { seq: *seq, outcome, message: message.clone() }, false)?;
-                report.results.push((*seq, change.dn.clone(), outcome, message));
+    let total = state.changes.len();
+    let indexes: Vec<usize> = (0..total).collect();
+    for (batch_number, batch) in indexes.chunks(BATCH).enumerate() {
+        progress(batch_number * BATCH, total);
+        let mut to_send = Vec::new();
+        for &index in batch {
+            let (seq, change) = &state.changes[index];
+            if let Some(outcome) = state.outcomes[index] {
+                report.results.push((*seq, change.dn.clone(), outcome, "recorded earlier".into()));
                 continue;
             }
+            let current = directory.read(&change.dn, &attributes(change)).map_err(|e| lost(directory, journal, change, e))?;
+            match verdict(current.as_ref(), change, state.started[index]) {
+                Verdict::Send => to_send.push(index),
+                Verdict::Settled(outcome, message) => {
+                    journal.write(&Record::Outcome { seq: *seq, outcome, message: message.clone() })?;
+                    report.results.push((*seq, change.dn.clone(), outcome, message));
+                }
+            }
         }
-        journal.write(&Record::Started { seq: *seq }, false)?;
-        let (outcome, message) = apply_one(conn, change).map_err(|e| lost(journal, change, e))?;
-        journal.write(&Record::Outcome { seq: *seq, outcome, message: message.clone() }, false)?;
-        report.results.push((*seq, change.dn.clone(), outcome, message));
+        for &index in &to_send {
+            journal.write(&Record::Started { seq: state.changes[index].0 })?;
+        }
+        journal.sync()?;
+        for &index in &to_send {
+            let (seq, change) = &state.changes[index];
+            let (outcome, message) = send(directory, change).map_err(|e| lost(directory, journal, change, e))?;
+            journal.write(&Record::Outcome { seq: *seq, outcome, message: message.clone() })?;
+            report.results.push((*seq, change.dn.clone(), outcome, message));
+        }
     }
-    progress(changes.len(), changes.len());
-    journal.write(&Record::Finished { at: timestamp() }, true)?;
+    report.results.sort_by_key(|r| r.0);
+    progress(total, total);
+    journal.write(&Record::Finished { at: timestamp() })?;
+    journal.sync()?;
     Ok(report)
+}
+
+fn lost(directory: &Directory, journal: &Journal, change: &Change, e: ldap3::LdapError) -> ApplyError {
+    ApplyError::Connection {
+        dn: change.dn.clone(),
+        message: directory.describe(&e),
+        journal: journal.path().display().to_string(),
+    }
+}
+
+/// Sends one change, returning its outcome and a message; `Err` for a lost connection.
+fn send(directory: &mut Directory, change: &Change) -> Result<(Outcome, String), ldap3::LdapError> {
+    let result = directory.modify(&change.dn, mods(change))?;
+    if result.rc == 0 {
+        return Ok((Outcome::Applied, String::new()));
+    }
+    let text = result.text.trim_end_matches('\0').trim().to_owned();
+    if PRECONDITION_CODES.contains(&result.rc) {
+        let current = directory.read(&change.dn, &attributes(change))?;
+        if let Verdict::Settled(Outcome::Conflict, message) = verdict(current.as_ref(), change, false) {
+            return Ok((Outcome::Conflict, format!("{message} ({text})")));
+        }
+    }
+    Ok((Outcome::Failed, format!("the server refused it: {text} (result code {})", result.rc)))
 }
 
 /// Journals and applies `changes`; `operation` is `apply` or `undo`, `source` what they came
 /// from (the plan, or the journal undone).
 pub fn apply(
-    conn: &mut LdapConn,
+    directory: &mut Directory,
     changes: &[Change],
     journal_path: &Path,
     operation: &str,
@@ -199,32 +246,57 @@ pub fn apply(
     progress: &dyn Fn(usize, usize),
 ) -> Result<ApplyReport, ApplyError> {
     let mut journal = Journal::create(journal_path)?;
-    journal
-        .write(&Record::Header { operation: operation.into(), source: source.into(), created: timestamp() }, false)?;
+    let header = Record::Header {
+        operation: operation.into(),
+        source: source.into(),
+        created: timestamp(),
+        directory: directory.identity().clone(),
+    };
+    journal.write(&header)?;
     let numbered: Vec<(usize, Change)> = changes.iter().cloned().enumerate().map(|(i, c)| (i + 1, c)).collect();
     for (seq, change) in &numbered {
-        journal.write(&Record::change(*seq, change), false)?;
+        journal.write(&Record::change(*seq, change))?;
     }
-    journal.sync()?;
-    let none = vec![None; numbered.len()];
-    run(conn, &mut journal, &numbered, &vec![false; numbered.len()], &none, progress)
+    let count = numbered.len();
+    let state = JournalState {
+        operation: operation.into(),
+        directory: directory.identity().clone(),
+        changes: numbered,
+        started: vec![false; count],
+        outcomes: vec![None; count],
+    };
+    run(directory, &mut journal, &state, progress)
 }
 
-/// Finishes an interrupted apply (or undo) from its journal.
+fn same_directory(directory: &Directory, journal_path: &Path, state: &JournalState) -> Result<(), ApplyError> {
+    if state.directory.same_domain(directory.identity()) {
+        return Ok(());
+    }
+    Err(ApplyError::OtherDirectory {
+        journal: journal_path.display().to_string(),
+        recorded: state.directory.clone(),
+        connected: directory.identity().clone(),
+    })
+}
+
+/// Finishes an interrupted apply (or undo) from its journal, which stays locked meanwhile.
 pub fn resume(
-    conn: &mut LdapConn,
+    directory: &mut Directory,
     journal_path: &Path,
     progress: &dyn Fn(usize, usize),
 ) -> Result<ApplyReport, ApplyError> {
-    let state = read_journal(journal_path)?;
-    let mut journal = Journal::append(journal_path)?;
-    run(conn, &mut journal, &state.changes, &state.started, &state.outcomes, progress)
+    let (mut journal, state) = Journal::open(journal_path, true)?;
+    same_directory(directory, journal_path, &state)?;
+    run(directory, &mut journal, &state, progress)
 }
 
-/// The changes that undo a journal's applied ones, last first. `only` keeps the changes whose
-/// DN contains it (any case).
+/// The changes that undo a journal's applied ones, last first (what an undo would send).
+/// `only` keeps the changes whose DN contains it (any case).
 pub fn undo_changes(journal_path: &Path, only: Option<&str>) -> Result<Vec<Change>, ApplyError> {
-    let state = read_journal(journal_path)?;
+    inverse_changes(&super::journal::read_journal(journal_path)?, journal_path, only)
+}
+
+fn inverse_changes(state: &JournalState, journal_path: &Path, only: Option<&str>) -> Result<Vec<Change>, ApplyError> {
     let wanted = |dn: &str| only.is_none_or(|o| dn.to_lowercase().contains(&o.to_lowercase()));
     let inverse: Vec<Change> = state
         .changes
@@ -246,15 +318,18 @@ pub fn undo_changes(journal_path: &Path, only: Option<&str>) -> Result<Vec<Chang
     Ok(inverse)
 }
 
-/// Reverses the applied changes of a journal, journaling the undo in a new file; the same
-/// preconditions hold: a value changed after the apply is a conflict, not overwritten.
+/// Reverses the applied changes of a journal (locked meanwhile), journaling the undo in a new
+/// file; the same preconditions hold: a value changed after the apply is a conflict, not
+/// overwritten.
 pub fn undo(
-    conn: &mut LdapConn,
+    directory: &mut Directory,
     journal_path: &Path,
     only: Option<&str>,
     undo_journal: &Path,
     progress: &dyn Fn(usize, usize),
 ) -> Result<ApplyReport, ApplyError> {
-    let inverse = undo_changes(journal_path, only)?;
-    apply(conn, &inverse, undo_journal, "undo", &journal_path.display().to_string(), progress)
+    let (_held, state) = Journal::open(journal_path, false)?;
+    same_directory(directory, journal_path, &state)?;
+    let inverse = inverse_changes(&state, journal_path, only)?;
+    apply(directory, &inverse, undo_journal, "undo", &journal_path.display().to_string(), progress)
 }

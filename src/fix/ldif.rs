@@ -56,21 +56,29 @@ mod tests {
     fn a_proxy_swap_is_one_record_with_delete_then_add() {
         let change = Change {
             dn: "CN=Zoë,OU=Staff,DC=contoso,DC=com".into(),
-            guid: String::new(),
+            guid: crate::model::ObjectGuid([7; 16]),
             edits: vec![
                 Edit {
                     attribute: "proxyAddresses".into(),
                     binary: false,
                     before: Some(b"smtp:zo(e)@x.com".to_vec()),
                     after: Some(b"smtp:zoe@x.com".to_vec()),
+                    requires_empty: false,
                 },
                 Edit {
                     attribute: "mS-DS-ConsistencyGuid".into(),
                     binary: true,
                     before: None,
                     after: Some(vec![0, 1, 2]),
+                    requires_empty: true,
                 },
-                Edit { attribute: "displayName".into(), binary: false, before: Some(b"Zoe ".to_vec()), after: None },
+                Edit {
+                    attribute: "displayName".into(),
+                    binary: false,
+                    before: Some(b"Zoe ".to_vec()),
+                    after: None,
+                    requires_empty: false,
+                },
             ],
             rows: vec![2],
         };

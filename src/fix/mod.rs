@@ -1,11 +1,13 @@
 //! Fixing: review decisions over findings, the reviewed-CSV plan, directory edits with
-//! preconditions, dry-run LDIF, and (with the journal) apply, resume and undo.
+//! preconditions on the object the scan read, dry-run LDIF, and (with the journal) apply,
+//! resume and undo.
 
 pub mod apply;
 pub mod journal;
 pub mod ldif;
 pub mod plan;
 pub mod review;
+pub mod target;
 pub mod writable;
 
 pub use plan::{Change, Edit, PlanError, import_plan, plan_rows};

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::writable;
-use crate::model::AttrName;
+use crate::model::{AttrName, ObjectGuid};
 use crate::report::csv::{FindingRow, read_numbered_rows};
 
 /// Rules whose findings are about a whole attribute, with no single value to edit.
@@ -23,14 +23,17 @@ pub enum PlanError {
     Row { path: PathBuf, line: u64, column: &'static str, message: String },
 }
 
-/// One attribute edit: `before` is the value it expects (none: the attribute is absent),
-/// `after` the value it writes (none: the value is removed).
+/// One attribute edit: `before` is the value it replaces or removes (none: it only adds),
+/// `after` the value it writes (none: the value is removed). Values compare byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub attribute: String,
     pub binary: bool,
     pub before: Option<Vec<u8>>,
     pub after: Option<Vec<u8>>,
+    /// The attribute must have no value at all before the edit (the scan saw it empty); an
+    /// add without it only requires that the value itself is absent (the undo of a REMOVE).
+    pub requires_empty: bool,
 }
 
 impl Edit {
@@ -41,6 +44,7 @@ impl Edit {
             binary: self.binary,
             before: self.after.clone(),
             after: self.before.clone(),
+            requires_empty: false,
         }
     }
 }
@@ -49,7 +53,8 @@ impl Edit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub dn: String,
-    pub guid: String,
+    /// The object the scan read: nothing is written to an object with another objectGUID.
+    pub guid: ObjectGuid,
     pub edits: Vec<Edit>,
     /// The plan's rows (line numbers) this change comes from.
     pub rows: Vec<u64>,
@@ -72,6 +77,8 @@ pub fn import_plan(path: &Path) -> Result<Vec<Change>, PlanError> {
 pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change>, PlanError> {
     let mut changes: Vec<Change> = Vec::new();
     let mut by_dn: HashMap<String, usize> = HashMap::new();
+    // The row that decided each (object, attribute, value), old values and new ones apart.
+    let mut decided: HashMap<(String, String, bool, Vec<u8>), u64> = HashMap::new();
     for (line, row) in rows {
         let error =
             |column: &'static str, message: String| PlanError::Row { path: path.to_owned(), line, column, message };
@@ -126,17 +133,34 @@ pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change
         };
         let before = if before_text.is_empty() { None } else { Some(decode("VALUE", before_text)?) };
         let after = after_text.map(|text| decode("UPDATE", text)).transpose()?;
-        let edit = Edit { attribute: attr.as_str().to_owned(), binary, before, after };
+        let guid: ObjectGuid = row
+            .object_guid
+            .parse()
+            .map_err(|e| error("OBJECTGUID", format!("{e}: a row must name the object the scan read")))?;
         let key = row.distinguished_name.to_lowercase();
+        let sides = [(false, before.as_ref(), "VALUE"), (true, after.as_ref(), "UPDATE")];
+        for (new, value, column) in sides.into_iter().filter_map(|(n, v, c)| Some((n, v?, c))) {
+            let decision = (key.clone(), attr.as_str().to_ascii_lowercase(), new, value.clone());
+            if let Some(first) = decided.insert(decision, line) {
+                let side = if new { "new value" } else { "value" };
+                return Err(error(
+                    column,
+                    format!("row {first} already decides this {side} of {attr} on this object: keep one of the two rows"),
+                ));
+            }
+        }
+        let requires_empty = before.is_none();
+        let edit = Edit { attribute: attr.as_str().to_owned(), binary, before, after, requires_empty };
         let index = *by_dn.entry(key).or_insert_with(|| {
-            changes.push(Change {
-                dn: row.distinguished_name.clone(),
-                guid: row.object_guid.clone(),
-                edits: Vec::new(),
-                rows: Vec::new(),
-            });
+            changes.push(Change { dn: row.distinguished_name.clone(), guid, edits: Vec::new(), rows: Vec::new() });
             changes.len() - 1
         });
+        if changes[index].guid != guid {
+            return Err(error(
+                "OBJECTGUID",
+                format!("row {} names this DN with the objectGUID {}: one DN is one object", changes[index].rows[0], changes[index].guid),
+            ));
+        }
         changes[index].edits.push(edit);
         changes[index].rows.push(line);
     }

@@ -14,10 +14,11 @@ use eframe::egui;
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::fix::Change;
-use crate::fix::apply::{ApplyReport, apply, missing_objects, undo};
+use crate::fix::apply::{ApplyReport, apply, check_objects, undo};
+use crate::fix::target::Directory;
 use crate::fix::journal::Outcome;
 use crate::report::count;
-use crate::source::ldap::{LdapOptions, connect};
+use crate::source::ldap::LdapOptions;
 
 /// How many changes the dialog lists before "and N more".
 const FIRST_ROWS: usize = 12;
@@ -162,25 +163,18 @@ pub fn spawn_write(
 }
 
 fn write(options: &LdapOptions, job: Job, progress: &dyn Fn(usize, usize)) -> WriteResult {
-    let mut conn = connect(options).map_err(|e| e.to_string())?;
+    let mut directory = Directory::connect(options).map_err(|e| e.to_string())?;
     match job {
         Job::Apply { changes, journal, source } => {
-            let missing = missing_objects(&mut conn, &changes).map_err(|e| format!("checking the objects: {e}"))?;
-            if let Some(change) = missing.first() {
-                return Err(format!(
-                    "no such object in the directory: {} ({} such objects); nothing was written",
-                    change.dn,
-                    missing.len()
-                ));
-            }
+            check_objects(&mut directory, &changes).map_err(|e| e.to_string())?;
             create_folder(&journal)?;
-            let report = apply(&mut conn, &changes, &journal, "apply", &source, progress).map_err(|e| e.to_string())?;
+            let report = apply(&mut directory, &changes, &journal, "apply", &source, progress).map_err(|e| e.to_string())?;
             Ok((report, journal))
         }
         Job::Undo { journal, undo_journal, only } => {
             create_folder(&undo_journal)?;
             let report =
-                undo(&mut conn, &journal, only.as_deref(), &undo_journal, progress).map_err(|e| e.to_string())?;
+                undo(&mut directory, &journal, only.as_deref(), &undo_journal, progress).map_err(|e| e.to_string())?;
             Ok((report, undo_journal))
         }
     }
@@ -205,11 +199,12 @@ mod tests {
             binary: false,
             before: before.map(|b| b.as_bytes().to_vec()),
             after: after.map(|a| a.as_bytes().to_vec()),
+            requires_empty: before.is_none(),
         };
         let changes = vec![
             Change {
                 dn: "CN=A,DC=x".into(),
-                guid: String::new(),
+                guid: crate::model::ObjectGuid([7; 16]),
                 edits: vec![
                     edit("mail", Some("a @x.com"), Some("a@x.com")),
                     edit("proxyAddresses", Some("smtp:a"), None),
@@ -218,7 +213,7 @@ mod tests {
             },
             Change {
                 dn: "CN=B,DC=x".into(),
-                guid: String::new(),
+                guid: crate::model::ObjectGuid([7; 16]),
                 edits: vec![edit("mail", Some("b"), Some("c"))],
                 rows: vec![4],
             },
@@ -231,7 +226,7 @@ mod tests {
         assert_eq!(summary.first[1], "CN=A,DC=x: proxyAddresses: 'smtp:a' → (none)");
         let nfd = vec![Change {
             dn: "CN=C,DC=x".into(),
-            guid: String::new(),
+            guid: crate::model::ObjectGuid([7; 16]),
             edits: vec![edit("displayName", Some("Rene\u{301}e"), Some("Ren\u{e9}e"))],
             rows: vec![5],
         }];

@@ -12,6 +12,20 @@ pub fn create_private(path: &Path) -> io::Result<File> {
     imp::create_private(path)
 }
 
+/// Makes the creation of `path` durable: on Unix the folder's entry is synced (a new file
+/// can otherwise vanish in a crash though its data was synced). NTFS journals its metadata, so
+/// Windows needs nothing here.
+pub fn sync_folder_of(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        File::open(folder)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// The Windows security descriptor, in SDDL, of a file only `user_sid` may open: the user owns
 /// it, and the DACL is protected (no entry inherited from the folder) with one entry granting
 /// that user full control.
