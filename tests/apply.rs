@@ -128,7 +128,9 @@ fn a_row_must_name_its_object_and_decide_each_value_once() {
     let moved = row("CN=A,DC=x", "mail", "a b@x.com", "ab@x.com", "EDIT", &guid(0xb));
     assert_eq!(
         plan_error("two-guids", &format!("{HEADER}{edit}{moved}")),
-        format!("DIR/reviewed.csv: row 3, column OBJECTGUID: row 2 names this DN with the objectGUID {a}: one DN is one object")
+        format!(
+            "DIR/reviewed.csv: row 3, column OBJECTGUID: row 2 names this DN with the objectGUID {a}: one DN is one object"
+        )
     );
 }
 

@@ -15,6 +15,7 @@ mod samba;
 mod spec_checks;
 #[cfg(windows)]
 mod windows;
+mod writes;
 
 use std::path::Path;
 

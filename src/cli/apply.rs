@@ -10,11 +10,13 @@ use clap::Args;
 
 use super::connection::ConnectionArgs;
 use super::output::{out, outln};
-use crate::fix::apply::{ApplyReport, apply, check_objects, resume, undo, undo_changes};
+use crate::fix::apply::{ApplyReport, apply, precheck, resume, undo, undo_changes};
 use crate::fix::journal::{Outcome, new_journal_path};
 use crate::fix::ldif::changes_ldif;
 use crate::fix::target::Directory;
+use crate::fix::value_check::ValueProblem;
 use crate::fix::{Change, import_plan};
+use crate::rules::Ruleset;
 
 /// Connect Sync's default accidental-delete threshold.
 const DEFAULT_MAX_CHANGES: usize = 500;
@@ -71,16 +73,27 @@ struct Limits {
 impl Limits {
     fn check(&self, changes: &[Change]) -> anyhow::Result<()> {
         let edits: usize = changes.iter().map(|c| c.edits.len()).sum();
-        if edits <= self.max_changes || self.yes {
+        if edits <= self.max_changes {
             return Ok(());
         }
-        anyhow::ensure!(
-            std::io::stdin().is_terminal(),
-            "{edits} edits on {} objects exceed the limit of {}: pass --yes to go ahead",
-            changes.len(),
-            self.max_changes
-        );
-        eprint!("{edits} edits on {} objects (limit {}). Apply them? [y/N] ", changes.len(), self.max_changes);
+        self.confirm(
+            &format!("{edits} edits on {} objects (limit {}). Apply them?", changes.len(), self.max_changes),
+            &format!(
+                "{edits} edits on {} objects exceed the limit of {}: pass --yes to go ahead",
+                changes.len(),
+                self.max_changes
+            ),
+        )
+    }
+
+    /// Goes on with --yes, or when the admin answers `y` to `question` at a terminal;
+    /// otherwise stops with `refusal` and nothing written.
+    fn confirm(&self, question: &str, refusal: &str) -> anyhow::Result<()> {
+        if self.yes {
+            return Ok(());
+        }
+        anyhow::ensure!(std::io::stdin().is_terminal(), "{refusal}; nothing was written");
+        eprint!("{question} [y/N] ");
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer)?;
         anyhow::ensure!(answer.trim().eq_ignore_ascii_case("y"), "nothing written");
@@ -103,7 +116,21 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(!changes.is_empty(), "{}: no EDIT or REMOVE rows: nothing to apply", plan.display());
     args.limits.check(&changes)?;
     let mut directory = Directory::connect(&args.connection.options()?)?;
-    check_objects(&mut directory, &changes).map_err(|e| anyhow::anyhow!("{}: {e}", plan.display()))?;
+    let values = precheck(&mut directory, &changes, &Ruleset::multi_tenant())
+        .map_err(|e| anyhow::anyhow!("{}: {e}", plan.display()))?;
+    let listed =
+        |problems: &[ValueProblem]| problems.iter().map(|p| format!("\n  {}: {p}", plan.display())).collect::<String>();
+    anyhow::ensure!(
+        values.refused.is_empty(),
+        "{}: {} new values refused by the rules; nothing was written:{}",
+        plan.display(),
+        values.refused.len(),
+        listed(&values.refused)
+    );
+    if !values.to_confirm.is_empty() {
+        eprintln!("{} new values still have warnings:{}", values.to_confirm.len(), listed(&values.to_confirm));
+        args.limits.confirm("Apply them anyway?", "pass --yes to write them")?;
+    }
     let journal =
         args.journal.clone().unwrap_or_else(|| new_journal_path(&crate::platform::folders::journals_dir(), "apply"));
     let report = apply(&mut directory, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
@@ -138,6 +165,10 @@ fn finish(report: &ApplyReport, journal: &Path, plan: &[Change]) -> ExitCode {
     }
     let (applied, conflicts, failed) =
         (report.count(Outcome::Applied), report.count(Outcome::Conflict), report.count(Outcome::Failed));
-    outln!("{applied} applied, {conflicts} conflicts, {failed} failed. Journal: {}", journal.display());
+    let skipped = match report.count(Outcome::Skipped) {
+        0 => String::new(),
+        n => format!(", {n} already done"),
+    };
+    outln!("{applied} applied, {conflicts} conflicts, {failed} failed{skipped}. Journal: {}", journal.display());
     if conflicts + failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -14,6 +14,9 @@ use ldap3::Mod;
 use super::journal::{Journal, JournalError, JournalState, Outcome, Record, timestamp};
 use super::plan::{Change, Edit};
 use super::target::{Directory, DomainIdentity, ObjectState};
+use super::value_check::{ValueReview, object_of, read_holders, review};
+use crate::model::DirObject;
+use crate::rules::{Ruleset, needed_attributes};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
@@ -28,7 +31,14 @@ pub enum ApplyError {
     #[error(
         "row {row}, column {column}: {problem}: {dn} ({count} such rows, checked against {directory}); nothing was written"
     )]
-    WrongObjects { row: u64, column: &'static str, problem: String, dn: String, count: usize, directory: DomainIdentity },
+    WrongObjects {
+        row: u64,
+        column: &'static str,
+        problem: String,
+        dn: String,
+        count: usize,
+        directory: DomainIdentity,
+    },
     #[error("{journal}: nothing to undo (no applied change{only})")]
     NothingToUndo { journal: String, only: String },
     #[error(
@@ -81,10 +91,15 @@ fn edit_pending(current: &[Vec<u8>], edit: &Edit) -> bool {
     expected && new_absent
 }
 
-/// Whether one edit has happened: the new value is there and the old one is gone.
+/// Whether one edit has happened: the new value is there and the old one is gone, in any
+/// case (a value that differs only in case is one the server still holds: an address that
+/// became `SMTP:` primary since the scan was not removed).
 fn edit_done(current: &[Vec<u8>], edit: &Edit) -> bool {
     let new_present = edit.after.as_ref().is_none_or(|a| current.contains(a));
-    let old_gone = edit.before.as_ref().is_none_or(|b| Some(b) == edit.after.as_ref() || !current.contains(b));
+    let old_gone = edit.before.as_ref().is_none_or(|b| {
+        Some(b) == edit.after.as_ref()
+            || !current.iter().any(|c| Some(c) != edit.after.as_ref() && c.eq_ignore_ascii_case(b))
+    });
     new_present && old_gone
 }
 
@@ -96,13 +111,19 @@ enum Verdict {
 
 fn verdict(state: Option<&ObjectState>, change: &Change, started: bool) -> Verdict {
     let Some(state) = state else {
-        return Verdict::Settled(Outcome::Conflict, "the object no longer exists (moved or deleted since the scan)".into());
+        return Verdict::Settled(
+            Outcome::Conflict,
+            "the object no longer exists (moved or deleted since the scan)".into(),
+        );
     };
     if state.guid != Some(change.guid) {
         let now = state.guid.map_or("no readable objectGUID".to_owned(), |g| format!("objectGUID {g}"));
         return Verdict::Settled(
             Outcome::Conflict,
-            format!("a different object: the DN now holds {now}, the scan read {}; nothing on it is written", change.guid),
+            format!(
+                "a different object: the DN now holds {now}, the scan read {}; nothing on it is written",
+                change.guid
+            ),
         );
     }
     let edits = || change.edits.iter().map(|edit| (state.values_of(&edit.attribute), edit));
@@ -132,26 +153,34 @@ fn attributes(change: &Change) -> Vec<&str> {
 
 /// Checks, before anything is written, that the directory holds every object of the plan and
 /// that each is the object the scan read; the first problem names the object and how many
-/// more there are.
-pub fn check_objects(directory: &mut Directory, changes: &[Change]) -> Result<(), ApplyError> {
+/// more there are. Returns the objects as they are now, with `attributes` (for the rules).
+pub fn check_objects(
+    directory: &mut Directory,
+    changes: &[Change],
+    attributes: &[&str],
+) -> Result<Vec<DirObject>, ApplyError> {
     let mut problems: Vec<(&Change, &'static str, String)> = Vec::new();
+    let mut objects = Vec::new();
     for change in changes {
+        let mut wanted = attributes.to_vec();
+        wanted.extend(self::attributes(change));
         let state = directory
-            .read(&change.dn, &attributes(change))
+            .read(&change.dn, &wanted)
             .map_err(|e| ApplyError::Precheck { dn: change.dn.clone(), message: directory.describe(&e) })?;
         match state {
             None => problems.push((change, "DISTINGUISHEDNAME", "no such object in the directory".into())),
             Some(state) if state.guid != Some(change.guid) => {
                 let found = state.guid.map_or("none".to_owned(), |g| g.to_string());
-                let problem = format!("a different object (objectGUID {found} in the directory, {} in the plan)", change.guid);
+                let problem =
+                    format!("a different object (objectGUID {found} in the directory, {} in the plan)", change.guid);
                 problems.push((change, "OBJECTGUID", problem));
             }
-            Some(_) => {}
+            Some(state) => objects.push(object_of(&change.dn, &state)),
         }
     }
     let count = problems.len();
     match problems.into_iter().next() {
-        None => Ok(()),
+        None => Ok(objects),
         Some((change, column, problem)) => Err(ApplyError::WrongObjects {
             row: change.rows.first().copied().unwrap_or(0),
             column,
@@ -161,6 +190,20 @@ pub fn check_objects(directory: &mut Directory, changes: &[Change]) -> Result<()
             directory: directory.identity().clone(),
         }),
     }
+}
+
+/// Everything checked before a plan is written: its objects (see [`check_objects`]), and its
+/// new values by the rules of `ruleset`, against the objects as they are now and every other
+/// object of the domain that holds one of the new values.
+pub fn precheck(directory: &mut Directory, changes: &[Change], ruleset: &Ruleset) -> Result<ValueReview, ApplyError> {
+    let attributes = needed_attributes(ruleset);
+    let attributes: Vec<&str> = attributes.iter().map(String::as_str).collect();
+    let now = check_objects(directory, changes, &attributes)?;
+    let holders = read_holders(directory, changes, &attributes).map_err(|e| ApplyError::Precheck {
+        dn: directory.identity().naming_context.clone(),
+        message: format!("looking for other holders of the new values: {}", directory.describe(&e)),
+    })?;
+    Ok(review(changes, &now, &holders, ruleset))
 }
 
 /// Runs the changes a journal lists and has not finished, appending their records. A change
@@ -184,7 +227,8 @@ fn run(
                 report.results.push((*seq, change.dn.clone(), outcome, "recorded earlier".into()));
                 continue;
             }
-            let current = directory.read(&change.dn, &attributes(change)).map_err(|e| lost(directory, journal, change, e))?;
+            let current =
+                directory.read(&change.dn, &attributes(change)).map_err(|e| lost(directory, journal, change, e))?;
             match verdict(current.as_ref(), change, state.started[index]) {
                 Verdict::Send => to_send.push(index),
                 Verdict::Settled(outcome, message) => {

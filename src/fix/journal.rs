@@ -219,11 +219,14 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<(JournalState, usize), JournalErro
         let line = &line[..line.len() - 1];
         let text = std::str::from_utf8(line).map_err(|e| invalid(format!("not UTF-8 text: {e}")))?;
         let record: Record = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
-        let position = |seq: usize| index_of.get(&seq).copied().ok_or_else(|| invalid(format!("change {seq} is not listed")));
+        let position =
+            |seq: usize| index_of.get(&seq).copied().ok_or_else(|| invalid(format!("change {seq} is not listed")));
         match record {
             Record::Header { operation, directory, .. } => header = Some((operation, directory)),
             Record::Change { seq, dn, guid, edits } => {
-                let Some((operation, _)) = &header else { return Err(JournalError::NoHeader { path: path.to_owned() }) };
+                let Some((operation, _)) = &header else {
+                    return Err(JournalError::NoHeader { path: path.to_owned() });
+                };
                 // A journal is a plan too: it may only hold what a plan may write (an undo puts
                 // back removed certificates).
                 for edit in &edits {
@@ -407,7 +410,10 @@ mod tests {
         );
         let headless = fresh("headless");
         std::fs::write(&headless, change("\"AAEC\"")).unwrap();
-        assert_eq!(message(&headless, read_journal(&headless).unwrap_err()), "J: not a syncready journal (no header record)");
+        assert_eq!(
+            message(&headless, read_journal(&headless).unwrap_err()),
+            "J: not a syncready journal (no header record)"
+        );
     }
 
     #[test]

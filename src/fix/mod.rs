@@ -8,6 +8,7 @@ pub mod ldif;
 pub mod plan;
 pub mod review;
 pub mod target;
+pub mod value_check;
 pub mod writable;
 
 pub use plan::{Change, Edit, PlanError, import_plan, plan_rows};

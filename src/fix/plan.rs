@@ -145,7 +145,9 @@ pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change
                 let side = if new { "new value" } else { "value" };
                 return Err(error(
                     column,
-                    format!("row {first} already decides this {side} of {attr} on this object: keep one of the two rows"),
+                    format!(
+                        "row {first} already decides this {side} of {attr} on this object: keep one of the two rows"
+                    ),
                 ));
             }
         }
@@ -158,7 +160,10 @@ pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change
         if changes[index].guid != guid {
             return Err(error(
                 "OBJECTGUID",
-                format!("row {} names this DN with the objectGUID {}: one DN is one object", changes[index].rows[0], changes[index].guid),
+                format!(
+                    "row {} names this DN with the objectGUID {}: one DN is one object",
+                    changes[index].rows[0], changes[index].guid
+                ),
             ));
         }
         changes[index].edits.push(edit);

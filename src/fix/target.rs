@@ -68,11 +68,12 @@ impl Directory {
             url: server.clone(),
             message: format!("reading {what}: {}", describe(&e, timeout)),
         };
-        let root = read_entry(&mut conn, timeout, "", vec!["defaultNamingContext"])
-            .map_err(|e| failed("the rootDSE", e))?;
-        let naming_context = root
-            .and_then(|e| e.attrs.get("defaultNamingContext").and_then(|v| v.first().cloned()))
-            .ok_or_else(|| LdapError::Setup { url: server.clone(), message: "the rootDSE has no defaultNamingContext".into() })?;
+        let root =
+            read_entry(&mut conn, timeout, "", vec!["defaultNamingContext"]).map_err(|e| failed("the rootDSE", e))?;
+        let naming_context =
+            root.and_then(|e| e.attrs.get("defaultNamingContext").and_then(|v| v.first().cloned())).ok_or_else(
+                || LdapError::Setup { url: server.clone(), message: "the rootDSE has no defaultNamingContext".into() },
+            )?;
         let domain = read_entry(&mut conn, timeout, &naming_context, vec!["objectGUID"])
             .map_err(|e| failed("the domain object", e))?;
         let domain_guid = domain.as_ref().and_then(entry_guid).ok_or_else(|| LdapError::Setup {
@@ -90,16 +91,36 @@ impl Directory {
     pub fn read(&mut self, dn: &str, attributes: &[&str]) -> Result<Option<ObjectState>, ldap3::LdapError> {
         let mut wanted: Vec<&str> = attributes.to_vec();
         wanted.push("objectGUID");
-        let Some(entry) = read_entry(&mut self.conn, self.timeout, dn, wanted)? else { return Ok(None) };
-        let mut state = ObjectState { guid: entry_guid(&entry), values: HashMap::new() };
-        for (name, texts) in entry.attrs {
-            state.values.entry(name.to_ascii_lowercase()).or_default().extend(texts.into_iter().map(String::into_bytes));
+        Ok(read_entry(&mut self.conn, self.timeout, dn, wanted)?.map(object_state))
+    }
+
+    /// The objects of this domain that match `filter`, with their objectGUIDs and
+    /// `attributes` (paged, as a scan reads).
+    pub fn search(
+        &mut self,
+        filter: &str,
+        attributes: &[&str],
+    ) -> Result<Vec<(String, ObjectState)>, ldap3::LdapError> {
+        let mut wanted: Vec<String> = attributes.iter().map(|a| a.to_string()).collect();
+        wanted.push("objectGUID".into());
+        let adapters: Vec<Box<dyn ldap3::adapters::Adapter<'static, String, Vec<String>>>> =
+            vec![Box::new(ldap3::adapters::EntriesOnly::new()), Box::new(ldap3::adapters::PagedResults::new(500))];
+        let base = self.identity.naming_context.clone();
+        let base = base.as_str();
+        let mut stream = self.conn.with_timeout(self.timeout).streaming_search_with(
+            adapters,
+            base,
+            Scope::Subtree,
+            filter,
+            wanted,
+        )?;
+        let mut found = Vec::new();
+        while let Some(entry) = stream.next()? {
+            let entry = SearchEntry::construct(entry);
+            found.push((entry.dn.clone(), object_state(entry)));
         }
-        for (name, bytes) in entry.bin_attrs {
-            state.values.entry(name.to_ascii_lowercase()).or_default().extend(bytes);
-        }
-        state.values.remove("objectguid");
-        Ok(Some(state))
+        stream.result().success()?;
+        Ok(found)
     }
 
     /// Sends one modify request.
@@ -135,6 +156,18 @@ fn read_entry(
     }
     let (entries, _) = result.success()?;
     Ok(entries.into_iter().next().map(SearchEntry::construct))
+}
+
+fn object_state(entry: SearchEntry) -> ObjectState {
+    let mut state = ObjectState { guid: entry_guid(&entry), values: HashMap::new() };
+    for (name, texts) in entry.attrs {
+        state.values.entry(name.to_ascii_lowercase()).or_default().extend(texts.into_iter().map(String::into_bytes));
+    }
+    for (name, bytes) in entry.bin_attrs {
+        state.values.entry(name.to_ascii_lowercase()).or_default().extend(bytes);
+    }
+    state.values.remove("objectguid");
+    state
 }
 
 /// The entry's objectGUID (ldap3 files a value that happens to be valid UTF-8 as text).

@@ -14,10 +14,11 @@ use eframe::egui;
 use unicode_normalization::UnicodeNormalization as _;
 
 use crate::fix::Change;
-use crate::fix::apply::{ApplyReport, apply, check_objects, undo};
-use crate::fix::target::Directory;
+use crate::fix::apply::{ApplyReport, apply, precheck, undo};
 use crate::fix::journal::Outcome;
+use crate::fix::target::Directory;
 use crate::report::count;
+use crate::rules::Ruleset;
 use crate::source::ldap::LdapOptions;
 
 /// How many changes the dialog lists before "and N more".
@@ -166,9 +167,14 @@ fn write(options: &LdapOptions, job: Job, progress: &dyn Fn(usize, usize)) -> Wr
     let mut directory = Directory::connect(options).map_err(|e| e.to_string())?;
     match job {
         Job::Apply { changes, journal, source } => {
-            check_objects(&mut directory, &changes).map_err(|e| e.to_string())?;
+            let values = precheck(&mut directory, &changes, &Ruleset::multi_tenant()).map_err(|e| e.to_string())?;
+            if let Some(problem) = values.refused.first().or(values.to_confirm.first()) {
+                let more = values.refused.len() + values.to_confirm.len() - 1;
+                return Err(format!("the rules refuse a new value: {problem} ({more} more); nothing was written"));
+            }
             create_folder(&journal)?;
-            let report = apply(&mut directory, &changes, &journal, "apply", &source, progress).map_err(|e| e.to_string())?;
+            let report =
+                apply(&mut directory, &changes, &journal, "apply", &source, progress).map_err(|e| e.to_string())?;
             Ok((report, journal))
         }
         Job::Undo { journal, undo_journal, only } => {

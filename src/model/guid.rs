@@ -89,9 +89,14 @@ mod tests {
         let guid = ObjectGuid::from_bytes(&raw).unwrap();
         assert_eq!("03020100-0504-0706-0809-0a0b0c0d0e0f".parse::<ObjectGuid>(), Ok(guid));
         assert_eq!(" {03020100-0504-0706-0809-0A0B0C0D0E0F} ".parse::<ObjectGuid>(), Ok(guid));
-        for bad in ["", "not-a-guid", "03020100-0504-0706-0809-0a0b0c0d0e0", "03020100-0504-0706-0809-0a0b0c0d0e0g",
-            "030201000504-0706-0809-0a0b0c0d0e0f", "+3020100-0504-0706-0809-0a0b0c0d0e0f"]
-        {
+        for bad in [
+            "",
+            "not-a-guid",
+            "03020100-0504-0706-0809-0a0b0c0d0e0",
+            "03020100-0504-0706-0809-0a0b0c0d0e0g",
+            "030201000504-0706-0809-0a0b0c0d0e0f",
+            "+3020100-0504-0706-0809-0a0b0c0d0e0f",
+        ] {
             assert_eq!(
                 bad.parse::<ObjectGuid>().unwrap_err().to_string(),
                 format!("'{bad}' is not an objectGUID (32 hex digits as 8-4-4-4-12, as Get-ADUser shows it)")

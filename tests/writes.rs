@@ -1,0 +1,241 @@
+//! Writes an admin can trust, against real Samba DCs: a plan only writes the objects the scan
+//! read (a twin DC with the same DNs gets nothing, and its journal cannot be resumed or undone
+//! there), exact preconditions (a case-only change is a conflict), new values checked by the
+//! rules, a journal that survives losing its last records, a locked journal, and timeouts on a
+//! frozen DC.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::AtomicBool;
+
+use syncready::report::csv::{FindingRow, write_rows};
+use syncready::source::NoProgress;
+use syncready::source::ldap::read_ldap;
+
+use crate::apply::{directory_state, user_ldif};
+use crate::samba::{ADMIN_PASSWORD, SambaDc};
+use crate::temp_dir;
+
+/// Runs syncready with a connection to `dc` after `args`.
+fn syncready(dc: &SambaDc, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_syncready"));
+    command
+        .args(args)
+        .args(["--ldap", &dc.ldaps_url(), "--bind-user", &dc.admin(), "--password-env", "PW"])
+        .args(["--ca-file", dc.ca_file().to_str().unwrap()])
+        .env("PW", ADMIN_PASSWORD);
+    command
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The objectGUID of `dn` on `dc`, as the report writes it.
+fn guid_of(dc: &SambaDc, dn: &str) -> String {
+    let live = read_ldap(&dc.ldap_options(), &NoProgress, &AtomicBool::new(false), false).unwrap();
+    live.objects.iter().find(|o| o.dn() == dn).and_then(|o| o.guid()).unwrap().to_string()
+}
+
+/// A plan of one row: (DN, GUID, attribute, value, update, action).
+fn plan_of(path: &Path, rows: &[(&str, &str, &str, &str, &str, &str)]) -> PathBuf {
+    let rows: Vec<FindingRow> = rows
+        .iter()
+        .map(|(dn, guid, attribute, value, update, action)| FindingRow {
+            distinguished_name: dn.to_string(),
+            common_name: "x".into(),
+            object_class: "user".into(),
+            attribute: attribute.to_string(),
+            error: "Character".into(),
+            value: value.to_string(),
+            update: update.to_string(),
+            action: action.to_string(),
+            rule: "MAIL002".into(),
+            severity: "error".into(),
+            fix: "unsafe".into(),
+            object_guid: guid.to_string(),
+            detail: String::new(),
+        })
+        .collect();
+    write_rows(path, rows).unwrap();
+    path.to_owned()
+}
+
+#[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
+fn a_plan_made_on_one_dc_writes_nothing_on_a_twin_holding_the_same_dns() {
+    let base = "DC=twin,DC=example";
+    let fixtures = [
+        user_ldif(base, "Ann Lee", "displayName:: IEFubiBMZWUg\nmail: ann lee@contoso.com\n"),
+        user_ldif(base, "Bo Berg", "displayName:: IEJvIEJlcmcg\n"),
+    ]
+    .join("\n");
+    let first = SambaDc::start("twin.example", &[&fixtures]);
+    let twin = SambaDc::start("twin.example", &[&fixtures]);
+    let dir = temp_dir("twin");
+    let ann = format!("CN=Ann Lee,CN=Users,{base}");
+    let bo = format!("CN=Bo Berg,CN=Users,{base}");
+    let (ann_guid, bo_guid) = (guid_of(&first, &ann), guid_of(&first, &bo));
+    assert_ne!(ann_guid, guid_of(&twin, &ann), "two provisions give the same DN two objectGUIDs");
+    let plan = plan_of(
+        &dir.join("plan.csv"),
+        &[
+            (&ann, &ann_guid, "displayName", " Ann Lee ", "Ann Lee", "EDIT"),
+            (&ann, &ann_guid, "mail", "ann lee@contoso.com", "ann.lee@contoso.com", "EDIT"),
+            (&bo, &bo_guid, "displayName", " Bo Berg ", "Bo Berg", "EDIT"),
+        ],
+    );
+    let twin_before = directory_state(&twin);
+    let output = syncready(&twin, &["apply", "--plan", plan.to_str().unwrap()]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let twin_guid = guid_of(&twin, &ann);
+    assert!(
+        stderr(&output).contains(&format!(
+            "plan.csv: row 2, column OBJECTGUID: a different object (objectGUID {twin_guid} in the directory, \
+             {ann_guid} in the plan): {ann} (2 such rows, checked against {base} on {}",
+            twin.ldaps_url()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(directory_state(&twin), twin_before, "nothing written on the twin");
+
+    let first_before = directory_state(&first);
+    let journal = dir.join("first.jsonl");
+    let applied =
+        syncready(&first, &["apply", "--plan", plan.to_str().unwrap(), "--journal", journal.to_str().unwrap()])
+            .output()
+            .unwrap();
+    assert_eq!(applied.status.code(), Some(0), "{}", stderr(&applied));
+    assert_eq!(directory_state(&first)[&ann]["mail"], [b"ann.lee@contoso.com".to_vec()]);
+    for args in
+        [vec!["apply", "--resume", journal.to_str().unwrap()], vec!["undo", "--journal", journal.to_str().unwrap()]]
+    {
+        let refused = syncready(&twin, &args).output().unwrap();
+        assert_eq!(refused.status.code(), Some(2), "{args:?}: {}", stderr(&refused));
+        let text = stderr(&refused);
+        assert!(
+            text.contains(&format!("first.jsonl: written against {base} on {}", first.ldaps_url()))
+                && text.contains(&format!("but this server holds {base} on {}", twin.ldaps_url()))
+                && text.contains("refusing to write to another directory; nothing was written"),
+            "{args:?}: {text}"
+        );
+    }
+    assert_eq!(directory_state(&twin), twin_before, "resume and undo wrote nothing on the twin");
+    let undone = syncready(&first, &["undo", "--journal", journal.to_str().unwrap()]).output().unwrap();
+    assert_eq!(undone.status.code(), Some(0), "{}", stderr(&undone));
+    assert_eq!(directory_state(&first), first_before);
+}
+
+#[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
+fn a_primary_address_changed_only_in_case_since_the_scan_is_a_conflict() {
+    let base = "DC=case,DC=example";
+    let fixtures = user_ldif(
+        base,
+        "Ann Smith",
+        "displayName: Ann\nproxyAddresses: SMTP:ann@contoso.com\nproxyAddresses: smtp:a.smith@contoso.com\n",
+    );
+    let dc = SambaDc::start("case.example", &[&fixtures]);
+    let dir = temp_dir("case");
+    let ann = format!("CN=Ann Smith,CN=Users,{base}");
+    let plan = plan_of(
+        &dir.join("plan.csv"),
+        &[(&ann, &guid_of(&dc, &ann), "proxyAddresses", "smtp:a.smith@contoso.com", "", "REMOVE")],
+    );
+    // Since the scan, the secondary address became the primary one, in other case.
+    let mut conn = syncready::source::ldap::connect(&dc.ldap_options()).unwrap();
+    let newer = ["smtp:ann@contoso.com", "SMTP:A.Smith@contoso.com"];
+    conn.modify(&ann, vec![ldap3::Mod::Replace("proxyAddresses", newer.into_iter().collect())])
+        .unwrap()
+        .success()
+        .unwrap();
+    let before = directory_state(&dc);
+    let output = syncready(&dc, &["apply", "--plan", plan.to_str().unwrap()]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{}", stderr(&output));
+    assert!(
+        stdout.contains(&format!(
+            "#1 {ann} (plan rows 2): Conflict: the object changed since the scan (proxyAddresses); its current value is kept"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 applied, 1 conflicts, 0 failed."), "{stdout}");
+    assert_eq!(directory_state(&dc), before, "the newer primary address is kept");
+}
+
+#[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
+fn hand_typed_values_are_refused_with_their_reason() {
+    let base = "DC=typed,DC=example";
+    let fixtures = [
+        user_ldif(
+            base,
+            "Ann Lee",
+            "displayName: Ann\nuserPrincipalName: ann@typed.example\nmail: ann@contoso.com\nmailNickname: ann\n\
+             proxyAddresses: SMTP:ann@contoso.com\n",
+        ),
+        user_ldif(base, "Bob Ray", "displayName: Bob\nproxyAddresses: SMTP:bob@contoso.com\n"),
+    ]
+    .join("\n");
+    let dc = SambaDc::start("typed.example", &[&fixtures]);
+    let dir = temp_dir("typed");
+    let ann = format!("CN=Ann Lee,CN=Users,{base}");
+    let guid = guid_of(&dc, &ann);
+    let long = "n".repeat(100);
+    // (attribute, value, update, the reason in the refusal)
+    let cases = [
+        (
+            "userPrincipalName",
+            "ann@typed.example",
+            "@contoso.com",
+            "UPN003 userPrincipalName has no '@', or misplaced periods before it",
+        ),
+        ("mailNickname", "ann", long.as_str(), "NICK001 mailNickname is longer than 64 characters"),
+        (
+            "userPrincipalName",
+            "ann@typed.example",
+            "ann\nlee@typed.example",
+            "UPN002 userPrincipalName has characters Entra ID rejects before '@'",
+        ),
+        (
+            "mail",
+            "ann@contoso.com",
+            "bob@contoso.com",
+            "MAIL007 mail address is held by another object too (also held by: CN=Bob Ray,CN=Users,DC=typed,DC=example)",
+        ),
+        ("proxyAddresses", "SMTP:ann@contoso.com", "SMTP:Bob@contoso.com", "PRX010"),
+        ("mail", "ann@contoso.com", "   ", "the new value is blank"),
+    ];
+    let before = directory_state(&dc);
+    for (number, (attribute, value, update, reason)) in cases.iter().enumerate() {
+        let plan = plan_of(&dir.join(format!("plan-{number}.csv")), &[(&ann, &guid, attribute, value, update, "EDIT")]);
+        let output = syncready(&dc, &["apply", "--plan", plan.to_str().unwrap(), "--yes"]).output().unwrap();
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{attribute} {update:?}: {text}");
+        assert!(
+            text.contains("1 new values refused by the rules; nothing was written")
+                && text.contains(&format!(
+                    "plan-{number}.csv: row 2, column UPDATE: {attribute} '{update}' on {ann}: {reason}"
+                )),
+            "{attribute} {update:?}: {text}"
+        );
+    }
+    let both = plan_of(
+        &dir.join("edit-remove.csv"),
+        &[
+            (&ann, &guid, "mail", "ann@contoso.com", "ann.lee@contoso.com", "EDIT"),
+            (&ann, &guid, "mail", "ann@contoso.com", "", "REMOVE"),
+        ],
+    );
+    let output = syncready(&dc, &["apply", "--plan", both.to_str().unwrap()]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "edit-remove.csv: row 3, column VALUE: row 2 already decides this value of mail on this object: keep one of the two rows"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(directory_state(&dc), before, "nothing was written");
+}
