@@ -201,7 +201,7 @@ pub(crate) fn user_ldif(base: &str, cn: &str, extra: &str) -> String {
 
 /// Reviews every finding of the DC: accepts proposed values, REMOVEs duplicates of the old
 /// proxy, and writes the reviewed CSV.
-fn reviewed_plan(dc: &SambaDc, dir: &Path) -> std::path::PathBuf {
+pub(crate) fn reviewed_plan(dc: &SambaDc, dir: &Path) -> std::path::PathBuf {
     let live = read_ldap(&dc.ldap_options(), &NoProgress, &AtomicBool::new(false), false).unwrap();
     let findings = scan(&live.objects, &Ruleset::multi_tenant()).findings;
     let rows: Vec<FindingRow> = findings
@@ -476,7 +476,7 @@ fn an_apply_killed_at_random_points_resumes_and_undoes_without_losing_a_value() 
     assert_eq!(interrupted, 20, "20 applies were killed part-way");
 }
 
-fn b64(text: &str) -> String {
+pub(crate) fn b64(text: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(text)
 }

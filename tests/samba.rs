@@ -466,3 +466,12 @@ impl Drop for SambaDc {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// Sends `signal` to a process group (SIGSTOP freezes a DC, SIGCONT thaws it).
+#[cfg(unix)]
+pub fn signal_group(group: i32, signal: i32) {
+    // SAFETY: sends a signal to the process group samba was started in.
+    unsafe {
+        libc::kill(-group, signal);
+    }
+}

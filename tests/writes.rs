@@ -239,3 +239,139 @@ fn hand_typed_values_are_refused_with_their_reason() {
     );
     assert_eq!(directory_state(&dc), before, "nothing was written");
 }
+
+/// A journal with only its header and change records: what a run that stopped before its
+/// first write leaves (resuming it applies every change).
+fn unstarted_copy(journal: &Path, copy: &Path) {
+    let text = std::fs::read_to_string(journal).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| l.contains("\"record\":\"header\"") || l.contains("\"record\":\"change\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(copy, kept).unwrap();
+}
+
+#[test]
+#[cfg(unix)]
+fn a_journal_that_lost_its_last_records_resumes_and_a_frozen_dc_times_out() {
+    let base = "DC=durable,DC=example";
+    let users: Vec<String> = (0..1000)
+        .map(|i| {
+            let name = format!("User {i:04}");
+            user_ldif(base, &name, &format!("displayName:: {}\n", crate::apply::b64(&format!("{name} "))))
+        })
+        .collect();
+    let dc = SambaDc::start("durable.example", &[&users.join("\n")]);
+    let dir = temp_dir("durable");
+    let plan = crate::apply::reviewed_plan(&dc, &dir);
+    let before = directory_state(&dc);
+    let run = |args: &[&str]| syncready(&dc, args).arg("--yes").output().unwrap();
+    let journal = dir.join("apply.jsonl");
+    let applied = run(&["apply", "--plan", plan.to_str().unwrap(), "--journal", journal.to_str().unwrap()]);
+    assert_eq!(applied.status.code(), Some(0), "{}", stderr(&applied));
+    let after = directory_state(&dc);
+    assert_ne!(after, before);
+
+    // What an OS crash could lose: records not yet synced, i.e. the last outcomes and the end.
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.contains("\"record\":\"finished\"")).collect();
+    let mut dropped = 0;
+    while dropped < 300 {
+        let last = lines.iter().rposition(|l| l.contains("\"record\":\"outcome\"")).unwrap();
+        lines.remove(last);
+        dropped += 1;
+    }
+    std::fs::write(&journal, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let resumed = run(&["apply", "--resume", journal.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&resumed.stdout);
+    assert_eq!(resumed.status.code(), Some(0), "{stdout}{}", stderr(&resumed));
+    assert!(stdout.contains("1000 applied, 0 conflicts, 0 failed."), "{stdout}");
+    let settled = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(settled.matches("applied before the interruption").count(), 300);
+    assert_eq!(directory_state(&dc), after);
+    let undone = run(&["undo", "--journal", journal.to_str().unwrap()]);
+    assert_eq!(undone.status.code(), Some(0), "{}", stderr(&undone));
+    assert_eq!(directory_state(&dc), before, "undo restores the directory exactly");
+
+    // Two resumes of one journal at once: one runs, the other is refused by the lock.
+    let pending = dir.join("pending.jsonl");
+    unstarted_copy(&journal, &pending);
+    let spawn = || {
+        syncready(&dc, &["apply", "--resume", pending.to_str().unwrap(), "--yes"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (spawn(), spawn());
+    let outputs = [first.wait_with_output().unwrap(), second.wait_with_output().unwrap()];
+    let codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
+    assert!(codes.contains(&Some(0)) && codes.contains(&Some(2)), "{codes:?}");
+    let refused = outputs.iter().find(|o| o.status.code() == Some(2)).unwrap();
+    assert!(
+        stderr(refused).contains(
+            "pending.jsonl: the journal is locked: another syncready run (an apply, resume or undo) is using it"
+        ),
+        "{}",
+        stderr(refused)
+    );
+    assert_eq!(directory_state(&dc), after);
+    assert_eq!(run(&["undo", "--journal", pending.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(directory_state(&dc), before);
+
+    // A DC frozen in the middle of an apply: a timeout naming the server, then resume and undo.
+    let group = dc.process_group().unwrap();
+    let frozen = dir.join("frozen.jsonl");
+    unstarted_copy(&journal, &frozen);
+    let child = syncready(&dc, &["apply", "--resume", frozen.to_str().unwrap(), "--yes", "--timeout", "5"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while !std::fs::read_to_string(&frozen).unwrap().contains("\"record\":\"outcome\"") {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    crate::samba::signal_group(group, libc::SIGSTOP);
+    let stopped = std::time::Instant::now();
+    let output = child.wait_with_output().unwrap();
+    let waited = stopped.elapsed();
+    crate::samba::signal_group(group, libc::SIGCONT);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(waited < std::time::Duration::from_secs(15), "the timeout took {waited:?}");
+    assert!(
+        stderr(&output).contains(&format!("{}: the server did not answer within 5 s (--timeout)", dc.ldaps_url()))
+            && stderr(&output).contains("finish with `syncready apply --resume"),
+        "{}",
+        stderr(&output)
+    );
+    let finished = run(&["apply", "--resume", frozen.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&finished.stdout);
+    assert_eq!(finished.status.code(), Some(0), "{stdout}{}", stderr(&finished));
+    assert!(stdout.contains("1000 applied, 0 conflicts, 0 failed."), "{stdout}");
+    assert_eq!(directory_state(&dc), after);
+    assert_eq!(run(&["undo", "--journal", frozen.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(directory_state(&dc), before);
+
+    // Frozen during a scan: the same, within the timeout and ten seconds.
+    let out = dir.join("scan");
+    let child = syncready(&dc, &["scan", "--out", out.to_str().unwrap(), "--page-size", "1", "--parallel", "1", "--timeout", "5"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    crate::samba::signal_group(group, libc::SIGSTOP);
+    let stopped = std::time::Instant::now();
+    let output = child.wait_with_output().unwrap();
+    let waited = stopped.elapsed();
+    crate::samba::signal_group(group, libc::SIGCONT);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(waited < std::time::Duration::from_secs(15), "the timeout took {waited:?}");
+    assert!(
+        stderr(&output).contains(&format!("{}: the server did not answer within 5 s (--timeout)", dc.ldaps_url())),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.join("findings.csv").exists(), "no report from a scan that could not finish");
+}
