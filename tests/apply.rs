@@ -397,7 +397,7 @@ fn the_dry_run_ldif_through_ldapmodify_gives_the_same_state_as_apply() {
 }
 
 /// A small deterministic generator of kill delays.
-fn delays(count: usize, max_ms: u64) -> Vec<u64> {
+pub(crate) fn delays(count: usize, max_ms: u64) -> Vec<u64> {
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     (0..count)
         .map(|_| {

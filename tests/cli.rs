@@ -122,3 +122,76 @@ fn an_empty_password_is_refused_before_any_connection() {
         "syncready: error: --password-env: the variable PW is empty: no password for admin@contoso.com"
     );
 }
+
+/// The findings count of a scan's two reports: (data rows of findings.csv, the summary's total).
+#[cfg(unix)]
+fn report_counts(out: &std::path::Path) -> (usize, usize) {
+    let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let total = summary.lines().find_map(|l| l.strip_prefix("total,findings,,")).unwrap();
+    (findings.lines().count() - 1, total.split(',').next().unwrap().parse().unwrap())
+}
+
+#[test]
+#[cfg(unix)]
+fn ctrl_c_at_any_point_of_a_scan_leaves_the_reports_of_one_run_and_no_partial_file() {
+    let dir = temp_dir("ctrl-c");
+    let ldif = dir.join("big.ldif");
+    let generated = run_syncready(&["generate", "--objects", "40000", "--out", ldif.to_str().unwrap()]);
+    assert!(generated.status.success());
+    let out = dir.join("out");
+    // Two runs whose reports differ: with verified domains, unverified ones are findings too.
+    let variants: [&[&str]; 2] = [&[], &["--verified-domains", "example.org"]];
+    let scan = |variant: usize| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"));
+        command
+            .args(["scan", "--ldif", ldif.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .args(variants[variant])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        command
+    };
+    let mut counts = Vec::new();
+    let mut full_ms = 0;
+    for variant in [1, 0] {
+        let started = std::time::Instant::now();
+        assert_eq!(scan(variant).status().unwrap().code(), Some(1));
+        full_ms = started.elapsed().as_millis() as u64;
+        let (rows, total) = report_counts(&out);
+        assert_eq!(rows, total);
+        counts.insert(0, rows);
+    }
+    assert_ne!(counts[0], counts[1], "the two variants give different reports");
+    let mut current = 0;
+    let mut interrupted = 0;
+    // Half the signals land anywhere, half in the last fifth, where the reports are written.
+    let spread = crate::apply::delays(10, full_ms);
+    let late = crate::apply::delays(10, full_ms / 5).into_iter().map(|d| full_ms * 4 / 5 + d);
+    for (trial, delay) in spread.into_iter().chain(late).enumerate() {
+        let variant = 1 - current;
+        let child = scan(variant).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        // SAFETY: signals our own child process.
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        match output.status.code() {
+            Some(130) => {
+                assert!(stderr.contains("syncready: interrupted; nothing was written"), "{stderr}");
+                interrupted += 1;
+            }
+            Some(1) => current = variant,
+            other => panic!("trial {trial} ({delay} ms): exit {other:?}: {stderr}"),
+        }
+        let mut names: Vec<String> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(names, ["findings.csv", "summary.csv"], "trial {trial} ({delay} ms)");
+        assert_eq!(
+            report_counts(&out),
+            (counts[current], counts[current]),
+            "trial {trial} ({delay} ms): one run's reports"
+        );
+    }
+    assert!(interrupted >= 10, "{interrupted} of 20 scans were interrupted");
+}

@@ -355,11 +355,14 @@ fn a_journal_that_lost_its_last_records_resumes_and_a_frozen_dc_times_out() {
 
     // Frozen during a scan: the same, within the timeout and ten seconds.
     let out = dir.join("scan");
-    let child = syncready(&dc, &["scan", "--out", out.to_str().unwrap(), "--page-size", "1", "--parallel", "1", "--timeout", "5"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = syncready(
+        &dc,
+        &["scan", "--out", out.to_str().unwrap(), "--page-size", "1", "--parallel", "1", "--timeout", "5"],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
     crate::samba::signal_group(group, libc::SIGSTOP);
     let stopped = std::time::Instant::now();

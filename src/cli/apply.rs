@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::connection::ConnectionArgs;
+use super::interrupt;
 use super::output::{out, outln};
 use crate::fix::apply::{ApplyReport, apply, precheck, resume, undo, undo_changes};
 use crate::fix::journal::{Outcome, new_journal_path};
@@ -104,6 +105,7 @@ impl Limits {
 pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     if let Some(journal) = &args.resume {
         let mut directory = Directory::connect(&args.connection.options()?)?;
+        interrupt::set_consequence(resume_hint(journal));
         let report = resume(&mut directory, journal, &|_, _| {})?;
         return Ok(finish(&report, journal, &[]));
     }
@@ -133,6 +135,7 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     }
     let journal =
         args.journal.clone().unwrap_or_else(|| new_journal_path(&crate::platform::folders::journals_dir(), "apply"));
+    interrupt::set_consequence(resume_hint(&journal));
     let report = apply(&mut directory, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
         .with_context(|| format!("applying {}", plan.display()))?;
     Ok(finish(&report, &journal, &changes))
@@ -149,8 +152,14 @@ pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
     let stem = args.journal.file_stem().map_or("journal".into(), |s| s.to_string_lossy().into_owned());
     let folder = args.journal.parent().unwrap_or(Path::new(""));
     let undo_journal = new_journal_path(folder, &format!("{stem}-undo"));
+    interrupt::set_consequence(resume_hint(&undo_journal));
     let report = undo(&mut directory, &args.journal, args.only.as_deref(), &undo_journal, &|_, _| {})?;
     Ok(finish(&report, &undo_journal, &[]))
+}
+
+/// What an interrupted write leaves: a journal to finish from.
+fn resume_hint(journal: &Path) -> String {
+    format!("the journal {0} records how far it got: finish with `syncready apply --resume {0}`", journal.display())
 }
 
 /// Prints the results that need attention (with the plan's row numbers) and the totals; exit

@@ -51,7 +51,8 @@ pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     let options = WaveOptions { pilot_size: args.pilot_size, wave_size: args.wave_size };
     let plan = plan_migration(config, objects, &findings, &ruleset, &args.cloud_ous, &options)
         .map_err(|e| anyhow::anyhow!(e))?;
-    let written = write_plan(&args.out, &plan, objects)?;
+    // Ctrl-C waits for the plan's files: they are put in place together.
+    let written = super::interrupt::deferred(|_| Ok(write_plan(&args.out, &plan, objects)?))?;
 
     outln!("syncready migrate: {}", plan.config.source.display());
     for item in plan.assessment.items.iter().filter(|i| i.severity != Severity::Info) {

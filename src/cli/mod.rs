@@ -3,6 +3,7 @@
 mod apply;
 mod connection;
 mod generate;
+mod interrupt;
 mod migrate;
 mod output;
 mod progress;
@@ -51,7 +52,11 @@ pub fn run() -> anyhow::Result<ExitCode> {
         let code = if e.use_stderr() { 2 } else { 0 };
         std::process::exit(code);
     })?;
-    match cli.command.unwrap_or(Command::Gui { demo: false }) {
+    let command = cli.command.unwrap_or(Command::Gui { demo: false });
+    if !matches!(command, Command::Gui { .. }) {
+        interrupt::install();
+    }
+    match command {
         Command::Gui { demo } => gui(demo),
         Command::Scan(args) => scan::run(*args),
         Command::Generate(args) => generate::run(args),

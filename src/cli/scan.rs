@@ -10,10 +10,12 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::connection::ConnectionArgs;
+use super::interrupt::{self, Interrupted};
 use super::output::outln;
 use super::progress::TerminalProgress;
-use crate::report::csv::write_findings;
-use crate::report::summary::{SummaryRow, summarize, write_summary};
+use crate::report::ReportSet;
+use crate::report::csv::add_findings;
+use crate::report::summary::{SummaryRow, add_summary, summarize};
 use crate::rules::{Ruleset, RulesetOptions, add_attributes, needed_attributes, scan};
 use crate::source::ldap::{LdapOptions, read_ldap};
 use crate::source::{Snapshot, SourceSpec, read_sources};
@@ -118,8 +120,15 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
-    write_findings(&findings_path, &result.findings)?;
-    write_summary(&summary_path, &summary)?;
+    interrupt::deferred(|interrupted| -> anyhow::Result<()> {
+        let mut reports = ReportSet::default();
+        add_findings(&mut reports, &findings_path, &result.findings)?;
+        add_summary(&mut reports, &summary_path, &summary)?;
+        if interrupted() {
+            return Err(Interrupted.into());
+        }
+        Ok(reports.commit()?)
+    })?;
 
     outln!("syncready scan, ruleset {}", ruleset.name);
     for source in &read.snapshot.sources {

@@ -1,7 +1,7 @@
 //! The planner's files: `readiness.csv`, `waves.csv` (every user, group and contact: its
 //! fate under each engine and its wave), `anchors-wave-N.csv` (accepted anchor fixes for
 //! `syncready apply`) and `plan.md`. CSVs are written like the scan's reports (BOM, CRLF,
-//! formulas neutralized), each through a temporary file.
+//! formulas neutralized), and all files are put in place together.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 use super::plan::MigrationPlan;
 use super::plan_md::render;
 use crate::model::DirObject;
-use crate::report::csv::write_rows;
-use crate::report::{ReportError, write_atomically, write_csv};
+use crate::report::csv::add_rows;
+use crate::report::{ReportError, ReportSet};
 
 /// Writes every file into `dir`; returns their paths.
 pub fn write_plan(dir: &Path, plan: &MigrationPlan, objects: &[DirObject]) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.to_owned(), source })?;
     let mut written = Vec::new();
+    let mut reports = ReportSet::default();
 
     let readiness = dir.join("readiness.csv");
     let rows = plan.assessment.items.iter().map(|item| {
@@ -27,7 +28,7 @@ pub fn write_plan(dir: &Path, plan: &MigrationPlan, objects: &[DirObject]) -> Re
             item.fact.clone(),
         ]
     });
-    write_csv(&readiness, &["SEVERITY", "CODE", "SUBJECT", "REASON", "FACT"], rows)?;
+    reports.csv(&readiness, &["SEVERITY", "CODE", "SUBJECT", "REASON", "FACT"], rows)?;
     written.push(readiness);
 
     let waves = dir.join("waves.csv");
@@ -53,7 +54,7 @@ pub fn write_plan(dir: &Path, plan: &MigrationPlan, objects: &[DirObject]) -> Re
     });
     let header =
         ["DISTINGUISHEDNAME", "OBJECTCLASS", "CONTAINER", "WAVE", "CONNECT_SYNC", "CLOUD_SYNC", "CHANGE", "ANCHOR"];
-    write_csv(&waves, &header, rows)?;
+    reports.csv(&waves, &header, rows)?;
     written.push(waves);
 
     for wave in &plan.waves {
@@ -62,13 +63,14 @@ pub fn write_plan(dir: &Path, plan: &MigrationPlan, objects: &[DirObject]) -> Re
             continue;
         }
         let path = dir.join(format!("anchors-wave-{}.csv", wave.number));
-        write_rows(&path, rows)?;
+        add_rows(&mut reports, &path, rows)?;
         written.push(path);
     }
 
     let plan_path = dir.join("plan.md");
     let text = render(plan, objects);
-    write_atomically(&plan_path, |out| out.write_all(text.as_bytes()))?;
+    reports.file(&plan_path, |out| out.write_all(text.as_bytes()))?;
     written.push(plan_path);
+    reports.commit()?;
     Ok(written)
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 
-use super::{ReportError, write_csv};
+use super::{ReportError, ReportSet};
 use crate::rules::Finding;
 
 /// The columns, in order: IdFix's first, then syncready's.
@@ -142,12 +142,23 @@ pub fn restore(cell: &str) -> &str {
 
 /// Writes the report rows to `path`.
 pub fn write_rows(path: &Path, rows: impl IntoIterator<Item = FindingRow>) -> Result<(), ReportError> {
-    write_csv(path, &COLUMNS, rows.into_iter().map(|row| row.cells().map(str::to_owned)))
+    let mut reports = ReportSet::default();
+    add_rows(&mut reports, path, rows)?;
+    reports.commit()
 }
 
-/// Writes a scan's findings to `path`.
-pub fn write_findings(path: &Path, findings: &[Finding]) -> Result<(), ReportError> {
-    write_rows(path, findings.iter().map(FindingRow::from_finding))
+/// Adds report rows to a run's reports.
+pub fn add_rows(
+    reports: &mut ReportSet,
+    path: &Path,
+    rows: impl IntoIterator<Item = FindingRow>,
+) -> Result<(), ReportError> {
+    reports.csv(path, &COLUMNS, rows.into_iter().map(|row| row.cells().map(str::to_owned)))
+}
+
+/// Adds a scan's findings to a run's reports.
+pub fn add_findings(reports: &mut ReportSet, path: &Path, findings: &[Finding]) -> Result<(), ReportError> {
+    add_rows(reports, path, findings.iter().map(FindingRow::from_finding))
 }
 
 /// Reads a findings report back (with or without the BOM, LF or CRLF), restoring cells.

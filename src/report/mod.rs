@@ -1,5 +1,7 @@
 //! Reports written from a scan: `findings.csv` (IdFix's columns and ours) and `summary.csv`
-//! (counts by error name and object class, by rule, by OU), both written atomically.
+//! (counts by error name and object class, by rule, by OU). A run's reports are a
+//! [`ReportSet`]: each written to a temporary file, then all renamed into place together, or
+//! none.
 
 pub mod csv;
 pub mod summary;
@@ -23,8 +25,7 @@ pub fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
-/// Writes a CSV report: UTF-8 with a BOM (so Excel shows accents), CRLF rows, RFC 4180
-/// quoting, every cell neutralized against formula injection.
+/// Writes one CSV report on its own (see [`ReportSet::csv`]).
 pub fn write_csv<Row, Cell>(
     path: &Path,
     header: &[&str],
@@ -34,17 +35,77 @@ where
     Row: IntoIterator<Item = Cell>,
     Cell: AsRef<str>,
 {
-    write_atomically(path, |out| {
-        out.write_all("\u{feff}".as_bytes())?;
-        let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
-        writer.write_record(header)?;
-        for row in rows {
-            let cells: Vec<String> = row.into_iter().map(|c| csv::neutralize(c.as_ref()).into_owned()).collect();
-            writer.write_record(&cells)?;
+    let mut reports = ReportSet::default();
+    reports.csv(path, header, rows)?;
+    reports.commit()
+}
+
+/// The reports of one run, written to temporary files that [`ReportSet::commit`] renames into
+/// place one after the other; dropped before that, it removes them and leaves every earlier
+/// report as it was.
+#[derive(Debug, Default)]
+pub struct ReportSet {
+    /// (temporary file, report) in the order written.
+    staged: Vec<(PathBuf, PathBuf)>,
+}
+
+impl ReportSet {
+    /// Writes a file's content to its temporary file, synced to disk.
+    pub fn file(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    ) -> Result<(), ReportError> {
+        let io_error = |source| ReportError::Io { path: path.to_owned(), source };
+        let (temporary, file) = create_temporary(path).map_err(io_error)?;
+        self.staged.push((temporary, path.to_owned()));
+        let mut writer = BufWriter::with_capacity(1 << 20, file);
+        write(&mut writer).and_then(|()| writer.flush()).and_then(|()| writer.get_ref().sync_all()).map_err(io_error)
+    }
+
+    /// A CSV report: UTF-8 with a BOM (so Excel shows accents), CRLF rows, RFC 4180 quoting,
+    /// every cell neutralized against formula injection.
+    pub fn csv<Row, Cell>(
+        &mut self,
+        path: &Path,
+        header: &[&str],
+        rows: impl IntoIterator<Item = Row>,
+    ) -> Result<(), ReportError>
+    where
+        Row: IntoIterator<Item = Cell>,
+        Cell: AsRef<str>,
+    {
+        self.file(path, |out| {
+            out.write_all("\u{feff}".as_bytes())?;
+            let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
+            writer.write_record(header)?;
+            for row in rows {
+                let cells: Vec<String> = row.into_iter().map(|c| csv::neutralize(c.as_ref()).into_owned()).collect();
+                writer.write_record(&cells)?;
+            }
+            writer.flush()?;
+            Ok(())
+        })
+    }
+
+    /// Puts every report in place.
+    pub fn commit(mut self) -> Result<(), ReportError> {
+        for (temporary, path) in std::mem::take(&mut self.staged) {
+            if let Err(source) = std::fs::rename(&temporary, &path) {
+                let _ = std::fs::remove_file(&temporary);
+                return Err(ReportError::Io { path, source });
+            }
         }
-        writer.flush()?;
         Ok(())
-    })
+    }
+}
+
+impl Drop for ReportSet {
+    fn drop(&mut self) {
+        for (temporary, _) in &self.staged {
+            let _ = std::fs::remove_file(temporary);
+        }
+    }
 }
 
 /// Creates the temporary sibling of `path` that a report is written to: a new file of this
@@ -63,22 +124,15 @@ fn create_temporary(path: &Path) -> std::io::Result<(PathBuf, File)> {
     }
 }
 
-/// Writes a file through a temporary sibling renamed into place, so a failed run never leaves
-/// a partial report where a complete one is expected.
+/// Writes one file through a temporary sibling renamed into place, so a failed run never
+/// leaves a partial report where a complete one is expected.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<(), ReportError> {
-    let io_error = |source| ReportError::Io { path: path.to_owned(), source };
-    let (temporary, file) = create_temporary(path).map_err(io_error)?;
-    let mut writer = BufWriter::with_capacity(1 << 20, file);
-    let result = write(&mut writer).and_then(|()| writer.flush()).and_then(|()| writer.get_ref().sync_all());
-    drop(writer);
-    if let Err(source) = result {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(io_error(source));
-    }
-    std::fs::rename(&temporary, path).map_err(io_error)
+    let mut reports = ReportSet::default();
+    reports.file(path, write)?;
+    reports.commit()
 }
 
 #[cfg(all(test, unix))]

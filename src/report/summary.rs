@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::{ReportError, write_csv};
+use super::{ReportError, ReportSet};
 use crate::model::parent_dn;
 use crate::rules::{Finding, ScanStats};
 
@@ -141,12 +141,12 @@ fn to_rows(view: &str, frame: &DataFrame, keys: &[&str]) -> PolarsResult<Vec<Sum
 }
 
 /// Writes the summary rows to `path` (UTF-8 with a BOM, CRLF, like the findings).
-pub fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
+pub fn add_summary(reports: &mut ReportSet, path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
     let header = ["VIEW", "KEY", "OBJECTCLASS", "FINDINGS", "OBJECTS"];
     let cells = rows.iter().map(|row| {
         [row.view.clone(), row.key.clone(), row.object_class.clone(), row.findings.to_string(), row.objects.to_string()]
     });
-    write_csv(path, &header, cells)
+    reports.csv(path, &header, cells)
 }
 
 #[cfg(test)]
