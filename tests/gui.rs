@@ -461,3 +461,65 @@ fn plan_the_cloud_sync_migration_of_the_scanned_demo() {
     let markdown = std::fs::read_to_string(dir.join("plan.md")).unwrap();
     assert!(markdown.contains(&format!("| deleted | {deleted} |")), "{markdown}");
 }
+
+/// A write worker that panics, as a bug in it would.
+fn panicking_writer(
+    _: &syncready::source::ldap::LdapOptions,
+    _: syncready::gui::Job,
+    _: &dyn Fn(usize, usize),
+) -> syncready::gui::WriteResult {
+    panic!("boom in the write worker")
+}
+
+#[test]
+fn a_plain_ldap_write_needs_its_own_tick_and_a_worker_panic_closes_the_dialog_with_the_error() {
+    use egui_kittest::kittest::NodeT as _;
+    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(|cc| SyncreadyApp::new(cc));
+    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    scan_demo(&mut harness);
+    harness.get_by_label("Accept safe fixes").click();
+    harness.run();
+    harness.get_by_label("Directory (LDAP)").click();
+    harness.run();
+    replace_text(&mut harness, "Server URL", "ldap://127.0.0.1:1");
+    replace_text(&mut harness, "User", "admin@contoso.com");
+    replace_text(&mut harness, "Password", "not-sent");
+    harness.get_by_label("TLS").click();
+    harness.run();
+    harness.get_by_label("INSECURE plain LDAP").click();
+    harness.run();
+    harness.state_mut().set_writer(panicking_writer);
+
+    harness.get_by_label("Apply…").click();
+    harness.run();
+    harness.get_by_label_contains("INSECURE: this profile uses plain LDAP.");
+    let tick = "Send the password unencrypted for this write";
+    assert!(harness.get_by_label("Apply changes").accesskit_node().is_disabled(), "not without the tick");
+    harness.get_by_label(tick).click();
+    harness.run();
+    assert!(!harness.get_by_label("Apply changes").accesskit_node().is_disabled());
+    harness.get_by_label("Apply changes").click();
+    harness.step();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while harness.state().is_writing() {
+        assert!(std::time::Instant::now() < deadline, "the dialog stayed open");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+    assert_eq!(
+        harness.state().status(),
+        "Nothing more was written: the write stopped unexpectedly: boom in the write worker"
+    );
+    assert!(harness.query_by_label("Applying changes").is_none(), "the dialog is closed");
+
+    // The tick holds for one write only: the next dialog asks again, and so does Undo.
+    harness.get_by_label("Apply…").click();
+    harness.run();
+    assert!(harness.get_by_label("Apply changes").accesskit_node().is_disabled());
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    harness.get_by_label("Undo…").click();
+    harness.run();
+    harness.get_by_label(tick);
+}

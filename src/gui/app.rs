@@ -65,6 +65,8 @@ pub struct SyncreadyApp {
     scroll_to: Option<usize>,
     pub(super) status: String,
     pub(super) dialog: Dialog,
+    /// What the write worker runs (see [`SyncreadyApp::set_writer`]).
+    pub(super) writer: super::apply::Writer,
     pub(super) files: FileDialogs,
     filter_id: egui::Id,
 }
@@ -93,6 +95,7 @@ impl SyncreadyApp {
             scroll_to: None,
             status: "Choose a source and scan.".into(),
             dialog: Dialog::None,
+            writer: super::apply::write,
             files: FileDialogs::default(),
             filter_id: egui::Id::unique("findings-filter"),
         }
@@ -104,6 +107,12 @@ impl SyncreadyApp {
     }
 
     /// Whether an apply or undo is running.
+    /// Replaces what the write worker runs. Tests use it to see what the app does when a
+    /// worker fails in ways a real directory cannot be made to (a panic).
+    pub fn set_writer(&mut self, writer: super::apply::Writer) {
+        self.writer = writer;
+    }
+
     pub fn is_writing(&self) -> bool {
         self.dialog.is_writing()
     }

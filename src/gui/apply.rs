@@ -142,8 +142,14 @@ pub struct WriteProgress {
 /// The worker's answer: the report and the journal it wrote.
 pub type WriteResult = Result<(ApplyReport, PathBuf), String>;
 
-/// Connects with `options` and runs `job` on a worker thread.
+/// What the write worker runs: [`write`], unless a test makes the worker fail.
+pub type Writer = fn(&LdapOptions, Job, &dyn Fn(usize, usize)) -> WriteResult;
+
+/// Runs `job` through `writer` on a worker thread. A worker that panics sends its panic's
+/// message as the error; one that vanishes without an answer leaves the receiver
+/// disconnected, which the dialog reports too.
 pub fn spawn_write(
+    writer: Writer,
     options: LdapOptions,
     job: Job,
     progress: Arc<WriteProgress>,
@@ -156,14 +162,20 @@ pub fn spawn_write(
             progress.total.store(total, Ordering::Relaxed);
             ctx.request_repaint();
         };
-        let result = write(&options, job, &report);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| writer(&options, job, &report)))
+            .unwrap_or_else(|panic| Err(format!("the write stopped unexpectedly: {}", panic_text(panic.as_ref()))));
         let _ = sender.send(result);
         ctx.request_repaint();
     });
     receiver
 }
 
-fn write(options: &LdapOptions, job: Job, progress: &dyn Fn(usize, usize)) -> WriteResult {
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic.downcast_ref::<&str>().copied().or(panic.downcast_ref::<String>().map(String::as_str)).unwrap_or("a panic")
+}
+
+/// Connects with `options` and runs `job` against the directory.
+pub fn write(options: &LdapOptions, job: Job, progress: &dyn Fn(usize, usize)) -> WriteResult {
     let mut directory = Directory::connect(options).map_err(|e| e.to_string())?;
     match job {
         Job::Apply { changes, journal, source } => {

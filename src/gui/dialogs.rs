@@ -12,7 +12,7 @@ use super::SyncreadyApp;
 use super::app::labelled_combo;
 use super::apply::{ChangeSummary, Job, RowResult, WriteProgress, WriteResult, spawn_write};
 use super::file_dialog::FileTarget;
-use super::settings::Settings;
+use super::settings::{Settings, TlsMode};
 use crate::fix::Change;
 use crate::fix::apply::undo_changes;
 use crate::fix::journal::{Outcome, new_journal_path};
@@ -40,6 +40,9 @@ pub enum Dialog {
         summary: ChangeSummary,
         journal: String,
         large_confirmed: bool,
+        /// For a profile with plain LDAP: the admin agreed to send the password unencrypted,
+        /// for this write only.
+        plain_confirmed: bool,
         error: String,
     },
     PickUndo {
@@ -47,6 +50,7 @@ pub enum Dialog {
         /// Only the changes whose DN contains this (empty: all).
         only: String,
         preview: Option<ChangeSummary>,
+        plain_confirmed: bool,
         error: String,
     },
     Writing {
@@ -108,8 +112,15 @@ impl SyncreadyApp {
     fn confirm(&mut self, kind: WriteKind, changes: Vec<Change>, journal_kind: &str) {
         let journal = new_journal_path(&self.journal_folder(), journal_kind).display().to_string();
         let summary = ChangeSummary::of(&changes);
-        self.dialog =
-            Dialog::ConfirmApply { kind, changes, summary, journal, large_confirmed: false, error: String::new() };
+        self.dialog = Dialog::ConfirmApply {
+            kind,
+            changes,
+            summary,
+            journal,
+            large_confirmed: false,
+            plain_confirmed: false,
+            error: String::new(),
+        };
     }
 
     /// Asks to stamp the source anchors migration wave `wave` needs (its `anchors-wave-N.csv`).
@@ -123,7 +134,13 @@ impl SyncreadyApp {
 
     pub(super) fn open_undo(&mut self) {
         let journal = self.settings.journal_path.clone();
-        self.dialog = Dialog::PickUndo { journal, only: String::new(), preview: None, error: String::new() };
+        self.dialog = Dialog::PickUndo {
+            journal,
+            only: String::new(),
+            preview: None,
+            plain_confirmed: false,
+            error: String::new(),
+        };
     }
 
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
@@ -135,9 +152,9 @@ impl SyncreadyApp {
             ui.set_max_width(760.0);
             match &mut self.dialog {
                 Dialog::None => Click::None,
-                Dialog::ConfirmApply { summary, journal, large_confirmed, error, .. } => {
+                Dialog::ConfirmApply { summary, journal, large_confirmed, plain_confirmed, error, .. } => {
                     ui.heading("Write these changes to the directory?");
-                    target(ui, settings);
+                    let secure = target(ui, settings, plain_confirmed);
                     summary.show(ui);
                     ui.separator();
                     journal_field(ui, "Journal file", journal);
@@ -148,12 +165,12 @@ impl SyncreadyApp {
                         );
                     }
                     show_error(ui, error);
-                    let ready = summary.edits <= LARGE_RUN || *large_confirmed;
+                    let ready = (summary.edits <= LARGE_RUN || *large_confirmed) && secure;
                     buttons(ui, ("Apply changes", ready, Click::Apply))
                 }
-                Dialog::PickUndo { journal, only, preview, error } => {
+                Dialog::PickUndo { journal, only, preview, plain_confirmed, error } => {
                     ui.heading("Undo an apply");
-                    target(ui, settings);
+                    let secure = target(ui, settings, plain_confirmed);
                     let mut click = Click::None;
                     ui.horizontal(|ui| {
                         if journal_field(ui, "Journal to undo", journal) {
@@ -175,7 +192,7 @@ impl SyncreadyApp {
                     if let Some(summary) = preview {
                         summary.show(ui);
                     }
-                    match buttons(ui, ("Undo changes", preview.is_some(), Click::Undo)) {
+                    match buttons(ui, ("Undo changes", preview.is_some() && secure, Click::Undo)) {
                         Click::None => click,
                         other => other,
                     }
@@ -206,7 +223,7 @@ impl SyncreadyApp {
     }
 
     fn preview_undo(&mut self) {
-        if let Dialog::PickUndo { journal, only, preview, error } = &mut self.dialog {
+        if let Dialog::PickUndo { journal, only, preview, error, .. } = &mut self.dialog {
             match undo_changes(&PathBuf::from(journal.trim()), only_filter(only)) {
                 Ok(changes) => {
                     *preview = Some(ChangeSummary::of(&changes));
@@ -246,7 +263,7 @@ impl SyncreadyApp {
             _ => "syncready app review".to_owned(),
         };
         let job = Job::Apply { changes: changes.clone(), journal, source };
-        let receiver = spawn_write(options, job, progress.clone(), ctx.clone());
+        let receiver = spawn_write(self.writer, options, job, progress.clone(), ctx.clone());
         self.dialog = Dialog::Writing { title: "Applying changes", progress, receiver, kind, changes };
     }
 
@@ -259,7 +276,8 @@ impl SyncreadyApp {
         let folder = journal.parent().map(PathBuf::from).unwrap_or_default();
         let undo_journal = new_journal_path(&folder, &format!("{stem}-undo"));
         let progress = Arc::new(WriteProgress::default());
-        let receiver = spawn_write(options, Job::Undo { journal, undo_journal, only }, progress.clone(), ctx.clone());
+        let job = Job::Undo { journal, undo_journal, only };
+        let receiver = spawn_write(self.writer, options, job, progress.clone(), ctx.clone());
         self.dialog = Dialog::Writing {
             title: "Undoing changes",
             progress,
@@ -272,7 +290,13 @@ impl SyncreadyApp {
     /// Takes a finished write's report into the table and the status line.
     pub(super) fn poll_write(&mut self) {
         let Dialog::Writing { receiver, kind, changes, .. } = &self.dialog else { return };
-        let Ok(result) = receiver.try_recv() else { return };
+        let result = match receiver.try_recv() {
+            Ok(result) => result,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                Err("the write stopped unexpectedly: its worker ended without an answer".to_owned())
+            }
+        };
         let (kind, changes) = (kind.clone(), changes.clone());
         let message = match result {
             Ok((report, journal)) => {
@@ -318,15 +342,21 @@ impl SyncreadyApp {
                     journal.display()
                 )
             }
-            Err(e) => format!("Nothing more was written: {e}"),
+            Err(e) => {
+                // The dialog closes; the error stays in the status line.
+                self.status = format!("Nothing more was written: {e}");
+                self.dialog = Dialog::None;
+                return;
+            }
         };
         self.status = message.clone();
         self.dialog = Dialog::Finished { message };
     }
 }
 
-/// Which profile to write to, and its password when it needs one.
-fn target(ui: &mut egui::Ui, settings: &mut Settings) {
+/// Which profile to write to, and its password when it needs one. A profile with plain LDAP
+/// gets a red warning and a box to tick for this write; returns whether the write may go.
+fn target(ui: &mut egui::Ui, settings: &mut Settings, plain_confirmed: &mut bool) -> bool {
     ui.horizontal(|ui| {
         let names: Vec<String> = settings.profiles.iter().map(|p| format!("{} ({})", p.name, p.url)).collect();
         let current = names.get(settings.write_profile).cloned().unwrap_or_default();
@@ -344,6 +374,17 @@ fn target(ui: &mut egui::Ui, settings: &mut Settings) {
                 .labelled_by(label.id);
         }
     });
+    let plain = settings.profiles.get(settings.write_profile).is_some_and(|p| p.tls == TlsMode::InsecurePlain);
+    if !plain {
+        return true;
+    }
+    ui.colored_label(
+        egui::Color32::from_rgb(200, 60, 40),
+        "INSECURE: this profile uses plain LDAP. The password and every value written cross the network \
+         in clear text.",
+    );
+    ui.checkbox(plain_confirmed, "Send the password unencrypted for this write");
+    *plain_confirmed
 }
 
 /// The "only DNs containing" text, when one is given.

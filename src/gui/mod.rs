@@ -17,6 +17,7 @@ mod table;
 mod worker;
 
 pub use app::SyncreadyApp;
+pub use apply::{Job, WriteResult, Writer};
 
 /// Opens the app's window and runs until it is closed; with `demo`, it scans the built-in
 /// demo directory right away.
