@@ -9,8 +9,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use syncready::report::csv::write_findings;
-use syncready::report::summary::{summarize, write_summary};
+use syncready::report::ReportSet;
+use syncready::report::csv::add_findings;
+use syncready::report::summary::{add_summary, summarize};
 use syncready::rules::{Ruleset, scan};
 use syncready::source::generate::{GenerateOptions, generate};
 use syncready::source::{NoProgress, SourceSpec, read_sources};
@@ -79,8 +80,10 @@ fn full_scan(ldif: &Path, out: &Path) -> usize {
     let snapshot = read_sources(&[SourceSpec::Ldif(ldif.to_owned())], &NoProgress).unwrap();
     let result = scan(&snapshot.objects, &Ruleset::multi_tenant());
     let summary = summarize(&result.findings, &result.stats, &[]).unwrap();
-    write_findings(&out.join("findings.csv"), &result.findings).unwrap();
-    write_summary(&out.join("summary.csv"), &summary).unwrap();
+    let mut reports = ReportSet::default();
+    add_findings(&mut reports, &out.join("findings.csv"), &result.findings).unwrap();
+    add_summary(&mut reports, &out.join("summary.csv"), &summary).unwrap();
+    reports.commit().unwrap();
     result.findings.len()
 }
 
