@@ -523,3 +523,55 @@ fn a_plain_ldap_write_needs_its_own_tick_and_a_worker_panic_closes_the_dialog_wi
     harness.run();
     harness.get_by_label(tick);
 }
+
+/// Selects the first visible finding on `attribute` whose object is not `except`, types `value`
+/// as its new value, and returns its DN.
+fn type_new_value(harness: &mut Harness<'_, SyncreadyApp>, attribute: &str, except: &str, value: &str) -> String {
+    let position = harness
+        .state()
+        .visible()
+        .iter()
+        .position(|&i| {
+            let finding = &harness.state().findings()[i];
+            finding.attribute == attribute && finding.dn != except && !finding.value.is_empty()
+        })
+        .unwrap();
+    harness.state_mut().select(position);
+    harness.run();
+    replace_text(harness, "New value", value);
+    let selected = harness.state().selected_finding().unwrap();
+    assert_eq!(harness.state().review().decisions[selected], Action::Edit(value.into()));
+    harness.state().findings()[selected].dn.clone()
+}
+
+#[test]
+fn the_apply_dialog_refuses_new_values_the_rules_refuse_and_asks_about_warnings() {
+    use egui_kittest::kittest::NodeT as _;
+    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(|cc| SyncreadyApp::new(cc));
+    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    scan_demo(&mut harness);
+    // A trailing space (a warning), and one new address typed for two objects (a collision).
+    let named = type_new_value(&mut harness, "displayName", "", "Zed Example ");
+    let first = type_new_value(&mut harness, "proxyAddresses", &named, "smtp:same.new@contoso.com");
+    let second = type_new_value(&mut harness, "proxyAddresses", &first, "smtp:same.new@contoso.com");
+    assert_ne!(first, second);
+    harness.get_by_label("Apply…").click();
+    harness.run();
+    harness.get_by_label("2 new values are refused by the rules:");
+    harness.get_by_label_contains(&format!("proxyAddresses 'smtp:same.new@contoso.com' on {first}: PRX010"));
+    harness.get_by_label("1 new values still have warnings:");
+    harness.get_by_label_contains(&format!("displayName 'Zed Example ' on {named}: DSP002"));
+    assert!(harness.get_by_label("Apply changes").accesskit_node().is_disabled());
+    harness.get_by_label("Cancel").click();
+    harness.run();
+
+    // Without the collision, the warning alone needs its tick.
+    type_new_value(&mut harness, "proxyAddresses", &first, "smtp:other.new@contoso.com");
+    harness.get_by_label("Apply…").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("refused by the rules").is_none());
+    assert!(harness.get_by_label("Apply changes").accesskit_node().is_disabled());
+    harness.get_by_label("Write the values with warnings too").click();
+    harness.run();
+    assert!(!harness.get_by_label("Apply changes").accesskit_node().is_disabled());
+}

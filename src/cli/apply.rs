@@ -11,13 +11,13 @@ use clap::Args;
 use super::connection::ConnectionArgs;
 use super::interrupt;
 use super::output::{out, outln};
+use super::scan::RulesetArgs;
 use crate::fix::apply::{ApplyReport, apply, precheck, resume, undo, undo_changes};
 use crate::fix::journal::{Outcome, new_journal_path};
 use crate::fix::ldif::changes_ldif;
 use crate::fix::target::Directory;
 use crate::fix::value_check::ValueProblem;
 use crate::fix::{Change, import_plan};
-use crate::rules::Ruleset;
 
 /// Connect Sync's default accidental-delete threshold.
 const DEFAULT_MAX_CHANGES: usize = 500;
@@ -39,6 +39,9 @@ pub struct ApplyArgs {
     journal: Option<PathBuf>,
     #[command(flatten)]
     limits: Limits,
+    /// The rules new values are checked with: give the scan's.
+    #[command(flatten)]
+    rules: RulesetArgs,
     #[command(flatten)]
     connection: ConnectionArgs,
 }
@@ -118,8 +121,9 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(!changes.is_empty(), "{}: no EDIT or REMOVE rows: nothing to apply", plan.display());
     args.limits.check(&changes)?;
     let mut directory = Directory::connect(&args.connection.options()?)?;
-    let values = precheck(&mut directory, &changes, &Ruleset::multi_tenant())
-        .map_err(|e| anyhow::anyhow!("{}: {e}", plan.display()))?;
+    let ruleset = args.rules.options().build()?;
+    let values =
+        precheck(&mut directory, &changes, &ruleset).map_err(|e| anyhow::anyhow!("{}: {e}", plan.display()))?;
     let listed =
         |problems: &[ValueProblem]| problems.iter().map(|p| format!("\n  {}: {p}", plan.display())).collect::<String>();
     anyhow::ensure!(

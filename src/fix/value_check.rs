@@ -13,6 +13,7 @@ use ldap3::ldap_escape;
 use super::plan::{Change, Edit};
 use super::target::{Directory, ObjectState};
 use crate::model::{AttrName, DirObject, ObjectBuilder};
+use crate::rules::duplicates::key_of;
 use crate::rules::{ErrorName, Finding, RuleId, Ruleset, Severity, scan};
 
 /// One new value that a rule has something to say about.
@@ -142,6 +143,35 @@ pub fn add(builder: &mut ObjectBuilder, name: &AttrName, value: &[u8]) {
         Ok(text) if !name.is_binary() => builder.add_text(name.clone(), text),
         _ => builder.add_binary(name.clone(), value),
     }
+}
+
+/// The objects of a scanned snapshot that a plan's new values concern: each change's object as
+/// scanned (`None` when the snapshot lacks one) and every object holding one of the new
+/// values, for [`review`].
+pub fn from_snapshot(objects: &[DirObject], changes: &[Change]) -> (Vec<Option<DirObject>>, Vec<DirObject>) {
+    let login = AttrName::UserPrincipalName;
+    let keys: HashSet<_> = changes
+        .iter()
+        .flat_map(|c| &c.edits)
+        .filter_map(|e| {
+            let value = std::str::from_utf8(e.after.as_deref()?).ok()?;
+            let (namespace, key) = key_of(&AttrName::parse(&e.attribute), value, &login)?;
+            Some((namespace, key.into_owned()))
+        })
+        .collect();
+    let holds = |object: &DirObject| {
+        object.attributes().any(|(name, values)| {
+            values.filter_map(|(_, v)| v.as_text()).any(|value| {
+                key_of(name, value, &login)
+                    .is_some_and(|(namespace, key)| keys.contains(&(namespace, key.into_owned())))
+            })
+        })
+    };
+    let by_dn: std::collections::HashMap<String, &DirObject> =
+        objects.iter().map(|o| (o.dn().to_lowercase(), o)).collect();
+    let now = changes.iter().map(|c| by_dn.get(&c.dn.to_lowercase()).map(|o| (*o).clone())).collect();
+    let holders = if keys.is_empty() { Vec::new() } else { objects.iter().filter(|o| holds(o)).cloned().collect() };
+    (now, holders)
 }
 
 /// An LDAP filter that finds every object holding one of the new values of `edits` where

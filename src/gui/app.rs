@@ -46,9 +46,9 @@ pub struct SyncreadyApp {
     /// The result of writing each finding's change, once applied or undone.
     pub(super) outcomes: Vec<Option<RowResult>>,
     /// The scanned objects, for the details of the selected row.
-    objects: Arc<Vec<DirObject>>,
+    pub(super) objects: Arc<Vec<DirObject>>,
     /// The ruleset of the last scan (the migration planner uses it).
-    ruleset: Option<Ruleset>,
+    pub(super) ruleset: Option<Ruleset>,
     view: View,
     migration: MigrationView,
     choices: Choices,

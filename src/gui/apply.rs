@@ -123,13 +123,13 @@ pub enum Job {
         changes: Vec<Change>,
         journal: PathBuf,
         source: String,
+        /// The admin ticked "write the values with warnings too".
+        warnings_confirmed: bool,
+        /// The rules new values are checked with (the scan's).
+        ruleset: Ruleset,
     },
     /// `only`: just the changes whose DN contains this text.
-    Undo {
-        journal: PathBuf,
-        undo_journal: PathBuf,
-        only: Option<String>,
-    },
+    Undo { journal: PathBuf, undo_journal: PathBuf, only: Option<String> },
 }
 
 /// A write in progress: changes done and total, read by the UI each frame.
@@ -178,10 +178,11 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
 pub fn write(options: &LdapOptions, job: Job, progress: &dyn Fn(usize, usize)) -> WriteResult {
     let mut directory = Directory::connect(options).map_err(|e| e.to_string())?;
     match job {
-        Job::Apply { changes, journal, source } => {
-            let values = precheck(&mut directory, &changes, &Ruleset::multi_tenant()).map_err(|e| e.to_string())?;
-            if let Some(problem) = values.refused.first().or(values.to_confirm.first()) {
-                let more = values.refused.len() + values.to_confirm.len() - 1;
+        Job::Apply { changes, journal, source, warnings_confirmed, ruleset } => {
+            let values = precheck(&mut directory, &changes, &ruleset).map_err(|e| e.to_string())?;
+            let unconfirmed = if warnings_confirmed { &[][..] } else { values.to_confirm.as_slice() };
+            if let Some(problem) = values.refused.first().or(unconfirmed.first()) {
+                let more = values.refused.len() + unconfirmed.len() - 1;
                 return Err(format!("the rules refuse a new value: {problem} ({more} more); nothing was written"));
             }
             create_folder(&journal)?;

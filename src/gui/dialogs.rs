@@ -16,6 +16,7 @@ use super::settings::{Settings, TlsMode};
 use crate::fix::Change;
 use crate::fix::apply::undo_changes;
 use crate::fix::journal::{Outcome, new_journal_path};
+use crate::fix::value_check::{self, ValueProblem, ValueReview};
 
 /// Connect Sync's accidental-delete threshold: above it the admin ticks a second confirmation.
 const LARGE_RUN: usize = 500;
@@ -43,6 +44,9 @@ pub enum Dialog {
         /// For a profile with plain LDAP: the admin agreed to send the password unencrypted,
         /// for this write only.
         plain_confirmed: bool,
+        /// The rules' verdict on the new values, against the scanned objects.
+        values: ValueReview,
+        warnings_confirmed: bool,
         error: String,
     },
     PickUndo {
@@ -112,6 +116,7 @@ impl SyncreadyApp {
     fn confirm(&mut self, kind: WriteKind, changes: Vec<Change>, journal_kind: &str) {
         let journal = new_journal_path(&self.journal_folder(), journal_kind).display().to_string();
         let summary = ChangeSummary::of(&changes);
+        let values = self.value_review(&changes);
         self.dialog = Dialog::ConfirmApply {
             kind,
             changes,
@@ -119,8 +124,24 @@ impl SyncreadyApp {
             journal,
             large_confirmed: false,
             plain_confirmed: false,
+            values,
+            warnings_confirmed: false,
             error: String::new(),
         };
+    }
+
+    /// What the scan's rules say about the new values of `changes`, on the scanned objects (the
+    /// worker checks again against the directory before it writes).
+    fn value_review(&self, changes: &[Change]) -> ValueReview {
+        let (now, holders) = value_check::from_snapshot(&self.objects, changes);
+        let (known, objects): (Vec<Change>, Vec<_>) =
+            changes.iter().cloned().zip(now).filter_map(|(c, o)| Some((c, o?))).unzip();
+        value_check::review(&known, &objects, &holders, &self.write_ruleset())
+    }
+
+    /// The rules new values are checked with: the last scan's.
+    fn write_ruleset(&self) -> crate::rules::Ruleset {
+        self.ruleset.clone().unwrap_or_else(crate::rules::Ruleset::multi_tenant)
     }
 
     /// Asks to stamp the source anchors migration wave `wave` needs (its `anchors-wave-N.csv`).
@@ -152,10 +173,20 @@ impl SyncreadyApp {
             ui.set_max_width(760.0);
             match &mut self.dialog {
                 Dialog::None => Click::None,
-                Dialog::ConfirmApply { summary, journal, large_confirmed, plain_confirmed, error, .. } => {
+                Dialog::ConfirmApply {
+                    summary,
+                    journal,
+                    large_confirmed,
+                    plain_confirmed,
+                    values,
+                    warnings_confirmed,
+                    error,
+                    ..
+                } => {
                     ui.heading("Write these changes to the directory?");
                     let secure = target(ui, settings, plain_confirmed);
                     summary.show(ui);
+                    let values_ok = show_values(ui, values, warnings_confirmed);
                     ui.separator();
                     journal_field(ui, "Journal file", journal);
                     if summary.edits > LARGE_RUN {
@@ -165,7 +196,7 @@ impl SyncreadyApp {
                         );
                     }
                     show_error(ui, error);
-                    let ready = (summary.edits <= LARGE_RUN || *large_confirmed) && secure;
+                    let ready = (summary.edits <= LARGE_RUN || *large_confirmed) && secure && values_ok;
                     buttons(ui, ("Apply changes", ready, Click::Apply))
                 }
                 Dialog::PickUndo { journal, only, preview, plain_confirmed, error } => {
@@ -252,7 +283,8 @@ impl SyncreadyApp {
 
     fn start_apply(&mut self, ctx: &egui::Context) {
         let Some(options) = self.write_options() else { return };
-        let Dialog::ConfirmApply { kind, changes, journal, .. } = std::mem::replace(&mut self.dialog, Dialog::None)
+        let Dialog::ConfirmApply { kind, changes, journal, warnings_confirmed, .. } =
+            std::mem::replace(&mut self.dialog, Dialog::None)
         else {
             return;
         };
@@ -262,7 +294,8 @@ impl SyncreadyApp {
             WriteKind::Anchors { wave } => format!("syncready app: source anchors of migration wave {wave}"),
             _ => "syncready app review".to_owned(),
         };
-        let job = Job::Apply { changes: changes.clone(), journal, source };
+        let ruleset = self.write_ruleset();
+        let job = Job::Apply { changes: changes.clone(), journal, source, warnings_confirmed, ruleset };
         let receiver = spawn_write(self.writer, options, job, progress.clone(), ctx.clone());
         self.dialog = Dialog::Writing { title: "Applying changes", progress, receiver, kind, changes };
     }
@@ -385,6 +418,31 @@ fn target(ui: &mut egui::Ui, settings: &mut Settings, plain_confirmed: &mut bool
     );
     ui.checkbox(plain_confirmed, "Send the password unencrypted for this write");
     *plain_confirmed
+}
+
+/// The rules' verdict on the new values: refusals in red, warnings with a box to tick;
+/// returns whether the write may go.
+fn show_values(ui: &mut egui::Ui, values: &ValueReview, warnings_confirmed: &mut bool) -> bool {
+    const SHOWN: usize = 8;
+    let red = egui::Color32::from_rgb(200, 60, 40);
+    let list = |ui: &mut egui::Ui, problems: &[ValueProblem], color: egui::Color32| {
+        for problem in problems.iter().take(SHOWN) {
+            ui.add(egui::Label::new(egui::RichText::new(problem.to_string()).color(color)).truncate());
+        }
+        if problems.len() > SHOWN {
+            ui.label(format!("… and {} more", problems.len() - SHOWN));
+        }
+    };
+    if !values.refused.is_empty() {
+        ui.colored_label(red, format!("{} new values are refused by the rules:", values.refused.len()));
+        list(ui, &values.refused, red);
+    }
+    if !values.to_confirm.is_empty() {
+        ui.label(format!("{} new values still have warnings:", values.to_confirm.len()));
+        list(ui, &values.to_confirm, ui.visuals().warn_fg_color);
+        ui.checkbox(warnings_confirmed, "Write the values with warnings too");
+    }
+    values.refused.is_empty() && (values.to_confirm.is_empty() || *warnings_confirmed)
 }
 
 /// The "only DNs containing" text, when one is given.
