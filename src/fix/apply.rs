@@ -37,14 +37,14 @@ pub enum ApplyError {
         problem: String,
         dn: String,
         count: usize,
-        directory: DomainIdentity,
+        directory: Box<DomainIdentity>,
     },
     #[error("{journal}: nothing to undo (no applied change{only})")]
     NothingToUndo { journal: String, only: String },
     #[error(
         "{journal}: written against {recorded}, but this server holds {connected}: refusing to write to another directory; nothing was written"
     )]
-    OtherDirectory { journal: String, recorded: DomainIdentity, connected: DomainIdentity },
+    OtherDirectory { journal: String, recorded: Box<DomainIdentity>, connected: Box<DomainIdentity> },
 }
 
 /// What happened to each change.
@@ -187,7 +187,7 @@ pub fn check_objects(
             problem,
             dn: change.dn.clone(),
             count,
-            directory: directory.identity().clone(),
+            directory: Box::new(directory.identity().clone()),
         }),
     }
 }
@@ -318,8 +318,8 @@ fn same_directory(directory: &Directory, journal_path: &Path, state: &JournalSta
     }
     Err(ApplyError::OtherDirectory {
         journal: journal_path.display().to_string(),
-        recorded: state.directory.clone(),
-        connected: directory.identity().clone(),
+        recorded: Box::new(state.directory.clone()),
+        connected: Box::new(directory.identity().clone()),
     })
 }
 

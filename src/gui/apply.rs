@@ -126,7 +126,7 @@ pub enum Job {
         /// The admin ticked "write the values with warnings too".
         warnings_confirmed: bool,
         /// The rules new values are checked with (the scan's).
-        ruleset: Ruleset,
+        ruleset: Box<Ruleset>,
     },
     /// `only`: just the changes whose DN contains this text.
     Undo { journal: PathBuf, undo_journal: PathBuf, only: Option<String> },

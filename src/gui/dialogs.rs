@@ -294,7 +294,7 @@ impl SyncreadyApp {
             WriteKind::Anchors { wave } => format!("syncready app: source anchors of migration wave {wave}"),
             _ => "syncready app review".to_owned(),
         };
-        let ruleset = self.write_ruleset();
+        let ruleset = Box::new(self.write_ruleset());
         let job = Job::Apply { changes: changes.clone(), journal, source, warnings_confirmed, ruleset };
         let receiver = spawn_write(self.writer, options, job, progress.clone(), ctx.clone());
         self.dialog = Dialog::Writing { title: "Applying changes", progress, receiver, kind, changes };
