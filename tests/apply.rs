@@ -192,11 +192,45 @@ fn state_read_with(options: &syncready::source::ldap::LdapOptions) -> BTreeMap<S
         .collect()
 }
 
+/// A DC for `realm` holding one user `cn` with the LDIF lines `extra`, a fresh folder, and the
+/// user's DN.
+pub(crate) fn one_user_dc(realm: &str, cn: &str, extra: &str) -> (SambaDc, std::path::PathBuf, String) {
+    let base = realm.split('.').map(|p| format!("DC={p}")).collect::<Vec<_>>().join(",");
+    let dc = SambaDc::start(realm, &[&user_ldif(&base, cn, extra)]);
+    let dir = temp_dir(realm.split('.').next().unwrap());
+    let dn = format!("CN={cn},CN=Users,{}", dc.base_dn);
+    (dc, dir, dn)
+}
+
 pub(crate) fn user_ldif(base: &str, cn: &str, extra: &str) -> String {
     format!(
         "dn: CN={cn},CN=Users,{base}\nobjectClass: user\ncn: {cn}\nsAMAccountName: {}\n{extra}\n",
         cn.to_lowercase().replace(' ', ".")
     )
+}
+
+/// A plan of rows (DN, GUID, attribute, value, update, action), written to `path`.
+pub(crate) fn plan_of(path: &Path, rows: &[(&str, &str, &str, &str, &str, &str)]) -> std::path::PathBuf {
+    let rows: Vec<FindingRow> = rows
+        .iter()
+        .map(|(dn, guid, attribute, value, update, action)| FindingRow {
+            distinguished_name: dn.to_string(),
+            common_name: "x".into(),
+            object_class: "user".into(),
+            attribute: attribute.to_string(),
+            error: "Character".into(),
+            value: value.to_string(),
+            update: update.to_string(),
+            action: action.to_string(),
+            rule: "MAIL002".into(),
+            severity: "error".into(),
+            fix: "unsafe".into(),
+            object_guid: guid.to_string(),
+            detail: String::new(),
+        })
+        .collect();
+    write_rows(path, rows).unwrap();
+    path.to_owned()
 }
 
 /// Reviews every finding of the DC: accepts proposed values, REMOVEs duplicates of the old
@@ -492,15 +526,10 @@ fn values_of(dc: &SambaDc, attributes: &[&str]) -> BTreeMap<String, BTreeMap<Str
 #[test]
 #[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn plans_for_attributes_no_rule_owns_are_refused_and_write_nothing() {
-    let base = "DC=refuse,DC=example";
-    let fixtures = user_ldif(
-        base,
-        "Ann Lee",
-        "displayName: Ann\ndescription: Sales\nservicePrincipalName: HTTP/ann.refuse.example\nmail: ann@contoso.com\n",
-    );
-    let dc = SambaDc::start("refuse.example", &[&fixtures]);
-    let dir = temp_dir("refuse");
-    let ann = format!("CN=Ann Lee,CN=Users,{base}");
+    let extra =
+        "displayName: Ann\ndescription: Sales\nservicePrincipalName: HTTP/ann.refuse.example\nmail: ann@contoso.com\n";
+    let (dc, dir, ann) = one_user_dc("refuse.example", "Ann Lee", extra);
+    let base = dc.base_dn.clone();
     let admins = format!("CN=Domain Admins,CN=Users,{base}");
     let administrator = format!("CN=Administrator,CN=Users,{base}");
     let watched =
@@ -518,22 +547,7 @@ fn plans_for_attributes_no_rule_owns_are_refused_and_write_nothing() {
     ];
     for (number, (dn, attribute, value, update, action)) in plans.iter().enumerate() {
         let plan = dir.join(format!("plan-{number}.csv"));
-        let row = FindingRow {
-            distinguished_name: dn.to_string(),
-            common_name: "x".into(),
-            object_class: "user".into(),
-            attribute: attribute.to_string(),
-            error: "Character".into(),
-            value: value.to_string(),
-            update: update.to_string(),
-            action: action.to_string(),
-            rule: "MAIL002".into(),
-            severity: "error".into(),
-            fix: "unsafe".into(),
-            object_guid: String::new(),
-            detail: String::new(),
-        };
-        write_rows(&plan, vec![row]).unwrap();
+        plan_of(&plan, &[(dn, "", attribute, value, update, action)]);
         let connection = ["--ldap", &dc.ldaps_url(), "--bind-user", &dc.admin(), "--password-env", "PW", "--ca-file"];
         for dry_run in [true, false] {
             let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"));

@@ -4,15 +4,14 @@
 //! rules, a journal that survives losing its last records, a locked journal, and timeouts on a
 //! frozen DC.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::AtomicBool;
 
-use syncready::report::csv::{FindingRow, write_rows};
 use syncready::source::NoProgress;
 use syncready::source::ldap::read_ldap;
 
-use crate::apply::{directory_state, user_ldif};
+use crate::apply::{directory_state, plan_of, user_ldif};
 use crate::samba::{ADMIN_PASSWORD, SambaDc};
 use crate::temp_dir;
 
@@ -35,30 +34,6 @@ fn stderr(output: &Output) -> String {
 fn guid_of(dc: &SambaDc, dn: &str) -> String {
     let live = read_ldap(&dc.ldap_options(), &NoProgress, &AtomicBool::new(false), false).unwrap();
     live.objects.iter().find(|o| o.dn() == dn).and_then(|o| o.guid()).unwrap().to_string()
-}
-
-/// A plan of one row: (DN, GUID, attribute, value, update, action).
-fn plan_of(path: &Path, rows: &[(&str, &str, &str, &str, &str, &str)]) -> PathBuf {
-    let rows: Vec<FindingRow> = rows
-        .iter()
-        .map(|(dn, guid, attribute, value, update, action)| FindingRow {
-            distinguished_name: dn.to_string(),
-            common_name: "x".into(),
-            object_class: "user".into(),
-            attribute: attribute.to_string(),
-            error: "Character".into(),
-            value: value.to_string(),
-            update: update.to_string(),
-            action: action.to_string(),
-            rule: "MAIL002".into(),
-            severity: "error".into(),
-            fix: "unsafe".into(),
-            object_guid: guid.to_string(),
-            detail: String::new(),
-        })
-        .collect();
-    write_rows(path, rows).unwrap();
-    path.to_owned()
 }
 
 #[test]
@@ -130,15 +105,8 @@ fn a_plan_made_on_one_dc_writes_nothing_on_a_twin_holding_the_same_dns() {
 #[test]
 #[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn a_primary_address_changed_only_in_case_since_the_scan_is_a_conflict() {
-    let base = "DC=case,DC=example";
-    let fixtures = user_ldif(
-        base,
-        "Ann Smith",
-        "displayName: Ann\nproxyAddresses: SMTP:ann@contoso.com\nproxyAddresses: smtp:a.smith@contoso.com\n",
-    );
-    let dc = SambaDc::start("case.example", &[&fixtures]);
-    let dir = temp_dir("case");
-    let ann = format!("CN=Ann Smith,CN=Users,{base}");
+    let extra = "displayName: Ann\nproxyAddresses: SMTP:ann@contoso.com\nproxyAddresses: smtp:a.smith@contoso.com\n";
+    let (dc, dir, ann) = crate::apply::one_user_dc("case.example", "Ann Smith", extra);
     let plan = plan_of(
         &dir.join("plan.csv"),
         &[(&ann, &guid_of(&dc, &ann), "proxyAddresses", "smtp:a.smith@contoso.com", "", "REMOVE")],
@@ -321,30 +289,13 @@ fn a_journal_that_lost_its_last_records_resumes_and_a_frozen_dc_times_out() {
     assert_eq!(directory_state(&dc), before);
 
     // A DC frozen in the middle of an apply: a timeout naming the server, then resume and undo.
-    let group = dc.process_group().unwrap();
     let frozen = dir.join("frozen.jsonl");
     unstarted_copy(&journal, &frozen);
-    let child = syncready(&dc, &["apply", "--resume", frozen.to_str().unwrap(), "--yes", "--timeout", "5"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    while !std::fs::read_to_string(&frozen).unwrap().contains("\"record\":\"outcome\"") {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    crate::samba::signal_group(group, libc::SIGSTOP);
-    let stopped = std::time::Instant::now();
-    let output = child.wait_with_output().unwrap();
-    let waited = stopped.elapsed();
-    crate::samba::signal_group(group, libc::SIGCONT);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(waited < std::time::Duration::from_secs(15), "the timeout took {waited:?}");
-    assert!(
-        stderr(&output).contains(&format!("{}: the server did not answer within 5 s (--timeout)", dc.ldaps_url()))
-            && stderr(&output).contains("finish with `syncready apply --resume"),
-        "{}",
-        stderr(&output)
-    );
+    let child = syncready(&dc, &["apply", "--resume", frozen.to_str().unwrap(), "--yes", "--timeout", "5"]);
+    let timed_out = freeze_until_timeout(&dc, child, &|| {
+        std::fs::read_to_string(&frozen).unwrap().contains("\"record\":\"outcome\"")
+    });
+    assert!(timed_out.contains("finish with `syncready apply --resume"), "{timed_out}");
     let finished = run(&["apply", "--resume", frozen.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&finished.stdout);
     assert_eq!(finished.status.code(), Some(0), "{stdout}{}", stderr(&finished));
@@ -355,26 +306,30 @@ fn a_journal_that_lost_its_last_records_resumes_and_a_frozen_dc_times_out() {
 
     // Frozen during a scan: the same, within the timeout and ten seconds.
     let out = dir.join("scan");
-    let child = syncready(
-        &dc,
-        &["scan", "--out", out.to_str().unwrap(), "--page-size", "1", "--parallel", "1", "--timeout", "5"],
-    )
-    .stdout(std::process::Stdio::null())
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let scan = ["scan", "--out", out.to_str().unwrap(), "--page-size", "1", "--parallel", "1", "--timeout", "5"];
+    freeze_until_timeout(&dc, syncready(&dc, &scan), &|| started.elapsed() > std::time::Duration::from_millis(300));
+    assert!(!out.join("findings.csv").exists(), "no report from a scan that could not finish");
+}
+
+/// Starts `command`, freezes the DC (SIGSTOP) once `ready` holds, and checks that the run
+/// stops with a timeout naming the DC within its 5 s and ten seconds more; thaws the DC and
+/// returns the run's standard error.
+#[cfg(unix)]
+fn freeze_until_timeout(dc: &SambaDc, mut command: Command, ready: &dyn Fn() -> bool) -> String {
+    let child = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    while !ready() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let group = dc.process_group().unwrap();
     crate::samba::signal_group(group, libc::SIGSTOP);
     let stopped = std::time::Instant::now();
     let output = child.wait_with_output().unwrap();
     let waited = stopped.elapsed();
     crate::samba::signal_group(group, libc::SIGCONT);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
     assert!(waited < std::time::Duration::from_secs(15), "the timeout took {waited:?}");
-    assert!(
-        stderr(&output).contains(&format!("{}: the server did not answer within 5 s (--timeout)", dc.ldaps_url())),
-        "{}",
-        stderr(&output)
-    );
-    assert!(!out.join("findings.csv").exists(), "no report from a scan that could not finish");
+    assert!(text.contains(&format!("{}: the server did not answer within 5 s (--timeout)", dc.ldaps_url())), "{text}");
+    text
 }

@@ -142,9 +142,7 @@ pub fn restore(cell: &str) -> &str {
 
 /// Writes the report rows to `path`.
 pub fn write_rows(path: &Path, rows: impl IntoIterator<Item = FindingRow>) -> Result<(), ReportError> {
-    let mut reports = ReportSet::default();
-    add_rows(&mut reports, path, rows)?;
-    reports.commit()
+    ReportSet::alone(|reports| add_rows(reports, path, rows))
 }
 
 /// Adds report rows to a run's reports.

@@ -25,21 +25,6 @@ pub fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
-/// Writes one CSV report on its own (see [`ReportSet::csv`]).
-pub fn write_csv<Row, Cell>(
-    path: &Path,
-    header: &[&str],
-    rows: impl IntoIterator<Item = Row>,
-) -> Result<(), ReportError>
-where
-    Row: IntoIterator<Item = Cell>,
-    Cell: AsRef<str>,
-{
-    let mut reports = ReportSet::default();
-    reports.csv(path, header, rows)?;
-    reports.commit()
-}
-
 /// The reports of one run, written to temporary files that [`ReportSet::commit`] renames into
 /// place one after the other; dropped before that, it removes them and leaves every earlier
 /// report as it was.
@@ -50,6 +35,13 @@ pub struct ReportSet {
 }
 
 impl ReportSet {
+    /// A set of the one report `write` adds, put in place at once.
+    pub fn alone(write: impl FnOnce(&mut ReportSet) -> Result<(), ReportError>) -> Result<(), ReportError> {
+        let mut reports = ReportSet::default();
+        write(&mut reports)?;
+        reports.commit()
+    }
+
     /// Writes a file's content to its temporary file, synced to disk.
     pub fn file(
         &mut self,
@@ -130,9 +122,7 @@ pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<(), ReportError> {
-    let mut reports = ReportSet::default();
-    reports.file(path, write)?;
-    reports.commit()
+    ReportSet::alone(|reports| reports.file(path, write))
 }
 
 #[cfg(all(test, unix))]
