@@ -557,9 +557,9 @@ fn the_apply_dialog_refuses_new_values_the_rules_refuse_and_asks_about_warnings(
     assert_ne!(first, second);
     harness.get_by_label("Apply…").click();
     harness.run();
-    harness.get_by_label("2 new values are refused by the rules:");
+    harness.get_by_label("2 new values refused by the rules:");
     harness.get_by_label_contains(&format!("proxyAddresses 'smtp:same.new@contoso.com' on {first}: PRX010"));
-    harness.get_by_label("1 new values still have warnings:");
+    harness.get_by_label("1 new value still with warnings:");
     harness.get_by_label_contains(&format!("displayName 'Zed Example ' on {named}: DSP002"));
     assert!(harness.get_by_label("Apply changes").accesskit_node().is_disabled());
     harness.get_by_label("Cancel").click();

@@ -182,7 +182,7 @@ fn hand_typed_values_are_refused_with_their_reason() {
         let text = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{attribute} {update:?}: {text}");
         assert!(
-            text.contains("1 new values refused by the rules; nothing was written")
+            text.contains("1 new value refused by the rules; nothing was written")
                 && text.contains(&format!(
                     "plan-{number}.csv: row 2, column UPDATE: {attribute} '{update}' on {ann}: {reason}"
                 )),
@@ -210,6 +210,7 @@ fn hand_typed_values_are_refused_with_their_reason() {
 
 /// A journal with only its header and change records: what a run that stopped before its
 /// first write leaves (resuming it applies every change).
+#[cfg(unix)]
 fn unstarted_copy(journal: &Path, copy: &Path) {
     let text = std::fs::read_to_string(journal).unwrap();
     let kept: String = text

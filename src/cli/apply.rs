@@ -128,13 +128,17 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
         |problems: &[ValueProblem]| problems.iter().map(|p| format!("\n  {}: {p}", plan.display())).collect::<String>();
     anyhow::ensure!(
         values.refused.is_empty(),
-        "{}: {} new values refused by the rules; nothing was written:{}",
+        "{}: {} refused by the rules; nothing was written:{}",
         plan.display(),
-        values.refused.len(),
+        crate::report::count(values.refused.len(), "new value"),
         listed(&values.refused)
     );
     if !values.to_confirm.is_empty() {
-        eprintln!("{} new values still have warnings:{}", values.to_confirm.len(), listed(&values.to_confirm));
+        eprintln!(
+            "{} still with warnings:{}",
+            crate::report::count(values.to_confirm.len(), "new value"),
+            listed(&values.to_confirm)
+        );
         args.limits.confirm("Apply them anyway?", "pass --yes to write them")?;
     }
     let journal =

@@ -434,11 +434,14 @@ fn show_values(ui: &mut egui::Ui, values: &ValueReview, warnings_confirmed: &mut
         }
     };
     if !values.refused.is_empty() {
-        ui.colored_label(red, format!("{} new values are refused by the rules:", values.refused.len()));
+        ui.colored_label(
+            red,
+            format!("{} refused by the rules:", crate::report::count(values.refused.len(), "new value")),
+        );
         list(ui, &values.refused, red);
     }
     if !values.to_confirm.is_empty() {
-        ui.label(format!("{} new values still have warnings:", values.to_confirm.len()));
+        ui.label(format!("{} still with warnings:", crate::report::count(values.to_confirm.len(), "new value")));
         list(ui, &values.to_confirm, ui.visuals().warn_fg_color);
         ui.checkbox(warnings_confirmed, "Write the values with warnings too");
     }
