@@ -107,7 +107,7 @@ fn mail_whitespace_at_the_ends_is_a_safe_fix_and_inside_is_not() {
 fn mail_nickname_checks() {
     fails("mailNickname", "ann lee", "Character", "annlee");
     fails("mailNickname", "Jürgen", "Character", "Jurgen");
-    fails("mailNickname", "Łukasz", "Character", "ukasz");
+    fails("mailNickname", "Łukasz", "Character", "Lukasz");
     fails("mailNickname", "a@b(c)", "Character", "abc");
     fails("mailNickname", ".ann.", "Character", "ann");
     fails("mailNickname", "a..b", "Character", "a.b");
@@ -179,7 +179,7 @@ fn user_principal_name_checks() {
     passes("userPrincipalName", "ann@xn--mnchen-3ya.de");
     fails("userPrincipalName", "ann lee@contoso.com", "Character", "annlee@contoso.com");
     fails("userPrincipalName", "jürgen@contoso.com", "Character", "jurgen@contoso.com");
-    fails("userPrincipalName", "łukasz@contoso.com", "Character", "ukasz@contoso.com");
+    fails("userPrincipalName", "łukasz@contoso.com", "Character", "lukasz@contoso.com");
     fails("userPrincipalName", "a&b@c@contoso.com", "Character", "abc@contoso.com");
     fails("userPrincipalName", "ann.@contoso.com", "Format", "ann@contoso.com");
     fails("userPrincipalName", ".ann@contoso.com", "Format", "");
@@ -374,3 +374,78 @@ fn tempdir() -> std::path::PathBuf {
 }
 
 use crate::record;
+
+/// Names in 12 scripts: (local part, its UPN fix, its mailNickname fix). Transliteration is
+/// the `deunicode` crate's; what an attribute may not hold is then removed.
+const NAMES: [(&str, &str, &str); 32] = [
+    ("łukasz.nowak", "lukasz.nowak", "lukasz.nowak"),
+    ("søren", "soren", "soren"),
+    ("straße", "strasse", "strasse"),
+    ("đorđe.đurić", "dorde.duric", "dorde.duric"),
+    ("æsa", "aesa", "aesa"),
+    ("jürgen.müller", "jurgen.muller", "jurgen.muller"),
+    ("çağrı.öztürk", "cagri.ozturk", "cagri.ozturk"),
+    ("nguyễn.văn.an", "nguyen.van.an", "nguyen.van.an"),
+    ("björn.ångström", "bjorn.angstrom", "bjorn.angstrom"),
+    ("šárka.nováková", "sarka.novakova", "sarka.novakova"),
+    ("иван.петров", "ivan.petrov", "ivan.petrov"),
+    ("ольга", "ol'ga", "ol'ga"),
+    ("αλέξης", "alexes", "alexes"),
+    ("γιώργος.παπαδόπουλος", "giorgos.papadopoulos", "giorgos.papadopoulos"),
+    ("王伟", "WangWei", "WangWei"),
+    ("李娜", "LiNuo", "LiNuo"),
+    ("すずき", "suzuki", "suzuki"),
+    ("やまだ.たろう", "yamada.tarou", "yamada.tarou"),
+    ("タナカ", "tanaka", "tanaka"),
+    ("김민수", "gimminsu", "gimminsu"),
+    ("이서연", "iseoyeon", "iseoyeon"),
+    ("محمد", "mHmd", "mHmd"),
+    ("فاطمة", "fTm", "fTm"),
+    ("דוד", "dvd", "dvd"),
+    ("שרה", "shrh", "shrh"),
+    ("राहुल", "raahul", "raahul"),
+    ("प्रिया", "priyaa", "priyaa"),
+    ("გიორგი", "giorgi", "giorgi"),
+    ("ნინო", "nino", "nino"),
+    ("արամ", "aram", "aram"),
+    ("սոնա", "sona", "sona"),
+    ("สมชาย", "smchaay", "smchaay"),
+];
+
+#[test]
+fn names_in_every_script_keep_their_letters_in_upn_and_alias_fixes() {
+    let mut actual = Vec::new();
+    for (name, _, _) in NAMES {
+        let update = |attr: &str, value: &str| one(attr, value).map(|(_, update)| update).unwrap_or_default();
+        let upn = update("userPrincipalName", &format!("{name}@contoso.com"));
+        let nickname = update("mailNickname", name);
+        actual.push((name, upn.strip_suffix("@contoso.com").unwrap_or(&upn).to_owned(), nickname));
+    }
+    let expected: Vec<(&str, String, String)> =
+        NAMES.iter().map(|(n, u, m)| (*n, u.to_string(), m.to_string())).collect();
+    assert_eq!(actual, expected);
+}
+
+#[test]
+fn a_fix_that_would_leave_no_name_is_manual_and_says_why() {
+    let finding = |attr: &str, value: &str| {
+        let mut attrs: Vec<(&str, &str)> = BASELINE.iter().copied().filter(|(name, _)| *name != attr).collect();
+        attrs.push((attr, value));
+        let found = scan_ldif(&user("T", &attrs)).findings;
+        assert_eq!(found.len(), 1, "{found:?}");
+        let f = found.into_iter().next().unwrap();
+        (f.rule_text(), f.update, f.fix, f.detail)
+    };
+    let nothing = "transliteration leaves no name: enter one".to_owned();
+    // A private-use character has no Latin letters at all.
+    assert_eq!(
+        finding("userPrincipalName", "\u{E000}@contoso.com"),
+        ("UPN002".to_owned(), String::new(), FixSafety::Manual, nothing.clone())
+    );
+    assert_eq!(finding("mailNickname", "\u{E000}"), ("NICK002".to_owned(), String::new(), FixSafety::Manual, nothing));
+    // Nothing before '@' but periods: no UPN with an empty name is proposed.
+    assert_eq!(
+        finding("userPrincipalName", ".@contoso.com"),
+        ("UPN003".to_owned(), String::new(), FixSafety::Manual, String::new())
+    );
+}

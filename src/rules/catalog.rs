@@ -156,8 +156,10 @@ catalogue! {
     /// address: unsafe.
     MailWhitespace => "MAIL002", Character, "mail", Error, "mail contains whitespace", "remove the whitespace";
     /// The part before the last `@` must be dot-separated atoms of letters, digits and
-    /// ``!#$%&'*+/=?^_`{|}~-``. Accents are transliterated (`ü` → `u`), other characters
-    /// removed, `.@` turned into `@`: the address changes, so unsafe.
+    /// ``!#$%&'*+/=?^_`{|}~-``. Every letter is transliterated to Latin (`ü` → `u`, `ł` →
+    /// `l`, `ß` → `ss`, Cyrillic, Greek and CJK romanised), other characters removed, `.@`
+    /// turned into `@`: the address changes, so unsafe. When nothing is left before the `@`,
+    /// no value is proposed (manual).
     MailLocalPart => "MAIL003", LocalPart, "mail", Error, "mail local part has characters an address may not hold", "remove the invalid characters";
     /// The domain must be at least two labels of letters, digits and inner hyphens. Removing
     /// other characters (a stray space, an underscore) is safe only when it just trims.
@@ -181,7 +183,8 @@ catalogue! {
     /// alias: unsafe.
     NicknameLength => "NICK001", Length, "mailNickname", Error, "mailNickname is longer than 64 characters", "truncate to 64 characters";
     /// The alias may not hold whitespace, non-ASCII characters or `" ( ) , : ; < > @ [ \ ]`.
-    /// Accents are transliterated, the rest removed: the alias changes, so unsafe.
+    /// Every letter is transliterated to Latin, the rest removed: the alias changes, so
+    /// unsafe. When nothing is left, no value is proposed (manual).
     NicknameCharacter => "NICK002", Character, "mailNickname", Error, "mailNickname has whitespace, non-ASCII or reserved characters", "transliterate and remove the invalid characters";
     /// The alias may not start or end with a period or hold two in a row. The fix drops the
     /// outer periods and collapses runs: the alias changes, so unsafe.
@@ -260,9 +263,10 @@ catalogue! {
     /// (IdentityDataValidationFailed). Truncating the part before `@` changes the sign-in
     /// name (unsafe); a suffix over 48 characters needs another domain (manual).
     UpnLength => "UPN001", Length, "userPrincipalName", Error, "userPrincipalName is too long (113 in all, 64 before '@', 48 after)", "truncate the part before '@'";
-    /// Before the `@`, Entra ID accepts only `A-Z a-z 0-9 ' . - _ ! # ^ ~`. Accents are
-    /// transliterated (`Jürgen` → `Jurgen`), other characters removed: the sign-in name
-    /// changes, so unsafe.
+    /// Before the `@`, Entra ID accepts only `A-Z a-z 0-9 ' . - _ ! # ^ ~`. Every letter is
+    /// transliterated to Latin (`Jürgen` → `Jurgen`, `Łukasz` → `Lukasz`, `Иван` → `Ivan`,
+    /// `王伟` → `WangWei`), other characters removed: the sign-in name changes, so unsafe.
+    /// When nothing is left before the `@`, no value is proposed (manual).
     UpnCharacter => "UPN002", Character, "userPrincipalName", Error, "userPrincipalName has characters Entra ID rejects before '@'", "transliterate and remove the invalid characters";
     /// A UPN needs one `@`, with no period right before it, at the start, or doubled. The fix
     /// turns `.@` into `@` (unsafe); other misplaced periods need a person.

@@ -9,7 +9,7 @@ use super::email::{AddressRules, check_address, check_domain_part, check_top_lev
 use super::finding::Finding;
 use super::ruleset::{Anchor, Ruleset};
 use super::scope::{ObjectKind, common_name};
-use super::text::{char_len, remove_chars, transliterate, truncate_chars};
+use super::text::{NOTHING_LEFT, char_len, remove_chars, transliterate, truncate_chars};
 use crate::model::{AttrName, DirObject};
 
 /// What every object's checks share.
@@ -263,11 +263,18 @@ impl<'a> ObjectChecker<'a> {
         for (index, value) in values {
             let mut chain = Chain::new(value, self.ruleset());
             chain.check(RuleId::NicknameLength, truncation(self.ruleset().limits.mail_nickname));
+            let mut emptied = false;
             chain.check(RuleId::NicknameCharacter, |v| {
-                v.chars()
-                    .any(is_nickname_bad_char)
-                    .then(|| Fix::removal(v, remove_chars(&transliterate(v), is_nickname_bad_char)))
+                if !v.chars().any(is_nickname_bad_char) {
+                    return None;
+                }
+                let fixed = remove_chars(&transliterate(v), is_nickname_bad_char);
+                emptied = fixed.trim_matches('.').is_empty();
+                Some(if emptied { Fix::manual() } else { Fix::removal(v, fixed) })
             });
+            if emptied {
+                chain.note(NOTHING_LEFT.into());
+            }
             chain.check(RuleId::NicknamePeriods, |v| {
                 has_bad_periods(v).then(|| {
                     let atoms: Vec<&str> = v.split('.').filter(|atom| !atom.is_empty()).collect();
@@ -408,22 +415,29 @@ impl<'a> ObjectChecker<'a> {
                     limits.upn, limits.upn_local_part, limits.upn_domain_part
                 ));
             }
+            let mut emptied = false;
             chain.check(RuleId::UpnCharacter, |v| {
                 let local = split_address(v).map_or(v, |(l, _)| l);
                 if local.chars().all(is_upn_local_char) {
                     return None;
                 }
                 let fixed = remove_chars(&transliterate(local), |c| !is_upn_local_char(c));
-                Some(Fix::to(with_local(v, &fixed), FixSafety::Unsafe))
+                emptied = fixed.trim_matches('.').is_empty();
+                Some(if emptied { Fix::manual() } else { Fix::to(with_local(v, &fixed), FixSafety::Unsafe) })
             });
+            if emptied {
+                chain.note(NOTHING_LEFT.into());
+            }
             chain.check(RuleId::UpnFormat, |v| {
                 let Some((local, _)) = split_address(v) else { return Some(Fix::manual()) };
                 if !local.is_empty() && !has_bad_periods(local) {
                     return None;
                 }
                 let fixed = local.trim_end_matches('.');
-                let still_bad = fixed.is_empty() || has_bad_periods(fixed);
-                Some(Fix::to(with_local(v, fixed), if still_bad { FixSafety::Manual } else { FixSafety::Unsafe }))
+                if fixed.is_empty() || has_bad_periods(fixed) {
+                    return Some(Fix::manual());
+                }
+                Some(Fix::to(with_local(v, fixed), FixSafety::Unsafe))
             });
             if chain.value().contains('@') {
                 check_domain_part(&mut chain, RuleId::UpnDomainPart, 0);

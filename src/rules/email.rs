@@ -69,6 +69,7 @@ pub fn check_address(chain: &mut Chain, rules: &AddressRules, prefix_len: usize,
         chain.check(rules.format, |_| Some(Fix::manual()));
         return;
     }
+    let mut emptied = false;
     chain.check(rules.local_part, |value| {
         let (local, domain) = split_address(&value[prefix_len..])?;
         if is_dot_atom(local) {
@@ -79,11 +80,15 @@ pub fn check_address(chain: &mut Chain, rules: &AddressRules, prefix_len: usize,
         while fixed.ends_with('.') {
             fixed.pop();
         }
-        if fixed == local {
+        emptied = fixed.trim_matches('.').is_empty();
+        if fixed == local || emptied {
             return Some(Fix::manual());
         }
         Some(Fix::to(format!("{}{fixed}@{domain}", &value[..prefix_len]), FixSafety::Unsafe))
     });
+    if emptied {
+        chain.note(super::text::NOTHING_LEFT.into());
+    }
     check_domain_part(chain, rules.domain_part, prefix_len);
     check_top_level_domain(chain, rules.top_level_domain, prefix_len, ruleset);
     chain.check(rules.format, |value| {

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 
-use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// The NFC form of `value`, borrowed when it already is NFC.
@@ -26,14 +25,21 @@ pub fn fold(value: &str) -> Cow<'_, str> {
     Cow::Owned(nfc(value).to_lowercase())
 }
 
-/// Decomposes (NFKD) and drops combining marks: `Jürgen` → `Jurgen`. Letters that do not
-/// decompose (`Ł`, `ø`) stay as they are, for the caller's removal step.
+/// Latin letters for every script, through the `deunicode` crate (a maintained port of
+/// Text::Unidecode): `Jürgen` → `Jurgen`, `Łukasz` → `Lukasz`, `Søren` → `Soren`, `straße` →
+/// `strasse`, `Æsa` → `AEsa`, `Đorđe` → `Dorde`, Cyrillic and Greek letter by letter, Chinese
+/// in pinyin syllables. It may add spaces or punctuation (`北京` → `Bei Jing`): the caller's
+/// removal step takes out what the attribute may not hold. A character it has no letters for
+/// (private use, unassigned) gives nothing, never a placeholder.
 pub fn transliterate(value: &str) -> Cow<'_, str> {
     if value.is_ascii() {
         return Cow::Borrowed(value);
     }
-    Cow::Owned(value.nfkd().filter(|c| !is_combining_mark(*c)).collect())
+    Cow::Owned(deunicode::deunicode_with_tofu(&nfc(value), ""))
 }
+
+/// DETAIL when a rewrite of characters would leave no name (the fix is then manual).
+pub const NOTHING_LEFT: &str = "transliteration leaves no name: enter one";
 
 /// Number of characters (Unicode scalar values).
 pub fn char_len(value: &str) -> usize {
@@ -58,10 +64,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn transliteration_drops_marks_and_keeps_undecomposable_letters() {
+    fn transliteration_gives_latin_letters_for_every_letter() {
         assert_eq!(transliterate("Jürgen Müller"), "Jurgen Muller");
-        assert_eq!(transliterate("Łukasz"), "Łukasz");
-        assert_eq!(transliterate("Zoë"), "Zoe");
+        assert_eq!(transliterate("Łukasz"), "Lukasz");
+        assert_eq!(transliterate("Zoe\u{308}"), "Zoe", "decomposed marks too");
+        assert_eq!(transliterate("Søren Straße Æsa Đorđe"), "Soren Strasse AEsa Dorde");
+        assert_eq!(transliterate("Иван Αλέξης 王伟"), "Ivan Alexes Wang Wei");
+        assert_eq!(transliterate("a\u{E000}b"), "ab", "no placeholder for what has no letters");
     }
 
     #[test]
