@@ -55,15 +55,15 @@ fn malformed_csvde_files_fail_with_the_file_and_line() {
     let cases: [(&str, &[u8], &str); 5] = [
         (
             "fields.csv",
-            b"DN,mail\n\"CN=a,DC=x\",a@x.com\n\"CN=b,DC=x\",b@x.com,extra\n",
-            "DIR/fields.csv:3: row has 3 fields but the header has 2",
+            b"DN,objectClass,mail\n\"CN=a,DC=x\",user,a@x.com\n\"CN=b,DC=x\",user,b@x.com,extra\n",
+            "DIR/fields.csv:3: row has 4 fields but the header has 3",
         ),
         ("nodn.csv", b"mail,cn\na@x.com,a\n", "DIR/nodn.csv:1: the header has no DN column"),
         ("empty.csv", b"", "DIR/empty.csv:1: the header has no DN column"),
-        ("header.csv", b"DN,mail\n", "DIR/header.csv: no directory objects in this file"),
+        ("header.csv", b"DN,objectClass,mail\n", "DIR/header.csv: no directory objects in this file"),
         (
             "latin1.csv",
-            b"DN,displayName\n\"CN=a,DC=x\",J\xfcrgen\n",
+            b"DN,objectClass,displayName\n\"CN=a,DC=x\",user,J\xfcrgen\n",
             "DIR/latin1.csv:2: column displayName is not valid UTF-8",
         ),
     ];
@@ -109,4 +109,48 @@ fn csvde_and_ldif_exports_of_the_same_objects_give_the_same_findings() {
     let from_ldif = scan_ldif(ldif);
     assert_eq!(from_csv.findings, from_ldif.findings);
     assert_eq!(rows(&from_ldif).len(), 8, "{:#?}", rows(&from_ldif));
+}
+
+#[test]
+fn exports_that_cannot_be_checked_are_errors_not_clean_reports() {
+    let no_class = "no object in it has objectClass, so none can be checked (a user cannot be told from a computer): \
+                    export objectClass too (ldifde -l \"objectClass,...\")";
+    let cases: [(&str, &[u8], String); 5] = [
+        (
+            "noclass.ldif",
+            b"dn: CN=a,DC=x\nmail: a b@x.com\n\ndn: CN=b,DC=x\nmail: b@x.com\n\n",
+            format!("DIR/noclass.ldif: {no_class}"),
+        ),
+        (
+            "cut.ldif",
+            b"dn: CN=a,DC=x\nobjectClass: user\nmail: a@x.com\n\ndn: CN=b,DC=x\nobjectClass: user\nmail: b@x.c",
+            "DIR/cut.ldif:7: the file ends in the middle of this line: it was cut off (copy or export it again)".into(),
+        ),
+        (
+            "typo.csv",
+            b"DN,objectClas,mail\n\"CN=a,DC=x\",user,a b@x.com\n",
+            "DIR/typo.csv:1: the header has no objectClass column, so no object can be told apart (a user from a \
+             computer): export it too (csvde -l \"objectClass,...\")"
+                .into(),
+        ),
+        (
+            "twice.csv",
+            b"DN,objectClass,mail,mail\n\"CN=a,DC=x\",user,a@x.com,b@x.com\n",
+            "DIR/twice.csv:1: column 4 of the header names mail again (column 3 already does)".into(),
+        ),
+        (
+            "unnamed.csv",
+            b"DN,objectClass,,mail\n\"CN=a,DC=x\",user,x,a@x.com\n",
+            "DIR/unnamed.csv:1: column 3 of the header has no attribute name".into(),
+        ),
+    ];
+    for (name, content, message) in cases {
+        let (code, stderr, report) = scan_file(name, content);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert_eq!(stderr.trim_end(), format!("syncready: error: {message}"), "{name}");
+        assert!(!report, "{name}: a report was written");
+    }
+    // A file that ends its last line, even without a blank line after the last record, is whole.
+    let (code, stderr, report) = scan_file("whole.ldif", b"dn: CN=a,DC=x\nobjectClass: user\nmail: a b@x.com\n");
+    assert_eq!((code, report), (1, true), "{stderr}");
 }

@@ -359,6 +359,7 @@ impl SambaDc {
     fn load(&self, ldif: &str) {
         let existing = self.existing_dns();
         let dn_of = |record: &str| {
+            let record = format!("{record}\n");
             let objects = syncready::source::ldif::parse_str(record.as_bytes(), Path::new("fixture.ldif")).unwrap();
             objects[0].dn().to_owned()
         };

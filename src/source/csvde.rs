@@ -55,6 +55,26 @@ impl<R: Read> CsvdeReader<R> {
                 line: 1,
                 message: "the header has no DN column (is this a csvde export?)".into(),
             })?;
+        let header_error = |message: String| SourceError::Syntax { path: path.to_owned(), line: 1, message };
+        for (i, attr) in columns.iter().enumerate() {
+            if attr.as_str().is_empty() {
+                return Err(header_error(format!("column {} of the header has no attribute name", i + 1)));
+            }
+            if let Some(first) = columns[..i].iter().position(|c| c.as_str().eq_ignore_ascii_case(attr.as_str())) {
+                return Err(header_error(format!(
+                    "column {} of the header names {attr} again (column {} already does)",
+                    i + 1,
+                    first + 1
+                )));
+            }
+        }
+        if !columns.contains(&AttrName::ObjectClass) {
+            return Err(header_error(
+                "the header has no objectClass column, so no object can be told apart (a user from a computer): \
+                 export it too (csvde -l \"objectClass,...\")"
+                    .into(),
+            ));
+        }
         Ok(CsvdeReader {
             rows,
             path: path.to_owned(),
@@ -106,15 +126,21 @@ impl<R: Read> CsvdeReader<R> {
         let attr = &self.columns[column];
         let values: Vec<&str> = if is_multi_valued(attr) { cell.split(';').collect() } else { vec![cell] };
         for value in values {
-            if let Some(hex) = value.strip_prefix("X'").and_then(|v| v.strip_suffix('\'')) {
-                let bytes = decode_hex(hex)
-                    .ok_or_else(|| self.error(line, format!("column {attr}: '{value}' is not a valid X'hex' value")))?;
-                self.builder.add_binary(attr.clone(), &bytes);
-            } else if attr.is_binary() {
-                return Err(self.error(line, format!("column {attr}: binary value not in X'hex' form")));
-            } else {
+            // csvde writes binary attributes as X'hex'; in a text attribute, X'..' is text.
+            if !attr.is_binary() {
                 self.builder.add_text(attr.clone(), value);
+                continue;
             }
+            let bytes = value
+                .strip_prefix("X'")
+                .and_then(|v| v.strip_suffix('\''))
+                .ok_or_else(|| self.error(line, format!("column {attr}: binary value not in X'hex' form")))
+                .and_then(|hex| {
+                    decode_hex(hex).ok_or_else(|| {
+                        self.error(line, format!("column {attr}: '{value}' is not a valid X'hex' value"))
+                    })
+                })?;
+            self.builder.add_binary(attr.clone(), &bytes);
         }
         Ok(())
     }
@@ -184,23 +210,45 @@ mod tests {
         assert!(john.has_class("user"));
         assert_eq!(john.guid().unwrap().0[15], 15);
         assert!(!objects[1].has(&AttrName::DisplayName));
-        let cert = "DN,userCertificate\nCN=a,X'ff00';X'01'\n";
+        let cert = "DN,objectClass,userCertificate,description\nCN=a,user,X'ff00';X'01',X'41'\n";
         let objects = parse(cert.as_bytes()).unwrap();
         let values: Vec<_> = objects[0].values(&AttrName::UserCertificate).map(|(_, v)| v).collect();
         assert_eq!(values, [ValueRef::Binary(&[0xff, 0]), ValueRef::Binary(&[1])]);
+        let description = AttrName::parse("description");
+        assert_eq!(objects[0].first_text(&description), Some("X'41'"), "X'..' is text in a text attribute");
     }
 
     #[test]
     fn malformed_rows_name_the_line() {
         let error = |text: &[u8]| parse(text).unwrap_err().to_string();
         assert_eq!(error(b""), "t.csv:1: the header has no DN column (is this a csvde export?)");
-        assert_eq!(error(b"DN,mail\n"), "t.csv: no directory objects in this file (only a header, or empty)");
-        assert_eq!(error(b"DN,mail\nCN=a,a@x,extra\n"), "t.csv:2: row has 3 fields but the header has 2");
-        assert_eq!(error(b"DN,mail\nCN=a,a@\xfc\n"), "t.csv:2: column mail is not valid UTF-8");
         assert_eq!(
-            error(b"DN,objectGUID\nCN=a,X'zz'\n"),
+            error(b"DN,objectClass,mail\n"),
+            "t.csv: no directory objects in this file (only a header, or empty)"
+        );
+        assert_eq!(
+            error(b"DN,objectClass,mail\nCN=a,user,a@x,extra\n"),
+            "t.csv:2: row has 4 fields but the header has 3"
+        );
+        assert_eq!(error(b"DN,objectClass,mail\nCN=a,user,a@\xfc\n"), "t.csv:2: column mail is not valid UTF-8");
+        assert_eq!(
+            error(b"DN,objectClass,objectGUID\nCN=a,user,X'zz'\n"),
             "t.csv:2: column objectGUID: 'X'zz'' is not a valid X'hex' value"
         );
-        assert_eq!(error(b"DN,mail\n,a@x\n"), "t.csv:2: empty DN");
+        assert_eq!(error(b"DN,objectClass,mail\n,user,a@x\n"), "t.csv:2: empty DN");
+        // Headers that would make every object look clean, or put values under the wrong name.
+        assert_eq!(
+            error(b"DN,objectClas,mail\nCN=a,user,a@x\n"),
+            "t.csv:1: the header has no objectClass column, so no object can be told apart (a user from a \
+             computer): export it too (csvde -l \"objectClass,...\")"
+        );
+        assert_eq!(
+            error(b"DN,objectClass,mail,Mail\nCN=a,user,a@x,b@x\n"),
+            "t.csv:1: column 4 of the header names mail again (column 3 already does)"
+        );
+        assert_eq!(
+            error(b"DN,objectClass,,mail\nCN=a,user,x,a@x\n"),
+            "t.csv:1: column 3 of the header has no attribute name"
+        );
     }
 }

@@ -26,6 +26,8 @@ pub struct LdifReader<R> {
     builder: ObjectBuilder,
     records: u64,
     failed: bool,
+    /// Whether the last physical line read ended with a line break.
+    last_line_ended: bool,
 }
 
 impl<R: BufRead> LdifReader<R> {
@@ -43,6 +45,7 @@ impl<R: BufRead> LdifReader<R> {
             builder: ObjectBuilder::default(),
             records: 0,
             failed: false,
+            last_line_ended: true,
         }
     }
 
@@ -77,7 +80,8 @@ impl<R: BufRead> LdifReader<R> {
                 ));
             }
         }
-        if self.ahead.last() == Some(&b'\n') {
+        self.last_line_ended = self.ahead.last() == Some(&b'\n');
+        if self.last_line_ended {
             self.ahead.pop();
             if self.ahead.last() == Some(&b'\r') {
                 self.ahead.pop();
@@ -118,6 +122,13 @@ impl<R: BufRead> LdifReader<R> {
         let mut in_record = false;
         loop {
             let Some(line) = self.next_logical()? else {
+                if in_record && !self.last_line_ended {
+                    // Every exporter ends its lines; a last line without one was cut short.
+                    return Err(self.error(
+                        self.lines_read,
+                        "the file ends in the middle of this line: it was cut off (copy or export it again)",
+                    ));
+                }
                 if in_record {
                     return Ok(Some(self.finish_record()));
                 }

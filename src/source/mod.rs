@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use crate::model::DirObject;
+use crate::model::{AttrName, DirObject};
 pub use progress::{NoProgress, Progress};
 
 /// Why a source could not be read. Every variant names the file; parse errors name the line.
@@ -77,6 +77,14 @@ pub fn read_sources(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Sna
             }
         };
         let bytes = collect(reader.as_mut(), &name, total, progress, &mut snapshot.objects)?;
+        if !snapshot.objects[before..].iter().any(|o| o.has(&AttrName::ObjectClass)) {
+            return Err(SourceError::Content {
+                path: PathBuf::from(&name),
+                message: "no object in it has objectClass, so none can be checked (a user cannot be told from a \
+                          computer): export objectClass too (ldifde -l \"objectClass,...\")"
+                    .into(),
+            });
+        }
         let objects = (snapshot.objects.len() - before) as u64;
         snapshot.sources.push(SourceSummary { name, objects, bytes });
     }
