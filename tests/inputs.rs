@@ -154,3 +154,47 @@ fn exports_that_cannot_be_checked_are_errors_not_clean_reports() {
     let (code, stderr, report) = scan_file("whole.ldif", b"dn: CN=a,DC=x\nobjectClass: user\nmail: a b@x.com\n");
     assert_eq!((code, report), (1, true), "{stderr}");
 }
+
+#[test]
+fn an_object_read_from_two_sources_is_checked_once_and_two_objects_with_one_dn_are_an_error() {
+    let dir = temp_dir("twice");
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/demo.ldif");
+    let scan = |files: &[&std::path::Path], out: &str| {
+        let mut args = vec!["scan".to_owned(), "--out".to_owned(), dir.join(out).display().to_string()];
+        for file in files {
+            args.extend(["--ldif".to_owned(), file.display().to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_syncready(&args)
+    };
+    let once = scan(&[&demo], "once");
+    let twice = scan(&[&demo, &demo], "twice");
+    assert_eq!((once.status.code(), twice.status.code()), (Some(1), Some(1)));
+    let findings = |out: &str| std::fs::read_to_string(dir.join(out).join("findings.csv")).unwrap();
+    assert_eq!(findings("twice"), findings("once"), "the same 118 findings, none 'also held by' itself");
+    let stdout = String::from_utf8_lossy(&twice.stdout);
+    assert!(
+        stdout.contains("  2000 objects read more than once (the same objectGUID or DN), checked once"),
+        "{stdout}"
+    );
+    assert!(!String::from_utf8_lossy(&once.stdout).contains("more than once"));
+
+    // Another object under a DN the first source holds: no directory holds both.
+    let other = dir.join("other.ldif");
+    let dn = "CN=Ann,OU=Staff,DC=contoso,DC=com";
+    let record =
+        |guid: &str| format!("dn: {dn}\nobjectClass: user\ncn: Ann\nobjectGUID:: {guid}\nmail: ann@contoso.com\n\n");
+    std::fs::write(dir.join("first.ldif"), record("AAECAwQFBgcICQoLDA0ODw==")).unwrap();
+    std::fs::write(&other, record("Dw4NDAsKCQgHBgUEAwIBAA==")).unwrap();
+    let clash = scan(&[&dir.join("first.ldif"), &other], "clash");
+    assert_eq!(clash.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&clash.stderr).replace(dir.to_str().unwrap(), "DIR").replace("DIR\\", "DIR/");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "syncready: error: DIR/other.ldif: {dn} is also in DIR/first.ldif with another objectGUID \
+             (03020100-0504-0706-0809-0a0b0c0d0e0f there, 0c0d0e0f-0a0b-0809-0706-050403020100 here): two objects \
+             cannot have one DN; scan these sources separately"
+        )
+    );
+}

@@ -52,6 +52,44 @@ fn a_live_scan_of_the_demo_gives_the_offline_findings() {
         let extra: Vec<_> = online.iter().filter(|f| !offline.contains(f)).collect();
         assert!(gone.is_empty() && extra.is_empty(), "parallel {parallel}: missing {gone:#?}\nextra {extra:#?}");
     }
+    // The same directory through two URLs (its address and its name): every object once.
+    let host = dc.add_host_name();
+    let dir = crate::temp_dir("live-twice");
+    let scan_urls = |urls: &[String], out: &str| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"));
+        command.args(["scan", "--out", dir.join(out).to_str().unwrap()]);
+        for url in urls {
+            command.args(["--ldap", url]);
+        }
+        command
+            .args(["--bind-user", &dc.admin(), "--password-env", "PW", "--ca-file", dc.ca_file().to_str().unwrap()])
+            .env("PW", crate::samba::ADMIN_PASSWORD)
+            .output()
+            .unwrap()
+    };
+    let once = scan_urls(&[dc.ldaps_url()], "once");
+    let twice = scan_urls(&[dc.ldaps_url(), format!("ldaps://{host}")], "twice");
+    assert_eq!(
+        (once.status.code(), twice.status.code()),
+        (Some(1), Some(1)),
+        "{}",
+        String::from_utf8_lossy(&twice.stderr)
+    );
+    let findings = |out: &str| std::fs::read_to_string(dir.join(out).join("findings.csv")).unwrap();
+    assert_eq!(findings("twice"), findings("once"));
+    let read = |output: &std::process::Output| {
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let objects =
+            stdout.lines().find_map(|l| l.trim().strip_prefix(&format!("{}: ", dc.ldaps_url())).map(str::to_owned));
+        (objects.unwrap(), stdout)
+    };
+    let (objects, _) = read(&once);
+    let count = objects.split(' ').next().unwrap().to_owned();
+    let (_, stdout) = read(&twice);
+    assert!(
+        stdout.contains(&format!("  {count} objects read more than once (the same objectGUID or DN), checked once")),
+        "{stdout}"
+    );
 }
 
 /// A user LDIF record under the given base.

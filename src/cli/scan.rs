@@ -13,11 +13,12 @@ use super::connection::ConnectionArgs;
 use super::interrupt::{self, Interrupted};
 use super::output::outln;
 use super::progress::TerminalProgress;
-use crate::report::ReportSet;
 use crate::report::csv::add_findings;
 use crate::report::summary::{SummaryRow, add_summary, summarize};
+use crate::report::{ReportSet, count};
 use crate::rules::{Ruleset, RulesetOptions, add_attributes, needed_attributes, scan};
 use crate::source::ldap::{LdapOptions, read_ldap};
+use crate::source::merge::merge_sources;
 use crate::source::{Snapshot, SourceSpec, read_sources};
 
 #[derive(Args)]
@@ -134,6 +135,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     for source in &read.snapshot.sources {
         outln!("  {}: {} objects, {:.1} MB", source.name, source.objects, source.bytes as f64 / 1e6);
     }
+    if read.seen_twice > 0 {
+        outln!(
+            "  {} read more than once (the same objectGUID or DN), checked once",
+            count(read.seen_twice as usize, "object")
+        );
+    }
     for reason in &read.incomplete {
         outln!("  PARTIAL: {reason}");
     }
@@ -152,6 +159,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 pub struct SourceRead {
     pub snapshot: Snapshot,
     pub incomplete: Vec<String>,
+    /// Objects more than one source held, checked once.
+    pub seen_twice: u64,
 }
 
 impl SourceArgs {
@@ -183,7 +192,8 @@ impl SourceArgs {
                 incomplete.push(failure.to_string());
             }
         }
-        Ok(SourceRead { snapshot, incomplete })
+        let seen_twice = merge_sources(&mut snapshot)?;
+        Ok(SourceRead { snapshot, incomplete, seen_twice })
     }
 }
 

@@ -12,6 +12,7 @@ use eframe::egui;
 use crate::model::DirObject;
 use crate::rules::{Finding, Ruleset, ScanStats, scan_counting};
 use crate::source::ldap::{LdapOptions, read_ldap};
+use crate::source::merge::merge_sources;
 use crate::source::{Progress, SourceSpec, SourceSummary, read_sources};
 
 /// A finished scan: the objects (for the details panel), their findings and the counts.
@@ -125,6 +126,7 @@ fn read_and_check(
     if state.cancel.load(Ordering::Relaxed) {
         return Err("cancelled".to_owned());
     }
+    merge_sources(&mut snapshot).map_err(|e| e.to_string())?;
     state.checking.store(true, Ordering::Relaxed);
     let result = scan_counting(&snapshot.objects, ruleset, &state.findings);
     Ok(ScanDone {

@@ -6,6 +6,7 @@ pub mod domains;
 pub mod generate;
 pub mod ldap;
 pub mod ldif;
+pub mod merge;
 mod progress;
 
 use std::fs::File;
