@@ -195,3 +195,20 @@ fn ctrl_c_at_any_point_of_a_scan_leaves_the_reports_of_one_run_and_no_partial_fi
     }
     assert!(interrupted >= 10, "{interrupted} of 20 scans were interrupted");
 }
+
+#[test]
+fn an_out_folder_that_cannot_be_written_stops_the_scan_before_anything_is_read() {
+    let dir = temp_dir("out-check");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let out = file.join("reports");
+    let missing = dir.join("missing.ldif");
+    let output = run_syncready(&["scan", "--ldif", missing.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.starts_with(&format!("syncready: error: --out {}: cannot create the folder: ", out.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("missing.ldif"), "the folder is checked before the source is read: {stderr}");
+}

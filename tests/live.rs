@@ -199,6 +199,16 @@ fn every_failure_is_a_distinct_error() {
     assert_eq!(read(&starttls).unwrap().objects.len(), read(&good).unwrap().objects.len());
     let unreachable = LdapOptions { urls: vec!["ldaps://127.0.0.1:1".into()], ..good.clone() };
     assert!(matches!(read(&unreachable), Err(LdapError::Unreachable { .. })));
+    let bad_filter = LdapOptions { filter: Some("(&(objectClass=user)(mail=*)".into()), ..good.clone() };
+    let error = read(&bad_filter).err().unwrap();
+    assert!(matches!(error, LdapError::InvalidFilter { .. }), "{error}");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}: the LDAP filter is not valid (RFC 4515 syntax, e.g. (&(objectClass=user)(mail=*))): check --filter",
+            dc.ldaps_url()
+        )
+    );
     let global_catalog = LdapOptions { global_catalog: true, ..good.clone() };
     assert!(read(&global_catalog).unwrap().objects.iter().any(|o| o.dn().starts_with("CN=Ann,")));
     // One forest down: an error, or with partial results allowed, the other forest's objects.

@@ -97,8 +97,13 @@ fn a_plan_made_on_one_dc_writes_nothing_on_a_twin_holding_the_same_dns() {
         );
     }
     assert_eq!(directory_state(&twin), twin_before, "resume and undo wrote nothing on the twin");
+    // Undo Ann first, then everything: Ann's change is reported as already undone.
+    let only = syncready(&first, &["undo", "--journal", journal.to_str().unwrap(), "--only", "Ann Lee"]).output();
+    assert_eq!(only.unwrap().status.code(), Some(0));
     let undone = syncready(&first, &["undo", "--journal", journal.to_str().unwrap()]).output().unwrap();
-    assert_eq!(undone.status.code(), Some(0), "{}", stderr(&undone));
+    let stdout = String::from_utf8_lossy(&undone.stdout);
+    assert_eq!(undone.status.code(), Some(0), "{stdout}{}", stderr(&undone));
+    assert!(stdout.starts_with("1 applied, 0 conflicts, 0 failed, 1 already undone. Journal: "), "{stdout}");
     assert_eq!(directory_state(&first), first_before);
 }
 

@@ -110,7 +110,7 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
         let mut directory = Directory::connect(&args.connection.options()?)?;
         interrupt::set_consequence(resume_hint(journal));
         let report = resume(&mut directory, journal, &|_, _| {})?;
-        return Ok(finish(&report, journal, &[]));
+        return Ok(finish(&report, journal, &[], "already done"));
     }
     let plan = args.plan.as_ref().expect("clap requires --plan without --resume");
     let changes = import_plan(plan)?;
@@ -146,7 +146,7 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     interrupt::set_consequence(resume_hint(&journal));
     let report = apply(&mut directory, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
         .with_context(|| format!("applying {}", plan.display()))?;
-    Ok(finish(&report, &journal, &changes))
+    Ok(finish(&report, &journal, &changes, "already done"))
 }
 
 pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
@@ -162,7 +162,7 @@ pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
     let undo_journal = new_journal_path(folder, &format!("{stem}-undo"));
     interrupt::set_consequence(resume_hint(&undo_journal));
     let report = undo(&mut directory, &args.journal, args.only.as_deref(), &undo_journal, &|_, _| {})?;
-    Ok(finish(&report, &undo_journal, &[]))
+    Ok(finish(&report, &undo_journal, &[], "already undone"))
 }
 
 /// What an interrupted write leaves: a journal to finish from.
@@ -170,9 +170,10 @@ fn resume_hint(journal: &Path) -> String {
     format!("the journal {0} records how far it got: finish with `syncready apply --resume {0}`", journal.display())
 }
 
-/// Prints the results that need attention (with the plan's row numbers) and the totals; exit
+/// Prints the results that need attention (with the plan's row numbers) and the totals, the
+/// changes found in their planned state as `already` ("already done", "already undone"); exit
 /// 1 when any change was a conflict or failed.
-fn finish(report: &ApplyReport, journal: &Path, plan: &[Change]) -> ExitCode {
+fn finish(report: &ApplyReport, journal: &Path, plan: &[Change], already: &str) -> ExitCode {
     for (seq, dn, outcome, message) in &report.results {
         if matches!(outcome, Outcome::Conflict | Outcome::Failed) {
             let rows = plan.get(seq - 1).map(|c| c.rows.iter().map(u64::to_string).collect::<Vec<_>>().join(", "));
@@ -184,7 +185,7 @@ fn finish(report: &ApplyReport, journal: &Path, plan: &[Change]) -> ExitCode {
         (report.count(Outcome::Applied), report.count(Outcome::Conflict), report.count(Outcome::Failed));
     let skipped = match report.count(Outcome::Skipped) {
         0 => String::new(),
-        n => format!(", {n} already done"),
+        n => format!(", {n} {already}"),
     };
     outln!("{applied} applied, {conflicts} conflicts, {failed} failed{skipped}. Journal: {}", journal.display());
     if conflicts + failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }

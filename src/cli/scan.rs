@@ -115,10 +115,10 @@ impl ReadArgs {
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let ruleset = args.rules.options().build()?;
+    check_out_dir(&args.out)?;
     let read = args.source.read(&ruleset, &[])?;
     let result = scan(&read.snapshot.objects, &ruleset);
     let summary = summarize(&result.findings, &result.stats, &read.incomplete)?;
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
     interrupt::deferred(|interrupted| -> anyhow::Result<()> {
@@ -152,6 +152,17 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(if result.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Makes sure reports can be written to `out` before anything is read (a scan of millions of
+/// objects should not end on a folder it cannot write).
+fn check_out_dir(out: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("--out {}: cannot create the folder", out.display()))?;
+    let probe = out.join(format!(".syncready-write-test-{}", std::process::id()));
+    std::fs::File::create_new(&probe)
+        .with_context(|| format!("--out {}: cannot write reports there", out.display()))?;
+    std::fs::remove_file(&probe).with_context(|| format!("--out {}", out.display()))?;
+    Ok(())
 }
 
 /// What the sources gave: the objects, and the sources that failed when partial results

@@ -102,5 +102,21 @@ mod tests {
         );
         let name = RulesetOptions { ruleset: "nope".into(), ..RulesetOptions::default() };
         assert!(name.build().unwrap_err().to_string().starts_with("unknown ruleset 'nope'"));
+        let login = |attribute: &str| {
+            let options = RulesetOptions { alternate_login_id: Some(attribute.into()), ..RulesetOptions::default() };
+            options.build().map(|r| r.alternate_login_id.map(|a| a.as_str().to_owned()))
+        };
+        for typo in ["mial", "extensionAttribute16", "extensionAttribute01", "objectGUID", "proxyAddresses"] {
+            assert_eq!(
+                login(typo).unwrap_err().to_string(),
+                format!(
+                    "alternate login ID: '{typo}' is not an attribute that can hold a sign-in name: use mail, \
+                     extensionAttribute1 to 15 or msDS-cloudExtensionAttribute1 to 20"
+                )
+            );
+        }
+        assert_eq!(login("extensionAttribute15").unwrap().as_deref(), Some("extensionAttribute15"));
+        assert_eq!(login("msDS-cloudExtensionAttribute20").unwrap().as_deref(), Some("msDS-cloudExtensionAttribute20"));
+        assert_eq!(login("userPrincipalName").unwrap(), None);
     }
 }

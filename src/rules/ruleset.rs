@@ -328,8 +328,11 @@ impl Ruleset {
             return Ok(());
         }
         let name = AttrName::parse(attribute);
-        if name.is_binary() || name == AttrName::ObjectClass || name == AttrName::ProxyAddresses {
-            return Err(format!("'{attribute}' cannot hold a sign-in name"));
+        if !is_sign_in_attribute(&name) {
+            return Err(format!(
+                "'{attribute}' is not an attribute that can hold a sign-in name: use mail, extensionAttribute1 to 15 \
+                 or msDS-cloudExtensionAttribute1 to 20"
+            ));
         }
         self.alternate_login_id = Some(name);
         Ok(())
@@ -410,6 +413,19 @@ fn key_named_in(message: &str) -> Option<String> {
 fn key_at(text: &str, line: usize) -> String {
     let source = text.lines().nth(line - 1).unwrap_or("");
     source.split('=').next().unwrap_or("").trim().to_owned()
+}
+
+/// The attributes Entra Connect takes an alternate login ID from: mail, or one of the
+/// single-valued text extension attributes (a typo would silently turn off every sign-in
+/// check).
+fn is_sign_in_attribute(name: &AttrName) -> bool {
+    let numbered = |prefix: &str, last: u32| {
+        let text = name.as_str();
+        text.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+            && text[prefix.len()..].parse::<u32>().is_ok_and(|n| (1..=last).contains(&n))
+            && !text[prefix.len()..].starts_with(['0', '+'])
+    };
+    *name == AttrName::Mail || numbered("extensionAttribute", 15) || numbered("msDS-cloudExtensionAttribute", 20)
 }
 
 #[cfg(test)]

@@ -22,6 +22,10 @@ pub enum LdapError {
     KerberosFailed { url: String, reason: String },
     #[error("{url}: the base DN {base} does not exist on this server")]
     BaseNotFound { url: String, base: String },
+    #[error(
+        "{url}: the LDAP filter is not valid (RFC 4515 syntax, e.g. (&(objectClass=user)(mail=*))): check --filter"
+    )]
+    InvalidFilter { url: String },
     #[error("{url}: the server does not support paged searches (RFC 2696)")]
     PagingUnsupported { url: String },
     #[error("{url}: the connection dropped after {objects} objects were read ({reason}); the scan is incomplete")]
@@ -73,9 +77,11 @@ pub fn classify(context: &Context, error: ldap3::LdapError) -> LdapError {
             8 | 13 => LdapError::StrongAuthRequired { url, text: result.text.trim_end_matches('\0').trim().to_owned() },
             32 => LdapError::BaseNotFound { url, base: base.to_owned() },
             12 => LdapError::PagingUnsupported { url },
+            87 => LdapError::InvalidFilter { url },
             code => LdapError::Server { url, code, text: result.text.trim_end_matches('\0').trim().to_owned() },
         },
         ldap3::LdapError::NativeTLS { source } => tls_error(url, source.to_string()),
+        ldap3::LdapError::FilterParsing => LdapError::InvalidFilter { url },
         ldap3::LdapError::Io { source } => match objects {
             Some(objects) => LdapError::ConnectionDropped { url, objects, reason: source.to_string() },
             None if is_tls_message(&source.to_string()) => tls_error(url, source.to_string()),
