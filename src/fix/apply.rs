@@ -154,7 +154,7 @@ fn attributes(change: &Change) -> Vec<&str> {
 /// Checks, before anything is written, that the directory holds every object of the plan and
 /// that each is the object the scan read; the first problem names the object and how many
 /// more there are. Returns the objects as they are now, with `attributes` (for the rules).
-pub fn check_objects(
+fn check_objects(
     directory: &mut Directory,
     changes: &[Change],
     attributes: &[&str],

@@ -10,7 +10,7 @@ use ldap3::{LdapConn, LdapResult, Mod, Scope, SearchEntry};
 use serde::{Deserialize, Serialize};
 
 use crate::model::ObjectGuid;
-use crate::source::ldap::{LdapError, LdapOptions, connect};
+use crate::source::ldap::{LdapError, LdapOptions, connect, paged_search};
 
 /// Which directory a journal was written against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,12 +103,9 @@ impl Directory {
     ) -> Result<Vec<(String, ObjectState)>, ldap3::LdapError> {
         let mut wanted: Vec<String> = attributes.iter().map(|a| a.to_string()).collect();
         wanted.push("objectGUID".into());
-        let adapters: Vec<Box<dyn ldap3::adapters::Adapter<'static, String, Vec<String>>>> =
-            vec![Box::new(ldap3::adapters::EntriesOnly::new()), Box::new(ldap3::adapters::PagedResults::new(500))];
-        let base = self.identity.naming_context.clone();
-        let base = base.as_str();
+        let base = self.identity.naming_context.as_str();
         let mut stream = self.conn.with_timeout(self.timeout).streaming_search_with(
-            adapters,
+            paged_search(500),
             base,
             Scope::Subtree,
             filter,

@@ -138,7 +138,7 @@ fn applied(object: &DirObject, edits: &[Edit]) -> DirObject {
 }
 
 /// Adds one value as the sources do: text when the attribute is not binary and it is UTF-8.
-pub fn add(builder: &mut ObjectBuilder, name: &AttrName, value: &[u8]) {
+fn add(builder: &mut ObjectBuilder, name: &AttrName, value: &[u8]) {
     match std::str::from_utf8(value) {
         Ok(text) if !name.is_binary() => builder.add_text(name.clone(), text),
         _ => builder.add_binary(name.clone(), value),
@@ -178,7 +178,7 @@ pub fn from_snapshot(objects: &[DirObject], changes: &[Change]) -> (Vec<Option<D
 /// Entra ID requires uniqueness (the address namespace of userPrincipalName, mail and SMTP
 /// proxy addresses, other proxy addresses, mailNickname and targetAddress); `None` when no
 /// edit writes such a value.
-pub fn holders_filter<'e>(edits: impl Iterator<Item = &'e Edit>) -> Option<String> {
+fn holders_filter<'e>(edits: impl Iterator<Item = &'e Edit>) -> Option<String> {
     let mut terms = Vec::new();
     for edit in edits {
         let Some(value) = edit.after.as_ref().and_then(|v| std::str::from_utf8(v).ok()) else { continue };

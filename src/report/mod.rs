@@ -116,15 +116,6 @@ fn create_temporary(path: &Path) -> std::io::Result<(PathBuf, File)> {
     }
 }
 
-/// Writes one file through a temporary sibling renamed into place, so a failed run never
-/// leaves a partial report where a complete one is expected.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
-) -> Result<(), ReportError> {
-    ReportSet::alone(|reports| reports.file(path, write))
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -141,7 +132,7 @@ mod tests {
             let planted = dir.join(format!("findings.csv.{}-{attempt}.partial", std::process::id()));
             std::os::unix::fs::symlink(&victim, planted).unwrap();
         }
-        write_atomically(&report, |w| w.write_all(b"report")).unwrap();
+        ReportSet::alone(|reports| reports.file(&report, |w| w.write_all(b"report"))).unwrap();
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
         assert_eq!(std::fs::read_to_string(&report).unwrap(), "report");
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();

@@ -4,7 +4,7 @@
 //! their objectGUIDs are, or, lacking one, when their DNs are; two objects with one DN and
 //! different objectGUIDs are an error, since no directory holds both.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash as _, Hasher as _};
 
 use super::{Snapshot, SourceError};
@@ -20,14 +20,14 @@ pub fn merge_sources(snapshot: &mut Snapshot) -> Result<u64, SourceError> {
     for (index, source) in snapshot.sources.iter().enumerate() {
         owners.extend(std::iter::repeat_n(index, source.objects as usize));
     }
-    let mut guids: HashMap<ObjectGuid, ()> = HashMap::new();
+    let mut guids: HashSet<ObjectGuid> = HashSet::new();
     // The first object of each DN, by a hash of the lower-case DN (several when hashes collide).
     let mut dns: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut keep = Vec::with_capacity(snapshot.objects.len());
     for (index, (object, &owner)) in snapshot.objects.iter().zip(&owners).enumerate() {
         let guid = object.guid();
         if let Some(guid) = guid
-            && guids.insert(guid, ()).is_some()
+            && !guids.insert(guid)
         {
             keep.push(false);
             continue;

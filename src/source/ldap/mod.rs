@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use connect::{Bind, Security};
 pub use error::LdapError;
+pub(crate) use search::adapters as paged_search;
 
 use super::{Progress, SourceSummary};
 use crate::model::DirObject;

@@ -59,7 +59,8 @@ pub fn default_naming_context(
         })
 }
 
-fn adapters(page_size: i32) -> Vec<Box<dyn Adapter<'static, String, Vec<String>>>> {
+/// A paged search's adapters: entries only, in pages of `page_size`.
+pub fn adapters(page_size: i32) -> Vec<Box<dyn Adapter<'static, String, Vec<String>>>> {
     vec![Box::new(EntriesOnly::new()), Box::new(PagedResults::new(page_size))]
 }
 
