@@ -287,7 +287,7 @@ fn demo_objects_under(objects: &[DirObject], ou: &str) -> BTreeSet<String> {
     objects
         .iter()
         .filter(|o| o.dn().to_lowercase().ends_with(&suffix))
-        .filter(|o| !matches!(syncready::rules::scope::classify(o, &ruleset), syncready::rules::Scope::OutOfScope))
+        .filter(|o| !matches!(syncready::rules::scope::classify(o, &ruleset), syncready::rules::Scope::OutOfScope(_)))
         .map(|o| o.dn().to_owned())
         .collect()
 }

@@ -355,6 +355,118 @@ fn skipped_objects_are_counted_absent_and_take_no_part_in_duplicates() {
     );
 }
 
+/// Two deleted objects as `ldifde -x` exports them: a tombstone (the RDN mangled with
+/// `\0ADEL:`, the cn holding a line feed) and a recycled object.
+const LDIFDE_X_DELETED: &str = "dn: CN=Ann Lee\\0ADEL:5f1c9f1e-5d1b-4c61-9e3f-0d1b2c3d4e5f,CN=Deleted Objects,DC=contoso,DC=com\r\n\
+changetype: add\r\n\
+objectClass: top\r\n\
+objectClass: person\r\n\
+objectClass: organizationalPerson\r\n\
+objectClass: user\r\n\
+cn:: QW5uIExlZQpERUw6NWYxYzlmMWUtNWQxYi00YzYxLTllM2YtMGQxYjJjM2Q0ZTVm\r\n\
+isDeleted: TRUE\r\n\
+lastKnownParent: OU=Staff,DC=contoso,DC=com\r\n\
+sAMAccountName: alee\r\n\
+\r\n\
+dn: CN=Bo Ek\\0ADEL:6a2d0e2f-6e2c-4d72-8f40-1e2c3d4e5f60,CN=Deleted Objects,DC=contoso,DC=com\r\n\
+changetype: add\r\n\
+objectClass: top\r\n\
+objectClass: group\r\n\
+isDeleted: TRUE\r\n\
+isRecycled: TRUE\r\n\
+sAMAccountName: bo group\r\n\
+\r\n";
+
+/// Objects that Connect Sync's standard rules keep out, each with values that would be findings
+/// if it were checked, and the reason it is skipped or left out.
+#[test]
+fn the_scope_matches_connect_sync_and_counts_every_reason() {
+    let bad = [("mail", "bad user@contoso.com"), ("displayName", " Trailing ")];
+    let with = |extra: &[(&'static str, &'static str)]| [&bad[..], extra].concat();
+    let ldif = LDIFDE_X_DELETED.to_owned()
+        + &user("Recycled", &with(&[("isRecycled", "TRUE")]))
+        + &user("Critical False", &with(&[("isCriticalSystemObject", "FALSE")]))
+        + &user("Microsoft Exchange", &with(&[("mailNickname", "SystemMailbox{1f05a927-2e1c-4a4d-9e4b}")]))
+        + &user("Cas Mailbox", &with(&[("mailNickname", "CAS_{3d2c1b0a}")]))
+        + &user("Discovery", &with(&[("msExchRecipientTypeDetails", "536870912")]))
+        + &user("Arbitration", &with(&[("msExchRecipientTypeDetails", "8388608")]))
+        + &user("Written Back", &with(&[("adminDescription", "User_0b1c2d3e")]))
+        + &record(
+            "CN=Person Back,OU=Staff,DC=contoso,DC=com",
+            &["top", "person", "organizationalPerson", "user", "inetOrgPerson"],
+            &with(&[("adminDescription", "User_0b1c2d3e")]),
+        )
+        + &user("Mailbox User", &with(&[("msExchRecipientTypeDetails", "1")]))
+        + &group("Group Back", &with(&[("adminDescription", "Group_4f5e6d")]))
+        + &group("Organization Management", &with(&[("msExchRecipientTypeDetails", "1073741824")]))
+        + &group("Rich", &with(&[("sAMAccountName", "MSOL_AD_Sync_RichCoexistence")]))
+        + &contact("Sync Contact", &[bad[0], ("displayName", "Ann (MSOL)"), ("msExchHideFromAddressLists", "TRUE")])
+        + &contact("Shown Contact", &[bad[0], ("displayName", "Bea (MSOL)")])
+        + &contact("Cas Contact", &with(&[("mailNickname", "CAS_{9a8b7c}")]))
+        + &record("CN=PC1,OU=Staff,DC=contoso,DC=com", &["top", "user", "computer"], &bad)
+        + &record(
+            "CN=gmsa1,CN=Managed Service Accounts,DC=contoso,DC=com",
+            &["top", "user", "computer", "msDS-GroupManagedServiceAccount"],
+            &bad,
+        )
+        + &record(
+            "CN=msa1,CN=Managed Service Accounts,DC=contoso,DC=com",
+            &["top", "user", "msDS-ManagedServiceAccount"],
+            &bad,
+        )
+        + &record(
+            "CN=S-1-5-11,CN=ForeignSecurityPrincipals,DC=contoso,DC=com",
+            &["top", "foreignSecurityPrincipal"],
+            &bad,
+        );
+    let found = scan_ldif(&ldif);
+    let mut checked: Vec<String> = rows(&found).into_iter().map(|r| r.0).collect();
+    checked.dedup();
+    assert_eq!(checked, ["Person Back", "Mailbox User", "Shown Contact"]);
+    let reasons = |map: Vec<(&'static str, u64)>| map;
+    assert_eq!(
+        reasons(found.stats.skipped_by_reason.iter().map(|(r, n)| (r.as_str(), *n)).collect()),
+        [
+            ("isCriticalSystemObject", 1),
+            ("Exchange system mailbox (mailNickname or msExchRecipientTypeDetails)", 5),
+            ("Exchange role group (msExchRecipientTypeDetails)", 1),
+            ("written back from Entra ID (adminDescription User_ or Group_)", 2),
+            ("sync service group MSOL_AD_Sync_RichCoexistence", 1),
+            ("hidden (MSOL) contact", 1),
+        ]
+    );
+    assert_eq!(
+        reasons(found.stats.out_of_scope_by_reason.iter().map(|(r, n)| (r.as_str(), *n)).collect()),
+        [
+            ("deleted or recycled object (isDeleted, isRecycled)", 3),
+            ("computer", 2),
+            ("managed service account", 1),
+            ("not a user, contact or group", 1),
+        ]
+    );
+    assert_eq!(
+        (found.stats.objects_read, found.stats.checked, found.stats.skipped, found.stats.out_of_scope),
+        (21, 3, 11, 7)
+    );
+
+    // The same counts reach the terminal and summary.csv.
+    let dir = crate::temp_dir("connect-sync-scope");
+    let path = dir.join("scope.ldif");
+    std::fs::write(&path, &ldif).unwrap();
+    let out = dir.join("out");
+    let output = crate::run_syncready(&["scan", "--ldif", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("\n  objects read 21 · checked 3 · skipped 11 · out of scope 7\n"), "{stdout}");
+    assert!(stdout.contains("\n    skipped, hidden (MSOL) contact: 1\n"), "{stdout}");
+    assert!(stdout.contains("\n    out of scope, deleted or recycled object (isDeleted, isRecycled): 3\n"), "{stdout}");
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(
+        summary.contains("\r\nskipped,written back from Entra ID (adminDescription User_ or Group_),,,,2\r\n"),
+        "{summary}"
+    );
+    assert!(summary.contains("\r\nout of scope,managed service account,,,,1\r\n"), "{summary}");
+}
+
 #[test]
 fn a_ruleset_that_disables_a_rule_removes_its_findings() {
     let dir = tempdir();

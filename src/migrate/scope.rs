@@ -189,7 +189,7 @@ pub fn simulate(
             Scope::Skipped(reason) => {
                 (skipped_class(object), Some(format!("filtered as a system object ({})", reason.as_str())))
             }
-            Scope::OutOfScope => continue,
+            Scope::OutOfScope(_) => continue,
         };
         let filters = filter_reason(&rules, object, class, &mut evaluator);
         let connect = connect_reason(config, &rules, object, class, &mut evaluator)

@@ -58,6 +58,10 @@ known_attributes! {
     UserPrincipalName => "userPrincipalName", binary = false;
     IsCriticalSystemObject => "isCriticalSystemObject", binary = false;
     MsExchRecipientTypeDetails => "msExchRecipientTypeDetails", binary = false;
+    MsExchHideFromAddressLists => "msExchHideFromAddressLists", binary = false;
+    AdminDescription => "adminDescription", binary = false;
+    IsDeleted => "isDeleted", binary = false;
+    IsRecycled => "isRecycled", binary = false;
     Member => "member", binary = false;
     ObjectGuid => "objectGUID", binary = true;
     MsDsConsistencyGuid => "mS-DS-ConsistencyGuid", binary = true;

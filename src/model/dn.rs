@@ -14,6 +14,19 @@ fn first_separator(dn: &str) -> Option<usize> {
     None
 }
 
+/// The first RDN of `dn` as written (`CN=Ann\0ACNF:...` of `CN=Ann\0ACNF:...,OU=x`).
+pub fn first_rdn(dn: &str) -> &str {
+    first_separator(dn).map_or(dn, |i| &dn[..i])
+}
+
+/// Whether `dn` is `base` or lies under it: RDNs compared from the root, ignoring spaces
+/// around them and ASCII case.
+pub fn is_within(dn: &str, base: &str) -> bool {
+    let key = |dn: &str| -> Vec<String> { rdns(dn).map(|r| r.trim().to_ascii_lowercase()).collect() };
+    let (dn, base) = (key(dn), key(base));
+    !base.is_empty() && dn.len() >= base.len() && dn[dn.len() - base.len()..] == base[..]
+}
+
 /// The DN of the container holding `dn` (empty for a top-level DN).
 pub fn parent_dn(dn: &str) -> &str {
     first_separator(dn).map_or("", |i| dn[i + 1..].trim_start())
@@ -40,7 +53,7 @@ pub fn rdns(dn: &str) -> impl Iterator<Item = &str> {
 
 /// The value of the first RDN, unescaped: `CN=Smith\, John,OU=x` gives `Smith, John`.
 pub fn first_rdn_value(dn: &str) -> String {
-    let rdn = first_separator(dn).map_or(dn, |i| &dn[..i]);
+    let rdn = first_rdn(dn);
     let value = rdn.split_once('=').map_or(rdn, |(_, v)| v);
     unescape(value.trim())
 }

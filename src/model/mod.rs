@@ -7,6 +7,6 @@ mod guid;
 mod object;
 
 pub use attr::AttrName;
-pub use dn::{first_rdn_value, parent_dn, rdns};
+pub use dn::{first_rdn, first_rdn_value, is_within, parent_dn, rdns};
 pub use guid::ObjectGuid;
 pub use object::{DirObject, ObjectBuilder, ValueRef};

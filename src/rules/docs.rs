@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::catalog::RULES;
 use super::ruleset::{BUILT_IN, Ruleset};
+use super::scope::{OutOfScopeReason, SkipReason};
 
 /// The catalogue in Markdown.
 pub fn markdown() -> String {
@@ -32,6 +33,7 @@ pub fn markdown() -> String {
             fix = escape(rule.fix_title),
         );
     }
+    out.push_str(&scope_section());
     for rule in RULES {
         let _ = write!(
             out,
@@ -44,6 +46,30 @@ pub fn markdown() -> String {
             fix = rule.fix_title,
             doc = rule.doc.lines().map(str::trim).collect::<Vec<_>>().join("\n"),
         );
+    }
+    out
+}
+
+/// Which objects a scan checks, skips or leaves out, each reason as the summary names it.
+fn scope_section() -> String {
+    let mut out = String::from(
+        "\n## Objects in scope\n\n\
+         A scan checks users, inetOrgPersons, contacts and groups. It skips (checks nothing on, and \
+         leaves out of duplicate checks) the objects below, which Connect Sync's standard inbound rules \
+         (\"In from AD - ... Join\") or the ruleset's skip lists keep out of the cloud, and counts each \
+         reason in the terminal summary and in summary.csv (view `skipped`):\n\n",
+    );
+    for reason in SkipReason::ALL {
+        let _ = writeln!(out, "- **{}**: {}.", reason.as_str(), reason.explanation());
+    }
+    out.push_str(
+        "\nThose rules also filter a user without sAMAccountName. Active Directory gives every user one, \
+         so in an export a missing sAMAccountName means the export left the attribute out: such users \
+         are checked rather than hidden.\n\n\
+         Out of scope (view `out of scope`), never checked:\n\n",
+    );
+    for reason in OutOfScopeReason::ALL {
+        let _ = writeln!(out, "- **{}**: {}.", reason.as_str(), reason.explanation());
     }
     out
 }

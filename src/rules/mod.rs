@@ -23,7 +23,7 @@ pub use catalog::{ErrorName, FixSafety, RULES, Rule, RuleId, Severity};
 pub use finding::Finding;
 pub use options::{RulesetOptions, RulesetOptionsError};
 pub use ruleset::{Anchor, Ruleset, RulesetError};
-pub use scope::{ObjectKind, Scope, SkipReason};
+pub use scope::{ObjectKind, OutOfScopeReason, Scope, SkipReason};
 
 use crate::model::{AttrName, DirObject};
 use anchor::AnchorIndex;
@@ -45,6 +45,9 @@ pub fn needed_attributes(ruleset: &Ruleset) -> Vec<String> {
         AttrName::TargetAddress,
         AttrName::UserPrincipalName,
         AttrName::IsCriticalSystemObject,
+        AttrName::MsExchRecipientTypeDetails,
+        AttrName::MsExchHideFromAddressLists,
+        AttrName::AdminDescription,
         AttrName::ObjectGuid,
         AttrName::MsDsConsistencyGuid,
         AttrName::UserCertificate,
@@ -78,6 +81,7 @@ pub struct ScanStats {
     pub skipped: u64,
     pub out_of_scope: u64,
     pub skipped_by_reason: BTreeMap<SkipReason, u64>,
+    pub out_of_scope_by_reason: BTreeMap<OutOfScopeReason, u64>,
 }
 
 /// The findings of a scan, in snapshot order, and what was counted on the way.
@@ -119,7 +123,10 @@ fn count(scopes: &[Scope]) -> ScanStats {
     for scope in scopes {
         match scope {
             Scope::Checked(_) => stats.checked += 1,
-            Scope::OutOfScope => stats.out_of_scope += 1,
+            Scope::OutOfScope(reason) => {
+                stats.out_of_scope += 1;
+                *stats.out_of_scope_by_reason.entry(*reason).or_default() += 1;
+            }
             Scope::Skipped(reason) => {
                 stats.skipped += 1;
                 *stats.skipped_by_reason.entry(*reason).or_default() += 1;
