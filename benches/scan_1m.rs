@@ -79,7 +79,7 @@ fn main() {
 fn full_scan(ldif: &Path, out: &Path) -> usize {
     let snapshot = read_sources(&[SourceSpec::Ldif(ldif.to_owned())], &NoProgress).unwrap();
     let result = scan(&snapshot.objects, &Ruleset::multi_tenant());
-    let summary = summarize(&result.findings, &result.stats, &[]).unwrap();
+    let summary = summarize(&result.findings, &result.stats, &[], &[]).unwrap();
     let mut reports = ReportSet::default();
     add_findings(&mut reports, &out.join("findings.csv"), &result.findings).unwrap();
     add_summary(&mut reports, &out.join("summary.csv"), &summary).unwrap();

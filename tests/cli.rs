@@ -38,14 +38,22 @@ fn scan_without_a_source_scans_the_demo_directory_and_prints_a_summary() {
     assert!(stdout.contains("objects read 2000"), "{stdout}");
     assert!(stdout.contains("Findings by error name:"), "{stdout}");
     let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
-    assert!(summary.starts_with("\u{feff}VIEW,KEY,OBJECTCLASS,FINDINGS,OBJECTS\r\n"));
-    assert!(summary.contains("\r\ntotal,objects read,,2000,"));
-    assert!(summary.contains("\r\nerror,Duplicate,user,"));
+    assert!(summary.starts_with("\u{feff}VIEW,KEY,OBJECTCLASS,SEVERITY,FINDINGS,OBJECTS\r\n"));
+    assert!(summary.contains("\r\nobjects,read,,,,2000\r\n"));
+    assert!(summary.contains("\r\nerror name,Duplicate,user,error,20,15\r\n"), "{summary}");
     assert!(summary.contains("\r\nrule,UPN"));
+    // Findings by severity and by ERROR cell both add up to the findings (the demo has 118).
+    let findings_in = |view: &str| -> u64 {
+        let rows = summary.lines().filter(|l| l.starts_with(view));
+        rows.map(|l| l.rsplit(',').nth(1).unwrap().parse::<u64>().unwrap()).sum()
+    };
+    assert!(summary.contains("\r\nfindings,all,,,118,102\r\n"), "{summary}");
+    assert_eq!((findings_in("severity,"), findings_in("error name,")), (118, 118));
+    assert!(stdout.contains("\n  findings 118 on 102 objects: error 96 · warning 20 · info 2\n"), "{stdout}");
     // The demo's findings sit in 15 OUs, fewer than the 20 the view keeps.
     let ous = summary.lines().filter(|l| l.starts_with("ou,")).count();
     assert_eq!(ous, 15);
-    assert!(summary.contains("\r\nou,\"OU=Demo Core,DC=contoso,DC=com\",,30,24\r\n"), "{summary}");
+    assert!(summary.contains("\r\nou,\"OU=Demo Core,DC=contoso,DC=com\",,,30,24\r\n"), "{summary}");
 }
 
 #[test]
@@ -128,7 +136,7 @@ fn an_empty_password_is_refused_before_any_connection() {
 fn report_counts(out: &std::path::Path) -> (usize, usize) {
     let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    let total = summary.lines().find_map(|l| l.strip_prefix("total,findings,,")).unwrap();
+    let total = summary.lines().find_map(|l| l.strip_prefix("findings,all,,,")).unwrap();
     (findings.lines().count() - 1, total.split(',').next().unwrap().parse().unwrap())
 }
 
@@ -211,4 +219,21 @@ fn an_out_folder_that_cannot_be_written_stops_the_scan_before_anything_is_read()
         "{stderr}"
     );
     assert!(!stderr.contains("missing.ldif"), "the folder is checked before the source is read: {stderr}");
+}
+
+#[test]
+fn an_os_error_is_printed_once() {
+    let dir = temp_dir("os-error-once");
+    let missing = dir.join("missing.ldif");
+    for args in [
+        vec!["scan", "--ldif", missing.to_str().unwrap(), "--out", dir.to_str().unwrap()],
+        vec!["scan", "--ruleset", dir.join("missing.toml").to_str().unwrap(), "--out", dir.to_str().unwrap()],
+        vec!["undo", "--journal", dir.join("missing.jsonl").to_str().unwrap(), "--dry-run"],
+    ] {
+        let output = run_syncready(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.matches("(os error 2)").count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("syncready: error: ") && stderr.contains("missing."), "{stderr}");
+    }
 }

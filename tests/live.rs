@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use syncready::rules::{Finding, Ruleset, needed_attributes, scan};
-use syncready::source::ldap::{Bind, LdapError, LdapOptions, Security, read_ldap};
+use syncready::source::ldap::{Bind, LdapError, LdapOptions, Partition, Security, read_ldap};
 use syncready::source::{DEMO_LDIF, NoProgress, Progress};
 
 use crate::samba::{ADMIN_PASSWORD, SambaDc, kill_group};
@@ -503,4 +503,42 @@ fn the_windows_build_reads_a_dc_under_wine() {
     let (code, text) = run(&exe, &["scan", "--ldap", &format!("ldap://{host}"), "--out", out.to_str().unwrap()]);
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("the Kerberos bind failed (decrypt message failed"), "{text}");
+}
+
+#[test]
+#[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
+fn continuation_references_are_listed_never_followed_and_only_those_to_objects_make_a_scan_partial() {
+    let base = "DC=refs,DC=example";
+    let dc = SambaDc::start("refs.example", &[&user(base, "Ann Lee", "mail: ann lee@contoso.com\n")]);
+    // Samba refers a domain-root search to its configuration partition, as AD does (AD adds
+    // its DNS partitions and child domains). The scan reads on without following it.
+    let snapshot = read(&options(&dc)).unwrap();
+    let referred: Vec<(Partition, &str)> = snapshot.not_read.iter().map(|r| (r.partition, r.dn.as_str())).collect();
+    assert_eq!(referred, [(Partition::Configuration, "CN=Configuration,DC=refs,DC=example")]);
+    assert!(snapshot.failures.is_empty());
+    assert!(snapshot.objects.iter().any(|o| o.dn() == format!("CN=Ann Lee,CN=Users,{base}")));
+
+    let dir = temp_dir("references");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args(["scan", "--ldap", &dc.ldaps_url(), "--bind-user", &dc.admin(), "--password-env", "PW"])
+        .args(["--ca-file", dc.ca_file().to_str().unwrap(), "--out", dir.to_str().unwrap()])
+        .env("PW", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "not partial, one finding: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let listed = format!(
+        "{}: ldaps://refs.example/CN=Configuration,DC=refs,DC=example??base (the configuration partition, no users, \
+         contacts or groups; not followed)",
+        dc.ldaps_url()
+    );
+    assert!(stdout.contains(&format!("\n  NOT READ: {listed}\n")), "{stdout}");
+    let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    assert!(summary.contains(&format!("\r\nnot read,\"{listed}\",,,,\r\n")), "{summary}");
+    assert!(!summary.contains("\r\npartial,"), "{summary}");
 }

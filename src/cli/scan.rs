@@ -118,7 +118,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     check_out_dir(&args.out)?;
     let read = args.source.read(&ruleset, &[])?;
     let result = scan(&read.snapshot.objects, &ruleset);
-    let summary = summarize(&result.findings, &result.stats, &read.incomplete)?;
+    let summary = summarize(&result.findings, &result.stats, &read.incomplete, &read.not_read)?;
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
     interrupt::deferred(|interrupted| -> anyhow::Result<()> {
@@ -143,6 +143,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     }
     for reason in &read.incomplete {
         outln!("  PARTIAL: {reason}");
+    }
+    for reference in &read.not_read {
+        outln!("  NOT READ: {reference}");
     }
     print_summary(&summary);
     outln!(
@@ -170,6 +173,8 @@ fn check_out_dir(out: &std::path::Path) -> anyhow::Result<()> {
 pub struct SourceRead {
     pub snapshot: Snapshot,
     pub incomplete: Vec<String>,
+    /// The continuation references no source read (never followed), described.
+    pub not_read: Vec<String>,
     /// Objects more than one source held, checked once.
     pub seen_twice: u64,
 }
@@ -189,6 +194,7 @@ impl SourceArgs {
         progress.finish();
         let mut snapshot = snapshot?;
         let mut incomplete = Vec::new();
+        let mut not_read = Vec::new();
         if !self.connection.urls.is_empty() {
             let mut attributes = needed_attributes(ruleset);
             add_attributes(&mut attributes, extra_attributes);
@@ -202,9 +208,10 @@ impl SourceArgs {
                 eprintln!("WARNING: partial scan: {failure}");
                 incomplete.push(failure.to_string());
             }
+            not_read.extend(live.not_read.iter().map(|reference| reference.describe()));
         }
         let seen_twice = merge_sources(&mut snapshot)?;
-        Ok(SourceRead { snapshot, incomplete, seen_twice })
+        Ok(SourceRead { snapshot, incomplete, not_read, seen_twice })
     }
 }
 
@@ -224,23 +231,34 @@ impl RulesetArgs {
 
 fn print_summary(rows: &[SummaryRow]) {
     let view = |name: &'static str| rows.iter().filter(move |r| r.view == name);
-    let totals: Vec<String> = view("total").map(|r| format!("{} {}", r.key, r.findings)).collect();
-    outln!("  {}", totals.join(" · "));
-    for row in view("skipped") {
-        outln!("    skipped, {}: {}", row.key, row.findings);
+    let objects = |row: &SummaryRow| row.objects.unwrap_or_default();
+    let findings = |row: &SummaryRow| row.findings.unwrap_or_default();
+    let counts: Vec<String> = view("objects").map(|r| format!("{} {}", r.key, objects(r))).collect();
+    outln!("  objects {}", counts.join(" · "));
+    for (name, label) in [("skipped", "skipped"), ("out of scope", "out of scope")] {
+        for row in view(name) {
+            outln!("    {label}, {}: {}", row.key, objects(row));
+        }
+    }
+    if let Some(all) = view("findings").next() {
+        let by_severity: Vec<String> = view("severity").map(|r| format!("{} {}", r.key, findings(r))).collect();
+        let by_severity =
+            if by_severity.is_empty() { String::new() } else { format!(": {}", by_severity.join(" · ")) };
+        outln!("  findings {} on {}{by_severity}", findings(all), count(objects(all) as usize, "object"));
     }
     let mut by_error: Vec<(&str, u64)> = Vec::new();
-    for row in view("error") {
+    for row in view("error name") {
         match by_error.iter_mut().find(|(name, _)| *name == row.key) {
-            Some((_, count)) => *count += row.findings,
-            None => by_error.push((&row.key, row.findings)),
+            Some((_, count)) => *count += findings(row),
+            None => by_error.push((&row.key, findings(row))),
         }
     }
     by_error.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     if !by_error.is_empty() {
         outln!("  Findings by error name:");
     }
+    let width = by_error.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
     for (name, count) in by_error {
-        outln!("    {name:<18} {count:>9}");
+        outln!("    {name:<width$} {count:>9}");
     }
 }

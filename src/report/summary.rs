@@ -1,6 +1,6 @@
-//! `summary.csv`: findings counted by error name and object class, by rule, and by OU (the
-//! 20 worst), plus the scan's totals, aggregated with polars. The GUI's chart reads the same
-//! table.
+//! `summary.csv`: what a scan read (objects by scope and by the reason they were skipped or
+//! left out) and what it found: findings by severity and by ERROR cell (both add up to the
+//! number of findings), by rule, and by OU (the 20 worst). Aggregated with polars.
 
 use std::path::Path;
 
@@ -8,18 +8,43 @@ use polars::prelude::*;
 
 use super::{ReportError, ReportSet};
 use crate::model::parent_dn;
-use crate::rules::{Finding, ScanStats};
+use crate::rules::{Finding, ScanStats, Severity};
 
-/// One row of the summary: a view (`partial`, `total`, `skipped`, `error`, `rule`, `ou`), its key, the
-/// object class (for the `error` view), how many findings and how many distinct objects.
+/// One row of the summary. `view` says what the row counts:
+/// - `partial`: a source that could not be read in full (KEY says which and why);
+/// - `not read`: a continuation reference a server returned and no source read;
+/// - `objects`: objects read, checked, skipped and out of scope (OBJECTS);
+/// - `skipped`, `out of scope`: objects by reason (OBJECTS);
+/// - `findings`: all findings (FINDINGS: report rows; OBJECTS: objects with at least one);
+/// - `severity`: findings by SEVERITY;
+/// - `error name`: findings by their ERROR cell, object class and severity;
+/// - `rule`: findings in which a rule failed (one finding can fail several rules);
+/// - `ou`: findings by the OU that holds the object, the 20 worst.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryRow {
-    pub view: String,
+    pub view: &'static str,
     pub key: String,
     pub object_class: String,
-    pub findings: u64,
-    pub objects: u64,
+    pub severity: Option<Severity>,
+    pub findings: Option<u64>,
+    pub objects: Option<u64>,
 }
+
+impl SummaryRow {
+    fn objects(view: &'static str, key: &str, objects: u64) -> SummaryRow {
+        SummaryRow {
+            view,
+            key: key.into(),
+            object_class: String::new(),
+            severity: None,
+            findings: None,
+            objects: Some(objects),
+        }
+    }
+}
+
+/// Severities by rank (`Severity as u32`), as the frames hold them.
+const SEVERITIES: [Severity; 3] = [Severity::Info, Severity::Warning, Severity::Error];
 
 /// How many OUs the `ou` view keeps.
 pub const WORST_OUS: usize = 20;
@@ -29,75 +54,102 @@ fn polars_error(e: PolarsError) -> ReportError {
 }
 
 /// Aggregates the findings and stats into summary rows. `incomplete` lists the sources that
-/// could not be read completely (a partial scan): each becomes a `partial` row, first.
+/// could not be read completely (a partial scan): each becomes a `partial` row, first; each
+/// of `not_read` (the parts of a directory its servers referred elsewhere) a `not read` row.
 pub fn summarize(
     findings: &[Finding],
     stats: &ScanStats,
     incomplete: &[String],
+    not_read: &[String],
 ) -> Result<Vec<SummaryRow>, ReportError> {
-    let mut rows: Vec<SummaryRow> = incomplete
-        .iter()
-        .map(|reason| SummaryRow {
-            view: "partial".into(),
-            key: reason.clone(),
-            object_class: String::new(),
-            findings: 0,
-            objects: 0,
-        })
-        .collect();
-    rows.extend(totals(findings, stats));
-    let frame = rule_frame(findings).map_err(polars_error)?;
-    let views: [(&str, &[&str], Option<usize>); 3] =
-        [("error", &["ERROR", "OBJECTCLASS"], None), ("rule", &["RULE"], None), ("ou", &["OU"], Some(WORST_OUS))];
-    for (view, keys, limit) in views {
-        let grouped = group(frame.clone(), keys, limit).map_err(polars_error)?;
-        rows.extend(to_rows(view, &grouped, keys).map_err(polars_error)?);
-    }
+    let note = |view: &'static str, key: &String| SummaryRow {
+        view,
+        key: key.clone(),
+        object_class: String::new(),
+        severity: None,
+        findings: None,
+        objects: None,
+    };
+    let mut rows: Vec<SummaryRow> = incomplete.iter().map(|reason| note("partial", reason)).collect();
+    rows.extend(not_read.iter().map(|reference| note("not read", reference)));
+    rows.extend(object_counts(stats));
+    let frame = finding_frame(findings).map_err(polars_error)?;
+    let distinct_objects = frame.column("OBJECT").and_then(|c| c.n_unique()).map_err(polars_error)?;
+    rows.push(SummaryRow {
+        view: "findings",
+        key: "all".into(),
+        object_class: String::new(),
+        severity: None,
+        findings: Some(findings.len() as u64),
+        objects: Some(distinct_objects as u64),
+    });
+    let by_severity = group(frame.clone(), &["SEVERITY"], None).map_err(polars_error)?;
+    rows.extend(to_rows("severity", &by_severity, &["SEVERITY"]).map_err(polars_error)?);
+    let keys = ["ERROR", "OBJECTCLASS", "SEVERITY"];
+    let by_error = group(frame.clone(), &keys, None).map_err(polars_error)?;
+    rows.extend(to_rows("error name", &by_error, &keys).map_err(polars_error)?);
+    let rules = rule_frame(findings).map_err(polars_error)?;
+    let by_rule = group(rules.clone(), &["RULE"], None).map_err(polars_error)?;
+    rows.extend(to_rows("rule", &by_rule, &["RULE"]).map_err(polars_error)?);
+    let by_ou = group(frame, &["OU"], Some(WORST_OUS)).map_err(polars_error)?;
+    rows.extend(to_rows("ou", &by_ou, &["OU"]).map_err(polars_error)?);
     Ok(rows)
 }
 
-fn totals(findings: &[Finding], stats: &ScanStats) -> Vec<SummaryRow> {
-    let row = |view: &str, key: &str, count: u64| SummaryRow {
-        view: view.into(),
-        key: key.into(),
-        object_class: String::new(),
-        findings: count,
-        objects: 0,
-    };
+fn object_counts(stats: &ScanStats) -> Vec<SummaryRow> {
     let mut rows = vec![
-        row("total", "objects read", stats.objects_read),
-        row("total", "objects checked", stats.checked),
-        row("total", "objects skipped", stats.skipped),
-        row("total", "objects out of scope", stats.out_of_scope),
-        row("total", "findings", findings.len() as u64),
+        SummaryRow::objects("objects", "read", stats.objects_read),
+        SummaryRow::objects("objects", "checked", stats.checked),
+        SummaryRow::objects("objects", "skipped", stats.skipped),
+        SummaryRow::objects("objects", "out of scope", stats.out_of_scope),
     ];
-    rows.extend(stats.skipped_by_reason.iter().map(|(reason, n)| row("skipped", reason.as_str(), *n)));
+    rows.extend(stats.skipped_by_reason.iter().map(|(reason, n)| SummaryRow::objects("skipped", reason.as_str(), *n)));
+    rows.extend(
+        stats.out_of_scope_by_reason.iter().map(|(reason, n)| SummaryRow::objects("out of scope", reason.as_str(), *n)),
+    );
     rows
+}
+
+/// One row per finding.
+fn finding_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
+    let mut error = Vec::with_capacity(findings.len());
+    let mut class = Vec::with_capacity(findings.len());
+    let mut severity = Vec::with_capacity(findings.len());
+    let mut ou = Vec::with_capacity(findings.len());
+    let mut finding_index = Vec::with_capacity(findings.len());
+    let mut object = Vec::with_capacity(findings.len());
+    for (i, finding) in findings.iter().enumerate() {
+        error.push(finding.error_text());
+        class.push(finding.object_class);
+        severity.push(finding.severity as u32);
+        ou.push(parent_dn(&finding.dn));
+        finding_index.push(i as u64);
+        object.push(finding.object);
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("ERROR".into(), error),
+        Column::new("OBJECTCLASS".into(), class),
+        Column::new("SEVERITY".into(), severity),
+        Column::new("OU".into(), ou),
+        Column::new("FINDING".into(), finding_index),
+        Column::new("OBJECT".into(), object),
+    ])
 }
 
 /// One row per (finding, failing rule).
 fn rule_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
     let mut rule = Vec::new();
-    let mut error = Vec::new();
-    let mut class = Vec::new();
-    let mut ou = Vec::new();
     let mut finding_index = Vec::new();
     let mut object = Vec::new();
     for (i, finding) in findings.iter().enumerate() {
         for id in &finding.rules {
             rule.push(id.code());
-            error.push(id.rule().error.as_str());
-            class.push(finding.object_class);
-            ou.push(parent_dn(&finding.dn));
             finding_index.push(i as u64);
             object.push(finding.object);
         }
     }
     DataFrame::new_infer_height(vec![
         Column::new("RULE".into(), rule),
-        Column::new("ERROR".into(), error),
-        Column::new("OBJECTCLASS".into(), class),
-        Column::new("OU".into(), ou),
         Column::new("FINDING".into(), finding_index),
         Column::new("OBJECT".into(), object),
     ])
@@ -124,27 +176,44 @@ fn group(frame: DataFrame, keys: &[&str], limit: Option<usize>) -> PolarsResult<
     }
 }
 
-fn to_rows(view: &str, frame: &DataFrame, keys: &[&str]) -> PolarsResult<Vec<SummaryRow>> {
-    let key = frame.column(keys[0])?.str()?;
-    let class = keys.get(1).map(|k| frame.column(k)).transpose()?.map(|c| c.str()).transpose()?;
+fn to_rows(view: &'static str, frame: &DataFrame, keys: &[&str]) -> PolarsResult<Vec<SummaryRow>> {
+    let text = |name: &str| -> PolarsResult<Option<&StringChunked>> {
+        if name != "SEVERITY" && keys.contains(&name) { frame.column(name)?.str().map(Some) } else { Ok(None) }
+    };
+    let severity = if keys.contains(&"SEVERITY") { Some(frame.column("SEVERITY")?.u32()?) } else { None };
+    let severity_at = |i: usize| severity.and_then(|c| c.get(i)).map(|rank| SEVERITIES[rank as usize]);
+    let key = text(keys[0])?;
+    let class = text("OBJECTCLASS")?;
     let findings = frame.column("FINDINGS")?.u64()?;
     let objects = frame.column("OBJECTS")?.u64()?;
     Ok((0..frame.height())
         .map(|i| SummaryRow {
-            view: view.into(),
-            key: key.get(i).unwrap_or_default().into(),
+            view,
+            key: match key {
+                Some(key) => key.get(i).unwrap_or_default().into(),
+                None => severity_at(i).map(|s| s.as_str()).unwrap_or_default().into(),
+            },
             object_class: class.and_then(|c| c.get(i)).unwrap_or_default().into(),
-            findings: findings.get(i).unwrap_or_default(),
-            objects: objects.get(i).unwrap_or_default(),
+            severity: severity_at(i),
+            findings: findings.get(i),
+            objects: objects.get(i),
         })
         .collect())
 }
 
 /// Writes the summary rows to `path` (UTF-8 with a BOM, CRLF, like the findings).
 pub fn add_summary(reports: &mut ReportSet, path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
-    let header = ["VIEW", "KEY", "OBJECTCLASS", "FINDINGS", "OBJECTS"];
+    let header = ["VIEW", "KEY", "OBJECTCLASS", "SEVERITY", "FINDINGS", "OBJECTS"];
+    let count = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
     let cells = rows.iter().map(|row| {
-        [row.view.clone(), row.key.clone(), row.object_class.clone(), row.findings.to_string(), row.objects.to_string()]
+        [
+            row.view.to_owned(),
+            row.key.clone(),
+            row.object_class.clone(),
+            row.severity.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            count(row.findings),
+            count(row.objects),
+        ]
     });
     reports.csv(path, &header, cells)
 }
@@ -182,31 +251,47 @@ mod tests {
                 object += 1;
             }
         }
-        findings.push(finding(0, 0, vec![RuleId::MailDuplicate]));
+        findings.push(Finding { severity: Severity::Warning, ..finding(0, 0, vec![RuleId::MailDuplicate]) });
         let stats = ScanStats { objects_read: 400, checked: 390, skipped: 4, out_of_scope: 6, ..ScanStats::default() };
-        let rows = summarize(&findings, &stats, &[]).unwrap();
+        let rows = summarize(&findings, &stats, &[], &[]).unwrap();
         let view = |name: &str| rows.iter().filter(|r| r.view == name).collect::<Vec<_>>();
         let ous = view("ou");
         assert_eq!(ous.len(), WORST_OUS);
-        assert_eq!((ous[0].key.as_str(), ous[0].findings, ous[0].objects), ("OU=ou24,DC=x", 25, 25));
+        assert_eq!((ous[0].key.as_str(), ous[0].findings, ous[0].objects), ("OU=ou24,DC=x", Some(25), Some(25)));
         assert_eq!(ous[19].key, "OU=ou05,DC=x");
         let rules = view("rule");
         assert_eq!(
             rules.iter().map(|r| (r.key.as_str(), r.findings, r.objects)).collect::<Vec<_>>(),
-            [("MAIL002", 325, 325), ("MAIL003", 325, 325), ("MAIL007", 1, 1)]
+            [("MAIL002", Some(325), Some(325)), ("MAIL003", Some(325), Some(325)), ("MAIL007", Some(1), Some(1))]
         );
-        let errors = view("error");
+        // Each finding once by its ERROR cell: the view adds up to the number of findings.
+        let errors = view("error name");
         assert_eq!(
-            errors.iter().map(|r| (r.key.as_str(), r.object_class.as_str(), r.findings)).collect::<Vec<_>>(),
+            errors
+                .iter()
+                .map(|r| (r.key.as_str(), r.object_class.as_str(), r.severity, r.findings))
+                .collect::<Vec<_>>(),
             [
-                ("Character", "user", 163),
-                ("LocalPart", "user", 163),
-                ("Character", "group", 162),
-                ("LocalPart", "group", 162),
-                ("Duplicate", "user", 1)
+                ("Character, LocalPart", "user", Some(Severity::Error), Some(163)),
+                ("Character, LocalPart", "group", Some(Severity::Error), Some(162)),
+                ("Duplicate", "user", Some(Severity::Warning), Some(1)),
             ]
         );
-        assert_eq!(view("total")[0].findings, 400);
-        assert_eq!(view("total")[4].findings, 326);
+        let severities = view("severity");
+        assert_eq!(
+            severities.iter().map(|r| (r.key.as_str(), r.findings, r.objects)).collect::<Vec<_>>(),
+            [("error", Some(325), Some(325)), ("warning", Some(1), Some(1))]
+        );
+        assert_eq!(
+            view("objects").iter().map(|r| (r.key.as_str(), r.findings, r.objects)).collect::<Vec<_>>(),
+            [
+                ("read", None, Some(400)),
+                ("checked", None, Some(390)),
+                ("skipped", None, Some(4)),
+                ("out of scope", None, Some(6))
+            ]
+        );
+        let all = view("findings");
+        assert_eq!((all[0].findings, all[0].objects), (Some(326), Some(325)));
     }
 }

@@ -43,6 +43,12 @@ pub enum LdapError {
         "{url}: the server sent {what} twice while reading {base}: it repeats itself, so the read stops (incomplete)"
     )]
     Repeating { url: String, base: String, what: String },
+    #[error(
+        "{url}: the server referred part of the search to {reference}: the objects there (a child domain?) were not \
+         read. syncready does not follow referrals with your credentials: scan that domain's DC too (another \
+         --ldap), or pass --allow-partial"
+    )]
+    NotRead { url: String, reference: String },
     #[error("{url}: {message}")]
     Setup { url: String, message: String },
     #[error("the scan was cancelled")]

@@ -5,6 +5,7 @@
 
 mod connect;
 mod error;
+mod referral;
 mod search;
 
 use std::collections::HashSet;
@@ -14,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use connect::{Bind, Security};
 pub use error::LdapError;
+pub use referral::{Partition, Reference};
 pub(crate) use search::adapters as paged_search;
 
 use super::{Progress, SourceSummary};
@@ -109,6 +111,16 @@ pub struct LdapSnapshot {
     pub sources: Vec<SourceSummary>,
     /// Sources that failed, when partial results were allowed.
     pub failures: Vec<LdapError>,
+    /// The continuation references that no source read, each once.
+    pub not_read: Vec<Reference>,
+}
+
+/// What one server's read gave.
+struct ForestRead {
+    objects: Vec<DirObject>,
+    /// The naming context searched.
+    base: String,
+    references: Vec<Reference>,
 }
 
 /// Reads every URL's directory in parallel. With `allow_partial`, a source that fails is
@@ -119,23 +131,58 @@ pub fn read_ldap(
     cancel: &AtomicBool,
     allow_partial: bool,
 ) -> Result<LdapSnapshot, LdapError> {
-    let results: Vec<Result<Vec<DirObject>, LdapError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<ForestRead, LdapError>> = std::thread::scope(|scope| {
         let handles: Vec<_> =
             options.urls.iter().map(|url| scope.spawn(move || read_forest(options, url, progress, cancel))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or(Err(LdapError::WorkerPanicked))).collect()
     });
-    let mut snapshot = LdapSnapshot { objects: Vec::new(), sources: Vec::new(), failures: Vec::new() };
+    let mut snapshot =
+        LdapSnapshot { objects: Vec::new(), sources: Vec::new(), failures: Vec::new(), not_read: Vec::new() };
+    let mut bases = Vec::new();
+    let mut references = Vec::new();
     for (url, result) in options.urls.iter().zip(results) {
         match result {
-            Ok(objects) => {
-                snapshot.sources.push(SourceSummary { name: url.clone(), objects: objects.len() as u64, bytes: 0 });
-                snapshot.objects.extend(objects);
+            Ok(read) => {
+                snapshot.sources.push(SourceSummary {
+                    name: url.clone(),
+                    objects: read.objects.len() as u64,
+                    bytes: 0,
+                });
+                snapshot.objects.extend(read.objects);
+                bases.push(read.base);
+                references.extend(read.references);
             }
             Err(error) if allow_partial && !matches!(error, LdapError::Cancelled) => snapshot.failures.push(error),
             Err(error) => return Err(error),
         }
     }
+    settle_references(&mut snapshot, references, &bases, allow_partial)?;
     Ok(snapshot)
+}
+
+/// Lists the references no source read (`bases`: the naming contexts the sources searched).
+/// One that can hold objects leaves them unchecked: an error, or with `allow_partial` a
+/// failure of the snapshot, which makes the scan partial.
+fn settle_references(
+    snapshot: &mut LdapSnapshot,
+    references: Vec<Reference>,
+    bases: &[String],
+    allow_partial: bool,
+) -> Result<(), LdapError> {
+    for reference in references {
+        if reference.is_read_by(bases) || snapshot.not_read.iter().any(|r| r.url == reference.url) {
+            continue;
+        }
+        if reference.partition == Partition::MayHoldObjects {
+            let error = LdapError::NotRead { url: reference.source.clone(), reference: reference.url.clone() };
+            if !allow_partial {
+                return Err(error);
+            }
+            snapshot.failures.push(error);
+        }
+        snapshot.not_read.push(reference);
+    }
+    Ok(())
 }
 
 /// Reads one server's domain: with `parallel` above one, the objects directly under the base
@@ -145,7 +192,7 @@ fn read_forest(
     url: &str,
     progress: &dyn Progress,
     cancel: &AtomicBool,
-) -> Result<Vec<DirObject>, LdapError> {
+) -> Result<ForestRead, LdapError> {
     progress.started(url, None);
     let bind = options.bind_for(url)?;
     let mut conn = connect::open(options, url, bind)?;
@@ -196,7 +243,7 @@ fn read_forest(
                     }
                     let Some((index, subtree)) = queue.lock().expect("lock").pop() else { return };
                     match search::read_subtree(&mut conn, query, &subtree, cancel, &|n| counter.add(n)) {
-                        Ok(objects) => results.lock().expect("lock").push((index, objects)),
+                        Ok(read) => results.lock().expect("lock").push((index, read)),
                         Err(e) => return record(first_error, e, cancel),
                     }
                 }
@@ -212,13 +259,19 @@ fn read_forest(
     let mut results = results.into_inner().expect("lock");
     results.sort_by_key(|(index, _)| *index);
     let mut seen = HashSet::new();
-    let objects: Vec<DirObject> = results
-        .into_iter()
-        .flat_map(|(_, objects)| objects)
-        .filter(|o| seen.insert(o.dn().to_ascii_lowercase()))
-        .collect();
+    let mut references: Vec<Reference> = Vec::new();
+    let mut objects = Vec::new();
+    for (_, read) in results {
+        objects.extend(read.objects.into_iter().filter(|o| seen.insert(o.dn().to_ascii_lowercase())));
+        for reference in read.references {
+            let reference = Reference::new(url, &reference);
+            if !references.contains(&reference) {
+                references.push(reference);
+            }
+        }
+    }
     progress.advanced(url, objects.len() as u64, 0);
-    Ok(objects)
+    Ok(ForestRead { objects, base, references })
 }
 
 fn record(slot: &Mutex<Option<LdapError>>, error: LdapError, cancel: &AtomicBool) {
@@ -238,5 +291,57 @@ impl Counter<'_> {
         let mut read = self.read.lock().expect("lock");
         *read += objects;
         self.progress.advanced(self.url, *read, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_to_a_child_domain_makes_the_scan_partial_unless_another_source_reads_it() {
+        let root = "ldaps://dc1.contoso.com";
+        let references = || {
+            vec![
+                Reference::new(root, "ldap://contoso.com/CN=Configuration,DC=contoso,DC=com??base"),
+                Reference::new(root, "ldap://emea.contoso.com/DC=emea,DC=contoso,DC=com"),
+                // A second DC of the root domain refers to the same child.
+                Reference::new("ldaps://dc2.contoso.com", "ldap://emea.contoso.com/DC=emea,DC=contoso,DC=com"),
+            ]
+        };
+        let empty =
+            || LdapSnapshot { objects: Vec::new(), sources: Vec::new(), failures: Vec::new(), not_read: Vec::new() };
+        let root_only = ["DC=contoso,DC=com".to_owned()];
+
+        let mut snapshot = empty();
+        let error = settle_references(&mut snapshot, references(), &root_only, false).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ldaps://dc1.contoso.com: the server referred part of the search to \
+             ldap://emea.contoso.com/DC=emea,DC=contoso,DC=com: the objects there (a child domain?) were not read. \
+             syncready does not follow referrals with your credentials: scan that domain's DC too (another --ldap), \
+             or pass --allow-partial"
+        );
+
+        let mut partial = empty();
+        settle_references(&mut partial, references(), &root_only, true).unwrap();
+        assert_eq!(partial.failures.len(), 1);
+        assert_eq!(
+            partial.not_read.iter().map(Reference::describe).collect::<Vec<_>>(),
+            [
+                "ldaps://dc1.contoso.com: ldap://contoso.com/CN=Configuration,DC=contoso,DC=com??base (the \
+                 configuration partition, no users, contacts or groups; not followed)",
+                "ldaps://dc1.contoso.com: ldap://emea.contoso.com/DC=emea,DC=contoso,DC=com (another naming context \
+                 (a child domain?) whose objects were not checked; not followed)",
+            ]
+        );
+
+        // The child domain's own DC given too: nothing is missing, and only the configuration
+        // partition is listed.
+        let mut whole = empty();
+        let both = ["DC=contoso,DC=com".to_owned(), "DC=emea,DC=contoso,DC=com".to_owned()];
+        settle_references(&mut whole, references(), &both, false).unwrap();
+        assert!(whole.failures.is_empty());
+        assert_eq!(whole.not_read.iter().map(|r| r.partition).collect::<Vec<_>>(), [Partition::Configuration]);
     }
 }

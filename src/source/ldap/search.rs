@@ -59,7 +59,8 @@ pub fn default_naming_context(
         })
 }
 
-/// A paged search's adapters: entries only, in pages of `page_size`.
+/// A paged search's adapters: entries only (continuation references are gathered into the
+/// final result's `refs`), in pages of `page_size`.
 pub fn adapters(page_size: i32) -> Vec<Box<dyn Adapter<'static, String, Vec<String>>>> {
     vec![Box::new(EntriesOnly::new()), Box::new(PagedResults::new(page_size))]
 }
@@ -97,6 +98,13 @@ fn requested(query: &Query) -> Vec<String> {
         .collect()
 }
 
+/// What one unit of work read: its objects, and the continuation references the server
+/// returned in their place (never followed).
+pub struct SubtreeRead {
+    pub objects: Vec<DirObject>,
+    pub references: Vec<String>,
+}
+
 /// Reads one unit of work, reporting each thousand objects to `read`.
 pub fn read_subtree(
     conn: &mut LdapConn,
@@ -104,7 +112,7 @@ pub fn read_subtree(
     subtree: &Subtree,
     cancel: &AtomicBool,
     read: &dyn Fn(u64),
-) -> Result<Vec<DirObject>, LdapError> {
+) -> Result<SubtreeRead, LdapError> {
     let (base, scope) = match subtree {
         Subtree::OneLevel(dn) => (dn.as_str(), Scope::OneLevel),
         Subtree::Whole(dn) => (dn.as_str(), Scope::Subtree),
@@ -112,6 +120,7 @@ pub fn read_subtree(
     let mut entries = Vec::new();
     // A server whose paging cookie loops would send the same entries for ever.
     let mut seen = HashSet::new();
+    let references;
     {
         let mut stream = conn
             .with_timeout(query.timeout)
@@ -135,11 +144,16 @@ pub fn read_subtree(
                 read(1000);
             }
         }
-        stream.result().success().map_err(|e| fail(query, base, Some(entries.len() as u64), e))?;
+        // EntriesOnly gathers the search's continuation references into the final result.
+        let result = stream.result();
+        references = result.refs.clone();
+        result.success().map_err(|e| fail(query, base, Some(entries.len() as u64), e))?;
     }
     read(entries.len() as u64 % 1000);
     let mut builder = ObjectBuilder::default();
-    entries.into_iter().map(|entry| to_object(conn, query, entry, &mut builder)).collect()
+    let objects =
+        entries.into_iter().map(|entry| to_object(conn, query, entry, &mut builder)).collect::<Result<_, _>>()?;
+    Ok(SubtreeRead { objects, references })
 }
 
 fn dn_hash(dn: &str) -> u64 {
