@@ -73,6 +73,39 @@ fn reviewed_csv_errors_name_the_row_and_column() {
 }
 
 #[test]
+fn rows_are_numbered_as_excel_shows_them_and_excel_files_get_excel_advice() {
+    // A cell with a line break in it is one Excel row: the bad row below is row 3, line 4.
+    let two_lines = "\"CN=A,DC=x\",A,user,mail,Character,a b@x.com,ab@x.com,,MAIL002,error,unsafe,,\"first\nsecond\"\n";
+    let bad = "\"CN=B,DC=x\",B,user,mail,Character,b c@x.com,bc@x.com,CHANGE,MAIL002,error,unsafe,,\n";
+    assert_eq!(
+        plan_error("multi-line", &format!("{HEADER}{two_lines}{bad}")),
+        "DIR/reviewed.csv: row 3, column ACTION: unknown action 'CHANGE' (EDIT, REMOVE, COMPLETE or empty)"
+    );
+    // Columns deleted in Excel are named all at once.
+    let header = HEADER.replace(",ERROR,", ",").replace(",VALUE,", ",").replace(",OBJECTGUID,", ",");
+    assert_eq!(
+        plan_error("columns", &header),
+        "DIR/reviewed.csv: row 1, column (header): the header lacks 3 columns: ERROR, VALUE, OBJECTGUID"
+    );
+    // Excel's "CSV (Comma delimited)" is Windows-1252: ü is the byte 0xFC.
+    let dir = temp_dir("plan-cp1252");
+    let path = dir.join("reviewed.csv");
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"\"CN=A,DC=x\",A,user,mail,Character,a b@x.com,ab@x.com,EDIT,MAIL002,error,unsafe,,\n");
+    bytes.extend_from_slice(
+        b"\"CN=M\xfcller,DC=x\",M\xfcller,user,mail,Character,m @x.com,m@x.com,EDIT,MAIL002,error,unsafe,,\n",
+    );
+    std::fs::write(&path, bytes).unwrap();
+    assert_eq!(
+        import_plan(&path).unwrap_err().to_string().replace(dir.to_str().unwrap(), "DIR").replace("DIR\\", "DIR/"),
+        "DIR/reviewed.csv: row 3, column (row): the file is not UTF-8: Excel's \"CSV (Comma delimited)\" saves \
+         Windows-1252 and replaces every character outside it with '?'. Save it from Excel, while the workbook is \
+         still open, with File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\", or review the scan's findings.csv \
+         again"
+    );
+}
+
+#[test]
 fn a_report_saved_again_by_excel_plans_the_same_changes() {
     let dir = temp_dir("excel");
     let path = dir.join("reviewed.csv");

@@ -7,7 +7,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use syncready::fix::Action;
 use syncready::gui::SyncreadyApp;
-use syncready::report::csv::read_rows;
+use syncready::report::csv::{read_rows, write_rows};
 
 use crate::apply::{directory_state, user_ldif};
 use crate::samba::{ADMIN_PASSWORD, SambaDc};
@@ -181,6 +181,31 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     harness.get_by_label("Import reviewed CSV").click();
     harness.run();
     assert_eq!(harness.state().review().decisions.iter().filter(|d| matches!(d, Action::Edit(_))).count(), safe);
+
+    // A reviewed CSV that `syncready apply` refuses is refused by the app with the same words
+    // and Excel's row numbers, and takes no decision from it.
+    let file = std::fs::File::open(&path).unwrap();
+    let rows = read_rows(&path, file).unwrap();
+    for (name, action, update, expected) in [
+        ("unknown-action.csv", "MODIFY", None, "row 3, column ACTION: unknown action 'MODIFY'"),
+        ("empty-edit.csv", "EDIT", Some(""), "row 3, column UPDATE: EDIT with an empty UPDATE would delete the value"),
+    ] {
+        let mut edited = rows.clone();
+        edited[1].action = action.to_owned();
+        if let Some(update) = update {
+            edited[1].update = update.to_owned();
+        }
+        let broken = dir.join(name);
+        write_rows(&broken, edited).unwrap();
+        let cli = syncready::fix::import_plan(&broken).unwrap_err().to_string();
+        assert!(cli.contains(expected), "{cli}");
+        harness.state_mut().clear_decisions();
+        replace_text(&mut harness, "Export path", broken.to_str().unwrap());
+        harness.get_by_label("Import reviewed CSV").click();
+        harness.run();
+        assert_eq!(harness.state().status(), format!("Import failed: {cli}"));
+        assert!(harness.state().review().decisions.iter().all(|d| *d == Action::Undecided));
+    }
 }
 
 /// Waits for the apply or undo worker, stepping the app.

@@ -22,8 +22,9 @@ use crate::model::ObjectGuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The OS error is part of the message and not a source, so that it is printed once.
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{path}:{line}: not a syncready journal record ({message})")]
     Invalid { path: PathBuf, line: usize, message: String },
     #[error("{path}: not a syncready journal (no header record)")]
@@ -137,7 +138,7 @@ pub struct Journal {
 fn lock(path: &Path, file: &File) -> Result<(), JournalError> {
     file.try_lock().map_err(|e| match e {
         std::fs::TryLockError::WouldBlock => JournalError::Locked { path: path.to_owned() },
-        std::fs::TryLockError::Error(source) => JournalError::Io { path: path.to_owned(), source },
+        std::fs::TryLockError::Error(source) => JournalError::Io { path: path.to_owned(), error: source },
     })
 }
 
@@ -145,7 +146,7 @@ impl Journal {
     /// Creates a new journal; an existing file is never overwritten. The folder is synced so
     /// that the file itself survives a crash.
     pub fn create(path: &Path) -> Result<Journal, JournalError> {
-        let io = |source| JournalError::Io { path: path.to_owned(), source };
+        let io = |source| JournalError::Io { path: path.to_owned(), error: source };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
@@ -158,7 +159,7 @@ impl Journal {
     /// Opens an existing journal under the lock and reads it; with `append` (resume), a last
     /// record cut short by a crash is dropped and new records go after the others.
     pub fn open(path: &Path, append: bool) -> Result<(Journal, JournalState), JournalError> {
-        let io = |source| JournalError::Io { path: path.to_owned(), source };
+        let io = |source| JournalError::Io { path: path.to_owned(), error: source };
         let mut file = OpenOptions::new().read(true).write(append).open(path).map_err(io)?;
         lock(path, &file)?;
         let mut bytes = Vec::new();
@@ -182,12 +183,12 @@ impl Journal {
     pub fn write(&mut self, record: &Record) -> Result<(), JournalError> {
         let mut line = serde_json::to_vec(record).expect("records serialize");
         line.push(b'\n');
-        self.file.write_all(&line).map_err(|source| JournalError::Io { path: self.path.clone(), source })
+        self.file.write_all(&line).map_err(|source| JournalError::Io { path: self.path.clone(), error: source })
     }
 
     /// Waits until everything written is on disk.
     pub fn sync(&mut self) -> Result<(), JournalError> {
-        self.file.sync_data().map_err(|source| JournalError::Io { path: self.path.clone(), source })
+        self.file.sync_data().map_err(|source| JournalError::Io { path: self.path.clone(), error: source })
     }
 }
 

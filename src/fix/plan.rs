@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+use super::review::Action;
 use super::writable;
 use crate::model::{AttrName, ObjectGuid};
 use crate::report::csv::{FindingRow, read_numbered_rows};
@@ -66,7 +67,8 @@ pub fn import_plan(path: &Path) -> Result<Vec<Change>, PlanError> {
         std::fs::File::open(path).map_err(|e| PlanError::File { path: path.to_owned(), message: e.to_string() })?;
     let rows = read_numbered_rows(path, std::io::BufReader::new(file)).map_err(|e| match e {
         crate::report::ReportError::Row { line, message, .. } => {
-            PlanError::Row { path: path.to_owned(), line, column: "(row)", message }
+            let column = if line == 1 { "(header)" } else { "(row)" };
+            PlanError::Row { path: path.to_owned(), line, column, message }
         }
         other => PlanError::File { path: path.to_owned(), message: other.to_string() },
     })?;
@@ -82,16 +84,16 @@ pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change
     for (line, row) in rows {
         let error =
             |column: &'static str, message: String| PlanError::Row { path: path.to_owned(), line, column, message };
-        let action = row.action.trim().to_ascii_uppercase();
-        let (before_text, after_text) = match action.as_str() {
-            "" | "COMPLETE" => continue,
-            "EDIT" => {
+        let action = Action::parse(&row.action, &row.update).map_err(|e| error("ACTION", e.to_string()))?;
+        let (before_text, after_text) = match action {
+            Action::Undecided | Action::Complete => continue,
+            Action::Edit(_) => {
                 if row.update.is_empty() {
                     return Err(error("UPDATE", "EDIT with an empty UPDATE would delete the value; use REMOVE".into()));
                 }
                 (row.value.as_str(), Some(row.update.as_str()))
             }
-            "REMOVE" => {
+            Action::Remove => {
                 if !row.update.is_empty() {
                     return Err(error("UPDATE", "a REMOVE row has an UPDATE; clear it, or use EDIT".into()));
                 }
@@ -99,9 +101,6 @@ pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change
                     return Err(error("VALUE", "nothing to remove: the row has no value".into()));
                 }
                 (row.value.as_str(), None)
-            }
-            other => {
-                return Err(error("ACTION", format!("unknown action '{other}' (EDIT, REMOVE, COMPLETE or empty)")));
             }
         };
         if row.distinguished_name.trim().is_empty() {

@@ -28,17 +28,23 @@ impl Action {
         }
     }
 
-    /// The decision an ACTION cell (any case) stands for, with UPDATE as the value of an EDIT;
-    /// an empty or unknown word is undecided.
-    pub fn from_cells(action: &str, update: &str) -> Action {
+    /// The decision an ACTION cell (any case, around spaces) stands for, with UPDATE as the
+    /// value of an EDIT. The one parser of the cell, for `syncready apply` and the app's import.
+    pub fn parse(action: &str, update: &str) -> Result<Action, UnknownAction> {
         match action.trim().to_ascii_uppercase().as_str() {
-            "EDIT" => Action::Edit(update.to_owned()),
-            "REMOVE" => Action::Remove,
-            "COMPLETE" => Action::Complete,
-            _ => Action::Undecided,
+            "" => Ok(Action::Undecided),
+            "EDIT" => Ok(Action::Edit(update.to_owned())),
+            "REMOVE" => Ok(Action::Remove),
+            "COMPLETE" => Ok(Action::Complete),
+            other => Err(UnknownAction(other.to_owned())),
         }
     }
 }
+
+/// An ACTION cell that is none of the words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown action '{0}' (EDIT, REMOVE, COMPLETE or empty)")]
+pub struct UnknownAction(String);
 
 /// Which findings a bulk operation acts on: every field set must match (rule code, error
 /// name, attribute: exact, any case; OU: the DN ends with it; text: anywhere in DN, value,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::fix::ldif::changes_ldif;
 use crate::fix::{Action, Change, PlanError, plan_rows};
-use crate::report::csv::{FindingRow, read_rows, write_rows};
+use crate::report::csv::{FindingRow, read_numbered_rows, write_rows};
 use crate::rules::Finding;
 
 /// The findings as report rows with the review's decisions in ACTION and UPDATE.
@@ -63,14 +63,17 @@ pub fn export(path: &Path, findings: &[Finding], decisions: &[Action]) -> Result
 }
 
 /// Takes the decisions of a reviewed CSV for the rows it shares with `findings` (same DN,
-/// attribute and value).
+/// attribute and value). The file is checked as `syncready apply` checks a plan first: the
+/// same errors, with the same row numbers, and no decision is taken from a file with one.
 pub fn import(path: &Path, findings: &[Finding], decisions: &mut [Action]) -> Result<String, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let rows = read_rows(path, std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+    let rows = read_numbered_rows(path, std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+    plan_rows(path, rows.clone()).map_err(|e| e.to_string())?;
     let key = |dn: &str, attribute: &str, value: &str| (dn.to_lowercase(), attribute.to_owned(), value.to_owned());
     let mut decided = HashMap::new();
-    for row in &rows {
-        let action = Action::from_cells(&row.action, &row.update);
+    for (_, row) in &rows {
+        // The plan check above has parsed every ACTION cell already.
+        let action = Action::parse(&row.action, &row.update).unwrap_or_default();
         decided.insert(key(&row.distinguished_name, &row.attribute, &row.value), action);
     }
     let mut matched = 0;
@@ -80,5 +83,7 @@ pub fn import(path: &Path, findings: &[Finding], decisions: &mut [Action]) -> Re
             matched += 1;
         }
     }
-    Ok(format!("Imported the decisions of {matched} of {} rows from {}.", rows.len(), path.display()))
+    let unmatched = rows.len().saturating_sub(matched);
+    let rest = if unmatched == 0 { String::new() } else { format!("; {unmatched} match no finding of this scan") };
+    Ok(format!("Imported the decisions of {matched} of {} rows from {}{rest}.", rows.len(), path.display()))
 }

@@ -14,7 +14,7 @@ use crate::report::{ReportError, ReportSet};
 
 /// Writes every file into `dir`; returns their paths.
 pub fn write_plan(dir: &Path, plan: &MigrationPlan, objects: &[DirObject]) -> Result<Vec<PathBuf>, ReportError> {
-    std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.to_owned(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::Io { path: dir.to_owned(), error: source })?;
     let mut written = Vec::new();
     let mut reports = ReportSet::default();
 

@@ -159,6 +159,14 @@ pub fn add_findings(reports: &mut ReportSet, path: &Path, findings: &[Finding]) 
     add_rows(reports, path, findings.iter().map(FindingRow::from_finding))
 }
 
+/// Why a reviewed report that is not UTF-8 is refused, and how to save it right. Excel's "CSV
+/// (Comma delimited)" writes Windows-1252 and has already turned every character outside it
+/// (Ł, Cyrillic, CJK...) into `?`: decoding it would plan writes of those `?`.
+const NOT_UTF8: &str = "the file is not UTF-8: Excel's \"CSV (Comma delimited)\" saves Windows-1252 and replaces \
+                        every character outside it with '?'. Save it from Excel, while the workbook is still \
+                        open, with File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\", or review the scan's \
+                        findings.csv again";
+
 /// Reads a findings report back (with or without the BOM, LF or CRLF), restoring cells.
 pub fn read_rows(path: &Path, input: impl Read) -> Result<Vec<FindingRow>, ReportError> {
     Ok(read_numbered_rows(path, input)?.into_iter().map(|(_, row)| row).collect())
@@ -170,21 +178,27 @@ pub fn read_numbered_rows(path: &Path, input: impl Read) -> Result<Vec<(u64, Fin
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(input);
     let headers = reader.headers().map_err(|e| row_error(1, e.to_string()))?.clone();
     let names: Vec<&str> = headers.iter().map(|h| h.trim_start_matches('\u{feff}').trim()).collect();
-    let positions: Vec<usize> = COLUMNS
-        .iter()
-        .map(|column| {
-            names
-                .iter()
-                .position(|n| n.eq_ignore_ascii_case(column))
-                .ok_or_else(|| row_error(1, format!("the header has no {column} column")))
-        })
-        .collect::<Result<_, _>>()?;
+    let found: Vec<Option<usize>> =
+        COLUMNS.iter().map(|column| names.iter().position(|n| n.eq_ignore_ascii_case(column))).collect();
+    let missing: Vec<&str> = COLUMNS.iter().zip(&found).filter(|(_, at)| at.is_none()).map(|(c, _)| *c).collect();
+    match missing.as_slice() {
+        [] => {}
+        [column] => return Err(row_error(1, format!("the header has no {column} column"))),
+        columns => {
+            let list = columns.join(", ");
+            return Err(row_error(1, format!("the header lacks {} columns: {list}", columns.len())));
+        }
+    }
+    let positions: Vec<usize> = found.into_iter().flatten().collect();
     // Rows are numbered as Excel shows them: the header is row 1, each record one row (a cell
     // with a line break inside does not add one), whatever the file's line endings.
     let excel_row = |position: Option<&csv::Position>| position.map_or(0, |p| p.record() + 1);
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| row_error(excel_row(e.position()), e.to_string()))?;
+        let record = record.map_err(|e| match e.kind() {
+            csv::ErrorKind::Utf8 { pos, .. } => row_error(excel_row(pos.as_ref()), NOT_UTF8.into()),
+            _ => row_error(excel_row(e.position()), e.to_string()),
+        })?;
         let cells = std::array::from_fn(|i| restore(record.get(positions[i]).unwrap_or("")).to_owned());
         let line = excel_row(record.position());
         rows.push((line, FindingRow::from_cells(cells)));

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The OS error is part of the message and not a source, so that it is printed once.
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{path}:{line}: {message}")]
     Row { path: PathBuf, line: u64, message: String },
     #[error("summary: {0}")]
@@ -48,7 +49,7 @@ impl ReportSet {
         path: &Path,
         write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
     ) -> Result<(), ReportError> {
-        let io_error = |source| ReportError::Io { path: path.to_owned(), source };
+        let io_error = |source| ReportError::Io { path: path.to_owned(), error: source };
         let (temporary, file) = create_temporary(path).map_err(io_error)?;
         self.staged.push((temporary, path.to_owned()));
         let mut writer = BufWriter::with_capacity(1 << 20, file);
@@ -85,7 +86,7 @@ impl ReportSet {
         for (temporary, path) in std::mem::take(&mut self.staged) {
             if let Err(source) = std::fs::rename(&temporary, &path) {
                 let _ = std::fs::remove_file(&temporary);
-                return Err(ReportError::Io { path, source });
+                return Err(ReportError::Io { path, error: source });
             }
         }
         Ok(())

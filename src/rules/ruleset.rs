@@ -21,8 +21,9 @@ pub const BUILT_IN: [&str; 2] = ["multi-tenant", "dedicated"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum RulesetError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The OS error is part of the message and not a source, so that it is printed once.
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{path}:{line}: {key}: {message}")]
     Invalid { path: PathBuf, line: usize, key: String, message: String },
     #[error("unknown ruleset '{0}' (built in: multi-tenant, dedicated; or a path to a .toml file)")]
@@ -219,8 +220,8 @@ impl Ruleset {
         if path.extension().is_none_or(|e| e != "toml") && !path.exists() {
             return Err(RulesetError::UnknownName(name_or_path.to_owned()));
         }
-        let text =
-            std::fs::read_to_string(path).map_err(|source| RulesetError::Io { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| RulesetError::Io { path: path.to_owned(), error: source })?;
         Ruleset::from_text(&text, path)
     }
 

@@ -164,7 +164,7 @@ fn csv_error(path: &Path, error: &csv::Error) -> SourceError {
     };
     match error.kind() {
         csv::ErrorKind::Io(e) => {
-            SourceError::Io { path: path.to_owned(), source: std::io::Error::new(e.kind(), e.to_string()) }
+            SourceError::Io { path: path.to_owned(), error: std::io::Error::new(e.kind(), e.to_string()) }
         }
         _ => SourceError::Syntax { path: path.to_owned(), line, message },
     }

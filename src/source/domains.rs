@@ -11,7 +11,7 @@ const VERIFIED_COLUMNS: [&str; 2] = ["isverified", "status"];
 
 /// Reads verified domains from `path`.
 pub fn read_verified_domains(path: &Path) -> Result<Vec<String>, SourceError> {
-    let bytes = std::fs::read(path).map_err(|source| SourceError::Io { path: path.to_owned(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| SourceError::Io { path: path.to_owned(), error: source })?;
     let text = String::from_utf8(bytes).map_err(|_| SourceError::Content {
         path: path.to_owned(),
         message: "not UTF-8 text (save it as UTF-8)".into(),

@@ -62,7 +62,7 @@ impl<R: BufRead> LdifReader<R> {
         let n = self
             .input
             .read_until(b'\n', &mut self.ahead)
-            .map_err(|source| SourceError::Io { path: self.path.clone(), source })?;
+            .map_err(|source| SourceError::Io { path: self.path.clone(), error: source })?;
         if n == 0 {
             self.eof = true;
             return Ok(false);

@@ -19,8 +19,9 @@ pub use progress::{NoProgress, Progress};
 /// Why a source could not be read. Every variant names the file; parse errors name the line.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The OS error is part of the message and not a source, so that it is printed once.
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{path}:{line}: {message}")]
     Syntax { path: PathBuf, line: u64, message: String },
     #[error("{path}: {message}")]
@@ -94,7 +95,7 @@ pub fn read_sources(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Sna
 
 /// Opens a file, with its size when known.
 fn open(path: &Path) -> Result<(File, Option<u64>), SourceError> {
-    let file = File::open(path).map_err(|source| SourceError::Io { path: path.to_owned(), source })?;
+    let file = File::open(path).map_err(|source| SourceError::Io { path: path.to_owned(), error: source })?;
     let size = file.metadata().ok().map(|m| m.len());
     Ok((file, size))
 }
