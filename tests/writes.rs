@@ -316,6 +316,34 @@ fn a_journal_that_lost_its_last_records_resumes_and_a_frozen_dc_times_out() {
     let scan = ["scan", "--out", out.to_str().unwrap(), "--page-size", "1", "--parallel", "1", "--timeout", "5"];
     freeze_until_timeout(&dc, syncready(&dc, &scan), &|| started.elapsed() > std::time::Duration::from_millis(300));
     assert!(!out.join("findings.csv").exists(), "no report from a scan that could not finish");
+
+    // On a terminal, an apply and its undo say how far they are: done of all, rate, time left.
+    let journal = dir.join("terminal.jsonl");
+    let apply = ["apply", "--plan", plan.to_str().unwrap(), "--journal", journal.to_str().unwrap(), "--yes"];
+    let screen = on_a_terminal(syncready(&dc, &apply));
+    assert!(screen.contains("apply [") && screen.contains("/1000 changes, ") && screen.contains(" left ("), "{screen}");
+    assert!(screen.contains("1000 applied, 0 conflicts, 0 failed."), "{screen}");
+    let screen = on_a_terminal(syncready(&dc, &["undo", "--journal", journal.to_str().unwrap(), "--yes"]));
+    assert!(screen.contains("undo [") && screen.contains("/1000 changes, ") && screen.contains(" left ("), "{screen}");
+    assert_eq!(directory_state(&dc), before);
+}
+
+/// Runs `command` with a pseudo-terminal as its console (util-linux `script`) and returns what
+/// it drew there.
+#[cfg(unix)]
+fn on_a_terminal(command: Command) -> String {
+    let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', "'\\''"));
+    let line: Vec<String> = std::iter::once(command.get_program()).chain(command.get_args()).map(quote).collect();
+    let mut script = Command::new("script");
+    script.args(["-qec", &line.join(" "), "/dev/null"]).stdin(std::process::Stdio::null());
+    for (key, value) in command.get_envs() {
+        if let Some(value) = value {
+            script.env(key, value);
+        }
+    }
+    let output = script.output().expect("util-linux script runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// Starts `command`, freezes the DC (SIGSTOP) once `ready` holds, and checks that the run

@@ -11,6 +11,7 @@ use clap::Args;
 use super::connection::ConnectionArgs;
 use super::interrupt;
 use super::output::{out, outln};
+use super::progress::WriteProgress;
 use super::scan::RulesetArgs;
 use crate::fix::apply::{ApplyReport, apply, precheck, resume, undo, undo_changes};
 use crate::fix::journal::{Outcome, new_journal_path};
@@ -109,7 +110,10 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     if let Some(journal) = &args.resume {
         let mut directory = Directory::connect(&args.connection.options()?)?;
         interrupt::set_consequence(resume_hint(journal));
-        let report = resume(&mut directory, journal, &|_, _| {})?;
+        let progress = WriteProgress::new("resume");
+        let report = resume(&mut directory, journal, &|done, total| progress.update(done, total));
+        progress.finish();
+        let report = report?;
         return Ok(finish(&report, journal, &[], "already done"));
     }
     let plan = args.plan.as_ref().expect("clap requires --plan without --resume");
@@ -144,8 +148,12 @@ pub fn run_apply(args: ApplyArgs) -> anyhow::Result<ExitCode> {
     let journal =
         args.journal.clone().unwrap_or_else(|| new_journal_path(&crate::platform::folders::journals_dir(), "apply"));
     interrupt::set_consequence(resume_hint(&journal));
-    let report = apply(&mut directory, &changes, &journal, "apply", &plan.display().to_string(), &|_, _| {})
-        .with_context(|| format!("applying {}", plan.display()))?;
+    let progress = WriteProgress::new("apply");
+    let report = apply(&mut directory, &changes, &journal, "apply", &plan.display().to_string(), &|done, total| {
+        progress.update(done, total)
+    });
+    progress.finish();
+    let report = report.with_context(|| format!("applying {}", plan.display()))?;
     Ok(finish(&report, &journal, &changes, "already done"))
 }
 
@@ -161,7 +169,12 @@ pub fn run_undo(args: UndoArgs) -> anyhow::Result<ExitCode> {
     let folder = args.journal.parent().unwrap_or(Path::new(""));
     let undo_journal = new_journal_path(folder, &format!("{stem}-undo"));
     interrupt::set_consequence(resume_hint(&undo_journal));
-    let report = undo(&mut directory, &args.journal, args.only.as_deref(), &undo_journal, &|_, _| {})?;
+    let progress = WriteProgress::new("undo");
+    let report = undo(&mut directory, &args.journal, args.only.as_deref(), &undo_journal, &|done, total| {
+        progress.update(done, total)
+    });
+    progress.finish();
+    let report = report?;
     Ok(finish(&report, &undo_journal, &[], "already undone"))
 }
 

@@ -218,8 +218,8 @@ fn run(
     let mut report = ApplyReport::default();
     let total = state.changes.len();
     let indexes: Vec<usize> = (0..total).collect();
-    for (batch_number, batch) in indexes.chunks(BATCH).enumerate() {
-        progress(batch_number * BATCH, total);
+    for batch in indexes.chunks(BATCH) {
+        progress(report.results.len(), total);
         let mut to_send = Vec::new();
         for &index in batch {
             let (seq, change) = &state.changes[index];
@@ -234,6 +234,7 @@ fn run(
                 Verdict::Settled(outcome, message) => {
                     journal.write(&Record::Outcome { seq: *seq, outcome, message: message.clone() })?;
                     report.results.push((*seq, change.dn.clone(), outcome, message));
+                    progress(report.results.len(), total);
                 }
             }
         }
@@ -246,6 +247,7 @@ fn run(
             let (outcome, message) = send(directory, change).map_err(|e| lost(directory, journal, change, e))?;
             journal.write(&Record::Outcome { seq: *seq, outcome, message: message.clone() })?;
             report.results.push((*seq, change.dn.clone(), outcome, message));
+            progress(report.results.len(), total);
         }
     }
     report.results.sort_by_key(|r| r.0);
