@@ -84,6 +84,11 @@ fn sweep_stale() {
 }
 
 /// Samba provisioning is not safe to run concurrently in one process (it changes the cwd).
+/// The NetBIOS name of a realm's domain: its first label, upper case, at most 15 letters.
+fn netbios_domain(realm: &str) -> String {
+    realm.split('.').next().unwrap().to_uppercase().chars().take(15).collect()
+}
+
 fn provision_lock() -> &'static Mutex<()> {
     static LOCK: Mutex<()> = Mutex::new(());
     &LOCK
@@ -93,6 +98,16 @@ impl SambaDc {
     /// Provisions and starts a DC for `realm` (e.g. `contoso.com`), with `fixtures` (LDIF
     /// content records; records for containers that provisioning creates are skipped).
     pub fn start(realm: &str, fixtures: &[&str]) -> SambaDc {
+        SambaDc::start_serving(realm, fixtures, "ldap, kdc")
+    }
+
+    /// As `start`, with the services another DC needs to join the domain (CLDAP to find it,
+    /// RPC and replication to copy the directory): see [`SambaDc::join_another`].
+    pub fn start_joinable(realm: &str, fixtures: &[&str]) -> SambaDc {
+        SambaDc::start_serving(realm, fixtures, "ldap, cldap, kdc, rpc, drepl")
+    }
+
+    fn start_serving(realm: &str, fixtures: &[&str], services: &str) -> SambaDc {
         ensure_installed();
         sweep_stale();
         let ip = next_ip();
@@ -100,7 +115,7 @@ impl SambaDc {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let base_dn = realm.split('.').map(|p| format!("DC={p}")).collect::<Vec<_>>().join(",");
-        let netbios = realm.split('.').next().unwrap().to_uppercase().chars().take(15).collect::<String>();
+        let netbios = netbios_domain(realm);
         {
             let _guard = provision_lock().lock().unwrap_or_else(|e| e.into_inner());
             run(Command::new("samba-tool").args([
@@ -124,11 +139,38 @@ impl SambaDc {
         }
         let mut dc = SambaDc { ip, realm: realm.to_owned(), base_dn, dir, child: None };
         dc.write_tls_certificate();
-        dc.configure();
+        dc.configure(services);
         dc.extend_schema();
         for fixture in fixtures {
             dc.load(fixture);
         }
+        dc.start_server();
+        dc
+    }
+
+    /// A second DC of this domain (started with `start_joinable`), on its own address: `samba-tool
+    /// domain join` replicates every object to it, objectGUIDs included, and it is started
+    /// with its own certificate (its `ca_file` is its own CA's).
+    pub fn join_another(&self) -> SambaDc {
+        let ip = next_ip();
+        let dir = std::env::temp_dir().join(format!("syncready-samba-{}-{}", std::process::id(), ip.replace('.', "_")));
+        let _ = std::fs::remove_dir_all(&dir);
+        let netbios = netbios_domain(&self.realm);
+        {
+            let _guard = provision_lock().lock().unwrap_or_else(|e| e.into_inner());
+            run(Command::new("samba-tool")
+                .args(["domain", "join", &self.realm, "DC", "--server", &self.ip])
+                .arg(format!("--username={netbios}\\Administrator"))
+                .arg(format!("--password={ADMIN_PASSWORD}"))
+                .args(["--targetdir", dir.to_str().unwrap(), "--dns-backend", "NONE"])
+                .arg(format!("--option=interfaces={ip}"))
+                .args(["--option=bind interfaces only=yes", "--option=netbios name=DC2"])
+                .arg(format!("--option=workgroup={netbios}"))
+                .arg(format!("--option=realm={}", self.realm.to_uppercase())));
+        }
+        let mut dc = SambaDc { ip, realm: self.realm.clone(), base_dn: self.base_dn.clone(), dir, child: None };
+        dc.write_tls_certificate();
+        dc.configure("ldap, kdc");
         dc.start_server();
         dc
     }
@@ -280,9 +322,9 @@ impl SambaDc {
         });
     }
 
-    /// Binds the DC to its address only, with LDAP and the KDC, our certificate, and logs in
-    /// its folder.
-    fn configure(&self) {
+    /// Binds the DC to its address only, with `services` (LDAP and the KDC, and what a join
+    /// needs on a joinable DC), our certificate, and logs in its folder.
+    fn configure(&self, services: &str) {
         let conf = self.dir.join("etc/smb.conf");
         let text = std::fs::read_to_string(&conf).unwrap();
         let dir = self.dir.to_str().unwrap();
@@ -290,10 +332,18 @@ impl SambaDc {
         for line in text.lines() {
             let key = line.trim().split('=').next().unwrap_or("").trim();
             match key {
-                "server services" | "log file" | "interfaces" | "bind interfaces only" => continue,
+                "server services"
+                | "log file"
+                | "interfaces"
+                | "bind interfaces only"
+                | "pid directory"
+                | "tls enabled"
+                | "tls keyfile"
+                | "tls certfile"
+                | "tls cafile" => continue,
                 "[global]" => {
                     out.push_str(&format!(
-                        "[global]\n\tinterfaces = {ip}\n\tbind interfaces only = yes\n\tserver services = ldap, kdc\n\
+                        "[global]\n\tinterfaces = {ip}\n\tbind interfaces only = yes\n\tserver services = {services}\n\
                          \tlog file = {dir}/log.%m\n\tpid directory = {dir}/run\n\ttls enabled = yes\n\
                          \ttls keyfile = {dir}/tls/key.pem\n\ttls certfile = {dir}/tls/cert.pem\n\ttls cafile = {dir}/tls/ca.pem\n",
                         ip = self.ip
