@@ -266,8 +266,14 @@ pub(crate) fn plan_of(path: &Path, rows: &[(&str, &str, &str, &str, &str, &str)]
     path.to_owned()
 }
 
-/// Reviews every finding of the DC: accepts proposed values, REMOVEs duplicates of the old
-/// proxy, and writes the reviewed CSV.
+/// The value DETAIL says the fixes would give, when the scan proposed none.
+fn value_the_fixes_would_give(detail: &str) -> Option<String> {
+    let (_, rest) = detail.split_once("the fixes would give '")?;
+    Some(rest.split_once("', which still fails")?.0.to_owned())
+}
+
+/// Reviews every finding of the DC: accepts proposed values (typing the one DETAIL gives
+/// where none is proposed), REMOVEs duplicates of the old proxy, and writes the reviewed CSV.
 pub(crate) fn reviewed_plan(dc: &SambaDc, dir: &Path) -> std::path::PathBuf {
     let live = read_ldap(&dc.ldap_options(), &NoProgress, &AtomicBool::new(false), false).unwrap();
     let findings = scan(&live.objects, &Ruleset::multi_tenant()).findings;
@@ -283,6 +289,11 @@ pub(crate) fn reviewed_plan(dc: &SambaDc, dir: &Path) -> std::path::PathBuf {
                 row.update = "kim.ortiz@contoso.com".into();
             } else if !row.update.is_empty() {
                 row.action = "EDIT".into();
+            } else if let Some(value) = value_the_fixes_would_give(&row.detail) {
+                // No value is proposed when the fixes leave an error (the `.example` suffixes of
+                // these DCs fail UPN005); the admin types the one DETAIL gives.
+                row.action = "EDIT".into();
+                row.update = value;
             }
             row
         })

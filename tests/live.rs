@@ -28,7 +28,7 @@ fn key(f: &Finding) -> (String, String, String, String, String) {
 #[test]
 #[cfg_attr(windows, ignore = "starts a Samba AD DC, which runs on Linux only")]
 fn a_live_scan_of_the_demo_gives_the_offline_findings() {
-    let dc = SambaDc::start("contoso.com", &[DEMO_LDIF]);
+    let dc = SambaDc::start_joinable("contoso.com", &[DEMO_LDIF]);
     let ruleset = Ruleset::multi_tenant();
     let offline_objects = syncready::source::ldif::parse_str(DEMO_LDIF.as_bytes(), Path::new("demo.ldif")).unwrap();
     let mut offline: Vec<_> = scan(&offline_objects, &ruleset).findings.iter().map(key).collect();
@@ -55,18 +55,19 @@ fn a_live_scan_of_the_demo_gives_the_offline_findings() {
     // The same directory through two URLs (its address and its name): every object once.
     let host = dc.add_host_name();
     let dir = crate::temp_dir("live-twice");
-    let scan_urls = |urls: &[String], out: &str| {
+    let scan_urls_trusting = |ca_file: &Path, urls: &[String], out: &str| {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"));
         command.args(["scan", "--out", dir.join(out).to_str().unwrap()]);
         for url in urls {
             command.args(["--ldap", url]);
         }
         command
-            .args(["--bind-user", &dc.admin(), "--password-env", "PW", "--ca-file", dc.ca_file().to_str().unwrap()])
+            .args(["--bind-user", &dc.admin(), "--password-env", "PW", "--ca-file", ca_file.to_str().unwrap()])
             .env("PW", crate::samba::ADMIN_PASSWORD)
             .output()
             .unwrap()
     };
+    let scan_urls = |urls: &[String], out: &str| scan_urls_trusting(&dc.ca_file(), urls, out);
     let once = scan_urls(&[dc.ldaps_url()], "once");
     let twice = scan_urls(&[dc.ldaps_url(), format!("ldaps://{host}")], "twice");
     assert_eq!(
@@ -86,6 +87,24 @@ fn a_live_scan_of_the_demo_gives_the_offline_findings() {
     let (objects, _) = read(&once);
     let count = objects.split(' ').next().unwrap().to_owned();
     let (_, stdout) = read(&twice);
+    assert!(
+        stdout.contains(&format!("  {count} objects read more than once (the same objectGUID or DN), checked once")),
+        "{stdout}"
+    );
+
+    // Two DCs of the domain (a second one joined, the directory replicated to it): the same.
+    let second = dc.join_another();
+    let both_cas = dir.join("both-cas.pem");
+    let pem = |dc: &SambaDc| std::fs::read(dc.ca_file()).unwrap();
+    std::fs::write(&both_cas, [pem(&dc), pem(&second)].concat()).unwrap();
+    let two_dcs = scan_urls_trusting(&both_cas, &[dc.ldaps_url(), second.ldaps_url()], "two-dcs");
+    assert_eq!(two_dcs.status.code(), Some(1), "{}", String::from_utf8_lossy(&two_dcs.stderr));
+    assert_eq!(findings("two-dcs"), findings("once"));
+    let (_, stdout) = read(&two_dcs);
+    assert!(
+        stdout.contains(&format!("  {}: {count} objects", second.ldaps_url())),
+        "the second DC holds the same objects: {stdout}"
+    );
     assert!(
         stdout.contains(&format!("  {count} objects read more than once (the same objectGUID or DN), checked once")),
         "{stdout}"
@@ -333,10 +352,15 @@ fn a_live_scan_from_the_command_line_writes_the_report() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
     let report = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    // The transliteration alone would leave the unknown top-level domain `.example`: no value is
+    // proposed, and DETAIL says what the fixes would give.
     assert!(
-        report.contains(",userPrincipalName,\"Character, TopLevelDomain\",zoë@cli.example,zoe@cli.example,,"),
+        report.contains(
+            ",userPrincipalName,\"Character, TopLevelDomain\",zoë@cli.example,,,\"UPN002, UPN005\",error,manual,"
+        ),
         "{report}"
     );
+    assert!(report.contains("\"the fixes would give 'zoe@cli.example', which still fails UPN005: enter a value\""));
 }
 
 /// A Kerberos ticket for the DC's administrator, from its own KDC, in a cache of its own.

@@ -103,6 +103,11 @@ impl<'a> Chain<'a> {
         true
     }
 
+    /// The rules that failed, for a check of a proposed value.
+    pub fn into_rules(self) -> Vec<RuleId> {
+        self.rules
+    }
+
     /// Adds a line to the finding's DETAIL.
     pub fn note(&mut self, note: String) {
         self.notes.push(note);

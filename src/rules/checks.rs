@@ -3,7 +3,7 @@
 
 use super::anchor::{AnchorIndex, Source, immutable_id, uses_consistency_guid};
 use super::catalog::{FixSafety, RuleId, Severity};
-use super::chain::{Chain, Fix};
+use super::chain::{Chain, Fix, Outcome};
 use super::duplicates::{DuplicateIndex, smtp_address};
 use super::email::{AddressRules, check_address, check_domain_part, check_top_level_domain, split_address};
 use super::finding::Finding;
@@ -77,6 +77,18 @@ struct ObjectChecker<'a> {
     object: &'a DirObject,
     kind: ObjectKind,
     findings: Vec<Finding>,
+}
+
+/// The chain of an attribute with one check.
+fn single_check<'v>(
+    value: &'v str,
+    ruleset: &'v Ruleset,
+    rule: RuleId,
+    check: impl FnOnce(&str) -> Option<Fix>,
+) -> Chain<'v> {
+    let mut chain = Chain::new(value, ruleset);
+    chain.check(rule, check);
+    chain
 }
 
 /// A Length check that proposes the first `limit` characters.
@@ -173,8 +185,46 @@ impl<'a> ObjectChecker<'a> {
         });
     }
 
+    /// Records the chain's finding, if it has one, as it stands (whole-attribute findings and
+    /// anchors, whose proposals are not values of the attribute's text checks).
     fn emit(&mut self, attr: &AttrName, value: &str, chain: Chain) {
-        let Some(outcome) = chain.finish() else { return };
+        if let Some(outcome) = chain.finish() {
+            self.record(attr, value, outcome);
+        }
+    }
+
+    /// Records the chain's finding after running `recheck` (the attribute's checks, without the
+    /// duplicate step) on its proposed value: a value that still fails an error check is not
+    /// proposed; UPDATE stays empty, FIX is manual and DETAIL says which check it fails.
+    fn emit_checked(
+        &mut self,
+        attr: &AttrName,
+        value: &str,
+        chain: Chain,
+        recheck: impl Fn(&Self, &str) -> Vec<RuleId>,
+    ) {
+        let Some(mut outcome) = chain.finish() else { return };
+        if !outcome.update.is_empty() {
+            let ruleset = self.ruleset();
+            let failing: Vec<&str> = recheck(self, &outcome.update)
+                .into_iter()
+                .filter(|&rule| ruleset.severity(rule) == Severity::Error)
+                .map(RuleId::code)
+                .collect();
+            if !failing.is_empty() {
+                outcome.notes.push(format!(
+                    "the fixes would give '{}', which still fails {}: enter a value",
+                    outcome.update,
+                    failing.join(", ")
+                ));
+                outcome.update.clear();
+                outcome.fix = FixSafety::Manual;
+            }
+        }
+        self.record(attr, value, outcome);
+    }
+
+    fn record(&mut self, attr: &AttrName, value: &str, outcome: Outcome) {
         let mut notes = outcome.notes;
         if !outcome.update.is_empty() {
             let clash = self.ctx.duplicates.holders_of(self.ctx.objects, attr, &outcome.update, self.index);
@@ -202,88 +252,125 @@ impl<'a> ObjectChecker<'a> {
 
     fn display_name(&mut self) {
         let attr = AttrName::DisplayName;
-        let cn = common_name(self.object);
-        let is_group = self.kind == ObjectKind::Group;
-        let blank = |chain: &mut Chain| {
-            let cn_fix = |v: &str| v.is_empty().then(|| Fix::to(cn.clone(), FixSafety::Safe));
-            chain.check(RuleId::DisplayNameBlank, cn_fix);
-            if is_group {
-                chain.check(RuleId::GroupDisplayNameBlank, cn_fix);
-            }
-        };
+        let recheck = |checker: &Self, value: &str| checker.display_name_chain(Some(value)).into_rules();
         let values = self.text_values(&attr);
         if values.is_empty() {
-            let mut chain = Chain::empty(self.ruleset());
-            blank(&mut chain);
-            return self.emit(&attr, "", chain);
+            let chain = self.display_name_chain(None);
+            return self.emit_checked(&attr, "", chain, recheck);
         }
         for (_, value) in values {
-            let mut chain = Chain::new(value, self.ruleset());
-            chain.check(RuleId::DisplayNameLength, truncation(self.ruleset().limits.display_name));
-            chain.check(RuleId::DisplayNameWhitespace, |v| {
-                (v.trim() != v).then(|| Fix::to(v.trim().to_owned(), FixSafety::Safe))
-            });
-            blank(&mut chain);
-            self.emit(&attr, value, chain);
+            let chain = self.display_name_chain(Some(value));
+            self.emit_checked(&attr, value, chain, recheck);
         }
+    }
+
+    /// displayName's checks on `value`, or on a missing displayName.
+    fn display_name_chain<'v>(&self, value: Option<&'v str>) -> Chain<'v>
+    where
+        'a: 'v,
+    {
+        let cn = common_name(self.object);
+        let cn_fix = |v: &str| v.is_empty().then(|| Fix::to(cn.clone(), FixSafety::Safe));
+        let mut chain = match value {
+            Some(value) => {
+                let mut chain = Chain::new(value, self.ruleset());
+                chain.check(RuleId::DisplayNameLength, truncation(self.ruleset().limits.display_name));
+                chain.check(RuleId::DisplayNameWhitespace, |v| {
+                    (v.trim() != v).then(|| Fix::to(v.trim().to_owned(), FixSafety::Safe))
+                });
+                chain
+            }
+            None => Chain::empty(self.ruleset()),
+        };
+        chain.check(RuleId::DisplayNameBlank, cn_fix);
+        if self.kind == ObjectKind::Group {
+            chain.check(RuleId::GroupDisplayNameBlank, cn_fix);
+        }
+        chain
     }
 
     fn length_only(&mut self, attr: AttrName, rule: RuleId, limit: usize) {
         for (_, value) in self.text_values(&attr) {
-            let mut chain = Chain::new(value, self.ruleset());
-            chain.check(rule, truncation(limit));
-            self.emit(&attr, value, chain);
+            let chain = single_check(value, self.ruleset(), rule, truncation(limit));
+            let recheck = |checker: &Self, value: &str| {
+                single_check(value, checker.ruleset(), rule, truncation(limit)).into_rules()
+            };
+            self.emit_checked(&attr, value, chain, recheck);
         }
     }
 
     fn mail(&mut self) {
         let attr = AttrName::Mail;
         for (index, value) in self.text_values(&attr) {
-            let mut chain = Chain::new(value, self.ruleset());
-            chain.check(RuleId::MailLength, truncation(self.ruleset().limits.mail));
-            chain.check(RuleId::MailWhitespace, without(char::is_whitespace));
-            check_address(&mut chain, &MAIL_RULES, 0, self.ruleset());
-            if self.checks_own_addresses() {
-                self.unverified(&mut chain, RuleId::MailUnverifiedDomain);
-            }
-            self.duplicate(&mut chain, RuleId::MailDuplicate, index);
-            self.emit(&attr, value, chain);
+            let chain = self.mail_chain(value, Some(index));
+            self.emit_checked(&attr, value, chain, |checker, value| checker.mail_chain(value, None).into_rules());
         }
+    }
+
+    /// mail's checks on `value`; the duplicate step too when `index` names the object's value.
+    fn mail_chain<'v>(&self, value: &'v str, index: Option<u32>) -> Chain<'v>
+    where
+        'a: 'v,
+    {
+        let mut chain = Chain::new(value, self.ruleset());
+        chain.check(RuleId::MailLength, truncation(self.ruleset().limits.mail));
+        chain.check(RuleId::MailWhitespace, without(char::is_whitespace));
+        check_address(&mut chain, &MAIL_RULES, 0, self.ruleset());
+        if self.checks_own_addresses() {
+            self.unverified(&mut chain, RuleId::MailUnverifiedDomain);
+        }
+        if let Some(index) = index {
+            self.duplicate(&mut chain, RuleId::MailDuplicate, index);
+        }
+        chain
     }
 
     fn mail_nickname(&mut self) {
         let attr = AttrName::MailNickname;
+        let recheck = |checker: &Self, value: &str| checker.nickname_chain(value, None).into_rules();
         let values = self.text_values(&attr);
         if values.is_empty() && self.kind == ObjectKind::Contact {
             let mut chain = Chain::empty(self.ruleset());
             let proposed = self.proposed_nickname();
             chain.check(RuleId::NicknameBlank, |_| Some(Fix::to(proposed, FixSafety::Unsafe)));
-            return self.emit(&attr, "", chain);
+            return self.emit_checked(&attr, "", chain, recheck);
         }
         for (index, value) in values {
-            let mut chain = Chain::new(value, self.ruleset());
-            chain.check(RuleId::NicknameLength, truncation(self.ruleset().limits.mail_nickname));
-            let mut emptied = false;
-            chain.check(RuleId::NicknameCharacter, |v| {
-                if !v.chars().any(is_nickname_bad_char) {
-                    return None;
-                }
-                let fixed = remove_chars(&transliterate(v), is_nickname_bad_char);
-                emptied = fixed.trim_matches('.').is_empty();
-                Some(if emptied { Fix::manual() } else { Fix::removal(v, fixed) })
-            });
-            if emptied {
-                chain.note(NOTHING_LEFT.into());
-            }
-            chain.check(RuleId::NicknamePeriods, |v| {
-                has_bad_periods(v).then(|| {
-                    let atoms: Vec<&str> = v.split('.').filter(|atom| !atom.is_empty()).collect();
-                    Fix::to(atoms.join("."), FixSafety::Unsafe)
-                })
-            });
-            self.duplicate(&mut chain, RuleId::NicknameDuplicate, index);
-            self.emit(&attr, value, chain);
+            let chain = self.nickname_chain(value, Some(index));
+            self.emit_checked(&attr, value, chain, recheck);
         }
+    }
+
+    /// mailNickname's checks on `value`; the duplicate step too when `index` names the
+    /// object's value.
+    fn nickname_chain<'v>(&self, value: &'v str, index: Option<u32>) -> Chain<'v>
+    where
+        'a: 'v,
+    {
+        let mut chain = Chain::new(value, self.ruleset());
+        chain.check(RuleId::NicknameLength, truncation(self.ruleset().limits.mail_nickname));
+        let mut emptied = false;
+        chain.check(RuleId::NicknameCharacter, |v| {
+            if !v.chars().any(is_nickname_bad_char) {
+                return None;
+            }
+            let fixed = remove_chars(&transliterate(v), is_nickname_bad_char);
+            emptied = fixed.trim_matches('.').is_empty();
+            Some(if emptied { Fix::manual() } else { Fix::removal(v, fixed) })
+        });
+        if emptied {
+            chain.note(NOTHING_LEFT.into());
+        }
+        chain.check(RuleId::NicknamePeriods, |v| {
+            has_bad_periods(v).then(|| {
+                let atoms: Vec<&str> = v.split('.').filter(|atom| !atom.is_empty()).collect();
+                Fix::to(atoms.join("."), FixSafety::Unsafe)
+            })
+        });
+        if let Some(index) = index {
+            self.duplicate(&mut chain, RuleId::NicknameDuplicate, index);
+        }
+        chain
     }
 
     /// An alias for a contact without one: `givenName.sn`, else sAMAccountName, else cn,
@@ -303,30 +390,8 @@ impl<'a> ObjectChecker<'a> {
         let limits = &self.ruleset().limits;
         let values = self.text_values(&attr);
         for &(index, value) in &values {
-            let mut chain = Chain::new(value, self.ruleset());
-            chain.check(RuleId::ProxyLength, too_long(limits.proxy_address));
-            chain.check(RuleId::ProxyPrefix, |v| address_type(v).is_none().then(Fix::manual));
-            match address_type(chain.value()).map(str::to_ascii_lowercase).as_deref() {
-                Some("smtp") => {
-                    let bad = |c: char| c.is_whitespace() || ":<>();,[]\"".contains(c);
-                    chain.check(RuleId::ProxySmtpCharacter, type_body_without(bad));
-                    check_address(&mut chain, &PROXY_RULES, SMTP_PREFIX_LEN, self.ruleset());
-                    if self.checks_own_addresses() {
-                        self.unverified(&mut chain, RuleId::ProxyUnverifiedDomain);
-                    }
-                }
-                Some("x400" | "x500") => {
-                    let bad = |c: char| "\u{c}\n\r\t\u{b}[]\"".contains(c);
-                    chain.check(RuleId::ProxyX500Character, type_body_without(bad));
-                }
-                Some(_) => {
-                    let bad = |c: char| c.is_whitespace() || "<>(),[]\"".contains(c);
-                    chain.check(RuleId::ProxyOtherCharacter, type_body_without(bad));
-                }
-                None => {}
-            }
-            self.duplicate(&mut chain, RuleId::ProxyDuplicate, index);
-            self.emit(&attr, value, chain);
+            let chain = self.proxy_chain(value, Some(index));
+            self.emit_checked(&attr, value, chain, |checker, value| checker.proxy_chain(value, None).into_rules());
         }
         let primaries = values.iter().filter(|(_, v)| v.starts_with("SMTP:")).count();
         if primaries > 1 {
@@ -337,6 +402,40 @@ impl<'a> ObjectChecker<'a> {
             self.emit(&attr, "", chain);
         }
         self.too_many_values(&attr, values.len(), RuleId::ProxyCount, limits.proxy_addresses);
+    }
+
+    /// A proxy address's checks by its type; the duplicate step too when `index` names the
+    /// object's value.
+    fn proxy_chain<'v>(&self, value: &'v str, index: Option<u32>) -> Chain<'v>
+    where
+        'a: 'v,
+    {
+        let mut chain = Chain::new(value, self.ruleset());
+        chain.check(RuleId::ProxyLength, too_long(self.ruleset().limits.proxy_address));
+        chain.check(RuleId::ProxyPrefix, |v| address_type(v).is_none().then(Fix::manual));
+        match address_type(chain.value()).map(str::to_ascii_lowercase).as_deref() {
+            Some("smtp") => {
+                let bad = |c: char| c.is_whitespace() || ":<>();,[]\"".contains(c);
+                chain.check(RuleId::ProxySmtpCharacter, type_body_without(bad));
+                check_address(&mut chain, &PROXY_RULES, SMTP_PREFIX_LEN, self.ruleset());
+                if self.checks_own_addresses() {
+                    self.unverified(&mut chain, RuleId::ProxyUnverifiedDomain);
+                }
+            }
+            Some("x400" | "x500") => {
+                let bad = |c: char| "\u{c}\n\r\t\u{b}[]\"".contains(c);
+                chain.check(RuleId::ProxyX500Character, type_body_without(bad));
+            }
+            Some(_) => {
+                let bad = |c: char| c.is_whitespace() || "<>(),[]\"".contains(c);
+                chain.check(RuleId::ProxyOtherCharacter, type_body_without(bad));
+            }
+            None => {}
+        }
+        if let Some(index) = index {
+            self.duplicate(&mut chain, RuleId::ProxyDuplicate, index);
+        }
+        chain
     }
 
     fn too_many_values(&mut self, attr: &AttrName, count: usize, rule: RuleId, limit: usize) {
@@ -351,19 +450,32 @@ impl<'a> ObjectChecker<'a> {
 
     fn sam_account_name(&mut self) {
         let attr = AttrName::SamAccountName;
+        for (index, value) in self.text_values(&attr) {
+            let chain = self.sam_chain(value, Some(index));
+            self.emit_checked(&attr, value, chain, |checker, value| checker.sam_chain(value, None).into_rules());
+        }
+    }
+
+    /// sAMAccountName's checks on `value`; the duplicate step too when `index` names the
+    /// object's value.
+    fn sam_chain<'v>(&self, value: &'v str, index: Option<u32>) -> Chain<'v>
+    where
+        'a: 'v,
+    {
         let limits = &self.ruleset().limits;
         let limit = if self.kind.is_user() { limits.sam_account_name_user } else { limits.sam_account_name_other };
-        for (index, value) in self.text_values(&attr) {
-            let mut chain = Chain::new(value, self.ruleset());
-            chain.check(RuleId::SamLength, truncation(limit));
-            chain.check(RuleId::SamCharacter, without(|c| "\\\"|,/[]:<>+=;?*".contains(c)));
+        let mut chain = Chain::new(value, self.ruleset());
+        chain.check(RuleId::SamLength, truncation(limit));
+        chain.check(RuleId::SamCharacter, without(|c| "\\\"|,/[]:<>+=;?*".contains(c)));
+        if let Some(index) = index {
             self.duplicate(&mut chain, RuleId::SamDuplicate, index);
-            self.emit(&attr, value, chain);
         }
+        chain
     }
 
     fn target_address(&mut self) {
         let attr = AttrName::TargetAddress;
+        let recheck = |checker: &Self, value: &str| checker.target_chain(value, None).into_rules();
         let values = self.text_values(&attr);
         if values.is_empty()
             && self.kind == ObjectKind::Contact
@@ -371,28 +483,52 @@ impl<'a> ObjectChecker<'a> {
         {
             let mut chain = Chain::empty(self.ruleset());
             chain.check(RuleId::TargetBlank, |_| Some(Fix::to(format!("SMTP:{mail}"), FixSafety::Safe)));
-            return self.emit(&attr, "", chain);
+            return self.emit_checked(&attr, "", chain, recheck);
         }
         for (index, value) in values {
-            let mut chain = Chain::new(value, self.ruleset());
-            chain.check(RuleId::TargetLength, too_long(self.ruleset().limits.target_address));
-            chain.check(RuleId::TargetPrefix, |v| address_type(v).is_none().then(Fix::manual));
-            if smtp_address(chain.value()).is_some() {
-                let bad = |c: char| c.is_whitespace() || ":<>();,[]\"".contains(c);
-                chain.check(RuleId::TargetSmtpCharacter, type_body_without(bad));
-                check_address(&mut chain, &TARGET_RULES, SMTP_PREFIX_LEN, self.ruleset());
-            }
-            self.duplicate(&mut chain, RuleId::TargetDuplicate, index);
-            self.emit(&attr, value, chain);
+            let chain = self.target_chain(value, Some(index));
+            self.emit_checked(&attr, value, chain, recheck);
         }
+    }
+
+    /// targetAddress's checks on `value`; the duplicate step too when `index` names the
+    /// object's value.
+    fn target_chain<'v>(&self, value: &'v str, index: Option<u32>) -> Chain<'v>
+    where
+        'a: 'v,
+    {
+        let mut chain = Chain::new(value, self.ruleset());
+        chain.check(RuleId::TargetLength, too_long(self.ruleset().limits.target_address));
+        chain.check(RuleId::TargetPrefix, |v| address_type(v).is_none().then(Fix::manual));
+        if smtp_address(chain.value()).is_some() {
+            let bad = |c: char| c.is_whitespace() || ":<>();,[]\"".contains(c);
+            chain.check(RuleId::TargetSmtpCharacter, type_body_without(bad));
+            check_address(&mut chain, &TARGET_RULES, SMTP_PREFIX_LEN, self.ruleset());
+        }
+        if let Some(index) = index {
+            self.duplicate(&mut chain, RuleId::TargetDuplicate, index);
+        }
+        chain
     }
 
     /// The userPrincipalName checks, on `attr`: userPrincipalName itself, or the alternate
     /// login ID attribute that Entra ID takes the sign-in name from.
     fn sign_in_name(&mut self, attr: AttrName) {
+        for (index, value) in self.text_values(&attr) {
+            let chain = self.sign_in_chain(value, Some(index));
+            self.emit_checked(&attr, value, chain, |checker, value| checker.sign_in_chain(value, None).into_rules());
+        }
+    }
+
+    /// The userPrincipalName checks on `value`; the duplicate step too when `index` names the
+    /// object's value.
+    fn sign_in_chain<'v>(&self, value: &'v str, index: Option<u32>) -> Chain<'v>
+    where
+        'a: 'v,
+    {
         let ruleset = self.ruleset();
         let limits = &ruleset.limits;
-        for (index, value) in self.text_values(&attr) {
+        {
             let mut chain = Chain::new(value, ruleset);
             let mut lengths = None;
             chain.check(RuleId::UpnLength, |v| {
@@ -444,8 +580,10 @@ impl<'a> ObjectChecker<'a> {
                 self.suffix(&mut chain);
                 check_top_level_domain(&mut chain, RuleId::UpnTopLevelDomain, 0, ruleset);
             }
-            self.duplicate(&mut chain, RuleId::UpnDuplicate, index);
-            self.emit(&attr, value, chain);
+            if let Some(index) = index {
+                self.duplicate(&mut chain, RuleId::UpnDuplicate, index);
+            }
+            chain
         }
     }
 
@@ -471,10 +609,13 @@ impl<'a> ObjectChecker<'a> {
     /// With an alternate login ID, userPrincipalName is checked only for what AD rejects.
     fn upn_for_ad_only(&mut self) {
         let attr = AttrName::UserPrincipalName;
+        let rule = RuleId::UpnAdCharacter;
         for (_, value) in self.text_values(&attr) {
-            let mut chain = Chain::new(value, self.ruleset());
-            chain.check(RuleId::UpnAdCharacter, without(char::is_control));
-            self.emit(&attr, value, chain);
+            let chain = single_check(value, self.ruleset(), rule, without(char::is_control));
+            let recheck = |checker: &Self, value: &str| {
+                single_check(value, checker.ruleset(), rule, without(char::is_control)).into_rules()
+            };
+            self.emit_checked(&attr, value, chain, recheck);
         }
     }
 
