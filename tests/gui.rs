@@ -473,7 +473,13 @@ fn plan_the_cloud_sync_migration_of_the_scanned_demo() {
     assert_eq!(plan.assessment.blockers(), 1);
     let moving: usize = plan.waves.iter().map(|w| w.objects.len()).sum();
     assert_eq!(moving, plan.simulation.count(syncready::migrate::scope::ScopeChange::Kept));
-    harness.get_by_label("Not ready: 1 blocker to clear first.");
+    // The verdict counts the blocker and the demo's error findings on the objects that move.
+    let verdict = format!(
+        "Not ready: 1 blocker, {} to fix first, and ",
+        syncready::report::count(plan.findings_to_fix, "finding")
+    );
+    assert!(plan.findings_to_fix > 0);
+    harness.get_by_label_contains(&verdict);
     harness.get_by_label("Chart of objects per wave");
     harness.get_by_label_contains(&format!("deleted {deleted},"));
     assert_eq!(unnamed_controls(&harness), Vec::<String>::new(), "the migration view");

@@ -64,13 +64,10 @@ pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
         if guided.eligible { "eligible".to_owned() } else { format!("not eligible ({})", guided.reasons.join("; ")) }
     );
     let moving: usize = plan.waves.iter().map(|w| w.objects.len()).sum();
-    outln!(
-        "  {} for {moving} objects; {}.",
-        count(plan.waves.len(), "wave"),
-        count(plan.assessment.blockers(), "blocker")
-    );
+    outln!("  {} for {moving} objects.", count(plan.waves.len(), "wave"));
+    outln!("  {}.", plan.verdict());
     for path in written {
         outln!("Wrote {}", path.display());
     }
-    Ok(if plan.assessment.blockers() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if plan.is_ready() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -165,12 +165,7 @@ impl MigrationView {
         ui.label(&self.status);
         let Some(plan) = &self.plan else { return };
         ui.separator();
-        let verdict = if plan.assessment.blockers() == 0 {
-            "Ready: no blockers.".to_owned()
-        } else {
-            format!("Not ready: {} to clear first.", count(plan.assessment.blockers(), "blocker"))
-        };
-        ui.heading(verdict);
+        ui.heading(format!("{}.", plan.verdict()));
         let guided = &plan.assessment.guided_tool;
         ui.label(if guided.eligible {
             "Microsoft's guided tool can do this move.".to_owned()

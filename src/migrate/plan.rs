@@ -3,12 +3,13 @@
 //! anchor fixes each wave needs, as rows of the review/apply pipeline.
 
 use super::SyncConfig;
-use super::readiness::{Assessment, assess};
+use super::readiness::{Assessment, Severity as ReadinessSeverity, assess};
 use super::scope::{ScopeSimulation, simulate};
 use super::waves::{Wave, WaveOptions, plan_waves};
 use crate::model::{AttrName, DirObject, first_rdn_value};
+use crate::report::count;
 use crate::report::csv::{FindingRow, binary_cell};
-use crate::rules::{Finding, Ruleset};
+use crate::rules::{Finding, Ruleset, Severity};
 
 #[derive(Debug, Clone)]
 pub struct MigrationPlan {
@@ -16,6 +17,8 @@ pub struct MigrationPlan {
     pub assessment: Assessment,
     pub simulation: ScopeSimulation,
     pub waves: Vec<Wave>,
+    /// Error-severity findings on the objects the waves move: fix them before the move.
+    pub findings_to_fix: usize,
 }
 
 /// Plans the move of `config`'s server to Cloud Sync for the scanned `objects` (with their
@@ -31,10 +34,34 @@ pub fn plan_migration(
     let simulation = simulate(&config, objects, ruleset, cloud_ous);
     let assessment = assess(&config, objects, &simulation);
     let waves = plan_waves(objects, findings, &simulation, options)?;
-    Ok(MigrationPlan { config, assessment, simulation, waves })
+    let moving: std::collections::HashSet<usize> = waves.iter().flat_map(|w| w.objects.iter().copied()).collect();
+    let findings_to_fix =
+        findings.iter().filter(|f| f.severity == Severity::Error && moving.contains(&(f.object as usize))).count();
+    Ok(MigrationPlan { config, assessment, simulation, waves, findings_to_fix })
 }
 
 impl MigrationPlan {
+    /// Ready to move: no blocker, and no error-severity finding on an object that moves.
+    pub fn is_ready(&self) -> bool {
+        self.assessment.blockers() == 0 && self.findings_to_fix == 0
+    }
+
+    /// The verdict: ready or not, and what is left.
+    pub fn verdict(&self) -> Verdict {
+        let warnings = self.assessment.items.iter().filter(|i| i.severity == ReadinessSeverity::Warning).count();
+        let detail = if self.is_ready() {
+            format!("no blockers and no findings to fix, {} to handle on the way", count(warnings, "warning"))
+        } else {
+            format!(
+                "{}, {} to fix first, and {}",
+                count(self.assessment.blockers(), "blocker"),
+                count(self.findings_to_fix, "finding"),
+                count(warnings, "warning")
+            )
+        };
+        Verdict { ready: self.is_ready(), detail }
+    }
+
     /// The wave each object moves in, by snapshot index.
     pub fn wave_of(&self) -> std::collections::HashMap<usize, usize> {
         self.waves.iter().flat_map(|w| w.objects.iter().map(move |&i| (i, w.number))).collect()
@@ -76,5 +103,25 @@ impl MigrationPlan {
                 })
             })
             .collect()
+    }
+}
+
+/// Whether a plan is ready, and what is left: "Not ready: 0 blockers, 99 findings to fix
+/// first, and 2 warnings".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub ready: bool,
+    pub detail: String,
+}
+
+impl Verdict {
+    pub fn word(&self) -> &'static str {
+        if self.ready { "Ready" } else { "Not ready" }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.word(), self.detail)
     }
 }

@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use super::config::{ConnectorKind, SyncConfig, is_under};
 use super::expressions::{RuleFate, classify};
 use super::plan::MigrationPlan;
-use super::readiness::Severity;
 use super::scope::ScopeChange;
 use super::waves::Wave;
 use crate::model::DirObject;
@@ -47,17 +46,14 @@ pub fn render(plan: &MigrationPlan, objects: &[DirObject]) -> String {
         plan.simulation.objects.len()
     );
 
-    let blockers = plan.assessment.blockers();
-    let warnings = plan.assessment.items.iter().filter(|i| i.severity == Severity::Warning).count();
     let _ = writeln!(md, "## Verdict\n");
-    if blockers == 0 {
-        let _ = writeln!(md, "**Ready**: no blockers, {} to handle on the way.\n", count(warnings, "warning"));
-    } else {
+    let verdict = plan.verdict();
+    let _ = writeln!(md, "**{}**: {}.\n", verdict.word(), verdict.detail);
+    if plan.findings_to_fix > 0 {
         let _ = writeln!(
             md,
-            "**Not ready**: {} to clear first, and {}.\n",
-            count(blockers, "blocker"),
-            count(warnings, "warning")
+            "The findings to fix are the error-severity findings of a scan on the objects the waves move \
+             (the waves' \"Blocking findings\"): run `syncready scan` on the same sources, review and apply.\n"
         );
     }
     let guided = &plan.assessment.guided_tool;

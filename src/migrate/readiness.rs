@@ -15,7 +15,9 @@ pub const MINIMUM_VERSION: &str = "2.5.79.0";
 /// Cloud Sync's limits.
 pub const MAX_OBJECTS_PER_DOMAIN: usize = 150_000;
 pub const MAX_GROUP_MEMBERS: usize = 50_000;
-pub const MAX_SCOPED_OUS: usize = 50;
+/// "You can only sync up to 59 separate OUs or Security Groups for a given configuration"
+/// (Cloud Sync's known limitations).
+pub const MAX_SCOPED_OUS: usize = 59;
 /// The guided tool's limits.
 pub const GUIDED_MAX_OBJECTS: usize = 2_000;
 pub const GUIDED_MAX_CONTAINERS: usize = 30;
@@ -411,6 +413,21 @@ fn counts(
     items: &mut Items,
     not_guided: &mut Vec<String>,
 ) {
+    let connect_syncs = simulation.objects.iter().filter(|o| o.connect.is_none()).count();
+    if !simulation.objects.is_empty() && connect_syncs == 0 {
+        items.add(
+            Severity::Blocker,
+            "MIG029",
+            "scope",
+            format!(
+                "the configuration selects none of the {} users, groups and contacts scanned: the scan and the \
+                 export describe different directories, or its filters (OUs, a filtering group) leave nothing; \
+                 check --config and the sources",
+                simulation.objects.len()
+            ),
+            "Connectors: selected partitions and containers, against the scan",
+        );
+    }
     let mut per_domain: BTreeMap<String, usize> = BTreeMap::new();
     let mut synced = 0;
     for scoped in simulation.objects.iter().filter(|o| o.connect.is_none() || o.cloud.is_none()) {
@@ -439,7 +456,7 @@ fn counts(
         }
     }
     if simulation.cloud_ous.len() > MAX_SCOPED_OUS {
-        items.add(Severity::Warning, "MIG026", "Cloud Sync OU scoping", format!("{} separate OUs in scope: a Cloud Sync configuration takes about {MAX_SCOPED_OUS}; scope on parent OUs", simulation.cloud_ous.len()), "Connectors: selected containers");
+        items.add(Severity::Warning, "MIG026", "Cloud Sync OU scoping", format!("{} separate OUs in scope: a Cloud Sync configuration syncs at most {MAX_SCOPED_OUS} separate OUs or security groups (nested OUs count once); scope on parent OUs", simulation.cloud_ous.len()), "Connectors: selected containers");
     }
     for connector in config.ad_connectors() {
         for partition in connector.selected_partitions().filter(|p| p.inclusions.len() > GUIDED_MAX_CONTAINERS) {
