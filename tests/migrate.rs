@@ -563,3 +563,30 @@ fn anchor_fixes_of_a_wave_are_stamped_by_syncready_apply() {
     assert_eq!(again.status.code(), Some(0));
     assert!(!dir.join("again/anchors-wave-1.csv").exists());
 }
+
+#[test]
+fn every_fact_names_the_file_it_was_read_from() {
+    let objects = demo();
+    let file = "Exported-SynchronizationPolicy-20261001-090000.json";
+    let json = assess(read_config(&fixture("many-ous")).unwrap(), &objects, &[]);
+    let facts: Vec<(&str, String)> = json.items.iter().map(|i| (i.code, i.fact.clone())).collect();
+    assert_eq!(
+        facts[..4],
+        [
+            (
+                "MIG029",
+                format!("{file}: onpremisesDirectoryPolicy: selected partitions and containers, against the scan")
+            ),
+            ("MIG002", format!("{file} has no serverVersion")),
+            ("MIG026", format!("{file}: onpremisesDirectoryPolicy: selected containers")),
+            ("MIG017", format!("{file}: optionalFeatures.PasswordHashSync = True")),
+        ]
+    );
+    assert!(
+        facts[4].1.starts_with("Microsoft Learn, \"Migrate from Connect Sync to Cloud Sync with the guided tool\"")
+    );
+    assert!(facts.iter().all(|(_, fact)| !fact.contains("MV.xml")), "{facts:#?}");
+    let server = assess(read_config(&fixture("old-staging")).unwrap(), &objects, &[]);
+    let staging = server.items.iter().find(|i| i.code == "MIG003").unwrap();
+    assert_eq!(staging.fact, "GlobalSettings/MV.xml: Microsoft.Synchronize.StagingMode = True");
+}

@@ -11,10 +11,70 @@ use crate::model::rdns;
 pub struct SyncConfig {
     /// The export read (a folder or a JSON file).
     pub source: PathBuf,
+    /// Which form it has: where each part of it was read, as the readiness FACTs cite it.
+    pub origin: ConfigOrigin,
     pub server: Option<String>,
     pub settings: GlobalSettings,
     pub connectors: Vec<Connector>,
     pub rules: Vec<SyncRule>,
+}
+
+/// The form of a configuration export, and so the file each of its parts comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ConfigOrigin {
+    /// A `Get-ADSyncServerConfiguration` folder: GlobalSettings, Connectors, SynchronizationRules.
+    #[default]
+    ServerExport,
+    /// The wizard's `*-SynchronizationPolicy-*.json`, by its file name.
+    PolicyJson { file: String },
+}
+
+impl ConfigOrigin {
+    /// Where a global setting was read, by its MV.xml parameter name, with its value.
+    pub fn setting(&self, mv_name: &str, value: &dyn std::fmt::Display) -> String {
+        match self {
+            ConfigOrigin::ServerExport => format!("GlobalSettings/MV.xml: {mv_name} = {value}"),
+            ConfigOrigin::PolicyJson { file } => format!("{file}: {} = {value}", policy_json_key(mv_name)),
+        }
+    }
+
+    /// That a global setting is missing, and where it was looked for.
+    pub fn missing(&self, mv_name: &str) -> String {
+        match self {
+            ConfigOrigin::ServerExport => format!("GlobalSettings/MV.xml has no {mv_name}"),
+            ConfigOrigin::PolicyJson { file } => format!("{file} has no {}", policy_json_key(mv_name)),
+        }
+    }
+
+    /// Where the connectors (partitions, containers, object types) were read.
+    pub fn connectors(&self) -> String {
+        match self {
+            ConfigOrigin::ServerExport => "Connectors/Connector_*.xml".into(),
+            ConfigOrigin::PolicyJson { file } => format!("{file}: onpremisesDirectoryPolicy"),
+        }
+    }
+
+    /// Where the synchronization rules were read.
+    pub fn rules(&self) -> String {
+        match self {
+            ConfigOrigin::ServerExport => "SynchronizationRules/SynchronizationRule_*.xml".into(),
+            ConfigOrigin::PolicyJson { file } => format!("{file}: customSynchronizationRules"),
+        }
+    }
+}
+
+/// The wizard JSON's key for an MV.xml parameter (the keys `policy_json` reads).
+fn policy_json_key(mv_name: &str) -> String {
+    match mv_name {
+        "Microsoft.Synchronize.ServerConfigurationVersion" => "serverVersion".into(),
+        "Microsoft.Synchronize.StagingMode" => "stagingMode".into(),
+        "Microsoft.SynchronizationOption.AnchorAttribute" => "anchorAttribute".into(),
+        "Microsoft.SynchronizationOption.UPNAttribute" => "upnAttribute".into(),
+        other => match other.strip_prefix("Microsoft.OptionalFeature.") {
+            Some(feature) => format!("optionalFeatures.{feature}"),
+            None => other.into(),
+        },
+    }
 }
 
 impl SyncConfig {

@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use super::ConfigError;
 use super::config::{
-    AttributeFlow, Connector, ConnectorKind, Direction, GlobalSettings, JoinCondition, Partition, ScopeCondition,
-    SyncConfig, SyncRule,
+    AttributeFlow, ConfigOrigin, Connector, ConnectorKind, Direction, GlobalSettings, JoinCondition, Partition,
+    ScopeCondition, SyncConfig, SyncRule,
 };
 
 #[derive(Deserialize)]
@@ -207,7 +207,9 @@ pub fn read_policy_json(path: &Path) -> Result<SyncConfig, ConfigError> {
     }
     connectors.sort_by(|a, b| a.name.cmp(&b.name));
     rules.sort_by(|a, b| (a.precedence, &a.name).cmp(&(b.precedence, &b.name)));
-    let mut config = SyncConfig { source: path.to_owned(), server: file.server_name, settings, connectors, rules };
+    let origin = ConfigOrigin::PolicyJson { file: path.file_name().unwrap_or_default().to_string_lossy().into_owned() };
+    let mut config =
+        SyncConfig { source: path.to_owned(), origin, server: file.server_name, settings, connectors, rules };
     config.settings.device_sync |= super::devices_selected(&config);
     Ok(config)
 }

@@ -18,6 +18,11 @@ pub const MAX_GROUP_MEMBERS: usize = 50_000;
 /// "You can only sync up to 59 separate OUs or Security Groups for a given configuration"
 /// (Cloud Sync's known limitations).
 pub const MAX_SCOPED_OUS: usize = 59;
+/// Where Microsoft documents the guided tool and its limits.
+const GUIDED_TOOL_PAGE: &str = "Microsoft Learn, \"Migrate from Connect Sync to Cloud Sync with the guided tool\" \
+                                (cloud-sync/migrate-connect-sync-cloud-sync-tool, 2026-09-16): one forest, at most 2,000 \
+                                objects, at most 30 containers per domain, no custom rules, group filtering, custom UPN \
+                                attribute, directory extensions or device sync";
 /// The guided tool's limits.
 pub const GUIDED_MAX_OBJECTS: usize = 2_000;
 pub const GUIDED_MAX_CONTAINERS: usize = 30;
@@ -94,14 +99,12 @@ impl Items {
     }
 }
 
-const MV: &str = "GlobalSettings/MV.xml";
-
 /// Assesses `config` with the scan's objects and the scope simulation.
 pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimulation) -> Assessment {
     let mut items = Items(Vec::new());
     let mut not_guided = Vec::new();
     let settings = &config.settings;
-    let parameter = |name: &str, value: &dyn std::fmt::Display| format!("{MV}: {name} = {value}");
+    let parameter = |name: &str, value: &dyn std::fmt::Display| config.origin.setting(name, value);
 
     match settings.version.as_deref().map(|v| (v, parse_version(v))) {
         Some((version, Some(parsed))) if parsed < parse_version(MINIMUM_VERSION).expect("a valid version") => {
@@ -129,7 +132,7 @@ pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimu
             "MIG002",
             "Connect Sync version",
             format!("the export does not say the version: check the server runs {MINIMUM_VERSION} or later"),
-            "no ServerConfigurationVersion in the export",
+            config.origin.missing("Microsoft.Synchronize.ServerConfigurationVersion"),
         ),
     }
     if settings.staging_mode {
@@ -164,7 +167,7 @@ pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimu
             "MIG024",
             "scope simulation",
             format!("scoping operators {} are not simulated: objects are assumed to match them", operators.join(", ")),
-            "SynchronizationRules: scoping conditions",
+            format!("{}: scoping conditions", config.origin.rules()),
         );
     }
     let eligible = not_guided.is_empty();
@@ -174,7 +177,7 @@ pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimu
             "MIG025",
             "guided tool",
             "Microsoft's guided tool (Connect wizard, \"Transition to Cloud Sync\") can do this move",
-            "one forest, OU scoping, no custom rules or excluded features, at most 2,000 objects",
+            GUIDED_TOOL_PAGE,
         );
     } else {
         items.add(
@@ -182,7 +185,7 @@ pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimu
             "MIG025",
             "guided tool",
             format!("not eligible for Microsoft's guided tool: {}", not_guided.join("; ")),
-            "the guided tool's limits (entra-sync-facts)",
+            GUIDED_TOOL_PAGE,
         );
     }
     let mut items = items.0;
@@ -195,8 +198,12 @@ fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<Str
     for rule in config.custom_rules() {
         custom += 1;
         let fact = format!(
-            "SynchronizationRules: '{}' ({:?}, {}, precedence {})",
-            rule.name, rule.direction, rule.link_type, rule.precedence
+            "{}: '{}' ({:?}, {}, precedence {})",
+            config.origin.rules(),
+            rule.name,
+            rule.direction,
+            rule.link_type,
+            rule.precedence
         );
         if rule.disabled {
             items.add(Severity::Info, "MIG006", &rule.name, "a disabled custom rule: nothing to carry over", fact);
@@ -245,14 +252,14 @@ fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<Str
 
 fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>) {
     let s = &config.settings;
-    let feature = |name: &str| format!("{MV}: Microsoft.OptionalFeature.{name} = True");
+    let feature = |name: &str| config.origin.setting(&format!("Microsoft.OptionalFeature.{name}"), &"True");
     let filter_groups: Vec<&str> =
         config.ad_connectors().filter(|c| !c.filter_group.is_empty()).map(|c| c.filter_group.as_str()).collect();
     if s.group_filtering || !filter_groups.is_empty() {
         let fact = if filter_groups.is_empty() {
             feature("GroupFiltering")
         } else {
-            format!("Connectors: Connector.GroupFilteringGroupDn = {}", filter_groups.join(", "))
+            format!("{}: Connector.GroupFilteringGroupDn = {}", config.origin.connectors(), filter_groups.join(", "))
         };
         items.add(
             Severity::Warning,
@@ -264,7 +271,7 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
         not_guided.push("group filtering".into());
     }
     if s.device_sync {
-        items.add(Severity::Warning, "MIG012", "device sync", "computers sync for hybrid join; Cloud Sync does devices in preview only: keep Connect Sync for devices or plan hybrid join separately", "Connectors: object type computer selected, or Microsoft.OptionalFeature.DeviceWriteUp = True");
+        items.add(Severity::Warning, "MIG012", "device sync", "computers sync for hybrid join; Cloud Sync does devices in preview only: keep Connect Sync for devices or plan hybrid join separately", format!("{}: object type computer selected, or Microsoft.OptionalFeature.DeviceWriteUp = True", config.origin.connectors()));
         not_guided.push("device sync".into());
     }
     if s.directory_extensions {
@@ -342,7 +349,7 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
             "MIG018",
             "accidental-delete prevention",
             "it is off on this server; Cloud Sync's is on (500 per run): leave it on",
-            feature("ExportDeletionThreshold").replace("True", "False"),
+            config.origin.setting("Microsoft.OptionalFeature.ExportDeletionThreshold", &"False"),
         );
     }
 }
@@ -359,7 +366,7 @@ fn forests(config: &SyncConfig, objects: &[DirObject], items: &mut Items, not_gu
                 forests.len(),
                 forests.join(", ")
             ),
-            "Connectors: AD connectors",
+            format!("{}: AD connectors", config.origin.connectors()),
         );
         not_guided.push(format!("{} forests", forests.len()));
     }
@@ -384,7 +391,7 @@ fn forests(config: &SyncConfig, objects: &[DirObject], items: &mut Items, not_gu
                 "{target} objects from {} are joined into one identity: Cloud Sync cannot merge objects across forests",
                 sources.join(" and ")
             ),
-            "SynchronizationRules: inbound join rules",
+            format!("{}: inbound join rules", config.origin.rules()),
         );
     }
     let linked: Vec<&DirObject> = objects
@@ -425,7 +432,7 @@ fn counts(
                  check --config and the sources",
                 simulation.objects.len()
             ),
-            "Connectors: selected partitions and containers, against the scan",
+            format!("{}: selected partitions and containers, against the scan", config.origin.connectors()),
         );
     }
     let mut per_domain: BTreeMap<String, usize> = BTreeMap::new();
@@ -456,7 +463,7 @@ fn counts(
         }
     }
     if simulation.cloud_ous.len() > MAX_SCOPED_OUS {
-        items.add(Severity::Warning, "MIG026", "Cloud Sync OU scoping", format!("{} separate OUs in scope: a Cloud Sync configuration syncs at most {MAX_SCOPED_OUS} separate OUs or security groups (nested OUs count once); scope on parent OUs", simulation.cloud_ous.len()), "Connectors: selected containers");
+        items.add(Severity::Warning, "MIG026", "Cloud Sync OU scoping", format!("{} separate OUs in scope: a Cloud Sync configuration syncs at most {MAX_SCOPED_OUS} separate OUs or security groups (nested OUs count once); scope on parent OUs", simulation.cloud_ous.len()), format!("{}: selected containers", config.origin.connectors()));
     }
     for connector in config.ad_connectors() {
         for partition in connector.selected_partitions().filter(|p| p.inclusions.len() > GUIDED_MAX_CONTAINERS) {

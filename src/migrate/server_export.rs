@@ -10,8 +10,8 @@ use roxmltree::{Document, Node};
 
 use super::ConfigError;
 use super::config::{
-    AttributeFlow, Connector, ConnectorKind, Direction, GlobalSettings, JoinCondition, Partition, ScopeCondition,
-    SyncConfig, SyncRule,
+    AttributeFlow, ConfigOrigin, Connector, ConnectorKind, Direction, GlobalSettings, JoinCondition, Partition,
+    ScopeCondition, SyncConfig, SyncRule,
 };
 
 /// One parsed XML file, for error messages.
@@ -118,7 +118,8 @@ pub fn read_server_export(dir: &Path) -> Result<SyncConfig, ConfigError> {
         rules.push(rule(&Xml::parse(&path, &text)?)?);
     }
     rules.sort_by(|a, b| (a.precedence, &a.name).cmp(&(b.precedence, &b.name)));
-    let mut config = SyncConfig { source: dir.to_owned(), server, settings, connectors, rules };
+    let origin = ConfigOrigin::ServerExport;
+    let mut config = SyncConfig { source: dir.to_owned(), origin, server, settings, connectors, rules };
     config.settings.device_sync |= super::devices_selected(&config);
     Ok(config)
 }
