@@ -590,3 +590,36 @@ fn every_fact_names_the_file_it_was_read_from() {
     let staging = server.items.iter().find(|i| i.code == "MIG003").unwrap();
     assert_eq!(staging.fact, "GlobalSettings/MV.xml: Microsoft.Synchronize.StagingMode = True");
 }
+
+/// The most common attribute filter, a DoNotSyncFilter rule (constant True into cloudFiltered
+/// for extensionAttribute15 = NoSync), as the exporter writes it (`<src>True</src>`) and as
+/// the wizard JSON holds it: the same simulation, and an attribute filter for both.
+#[test]
+fn a_constant_flow_filters_the_same_from_the_server_export_and_the_wizard_json() {
+    let mut objects = demo();
+    let mut builder = ObjectBuilder::default();
+    for cn in ["Svc Backup", "Svc Print", "Svc Scan"] {
+        let dn = format!("CN={cn},OU=Operations,OU=Berlin,DC=contoso,DC=com");
+        objects.push(user(&mut builder, &dn, &[("extensionAttribute15", "NoSync")]));
+    }
+    let marked: BTreeSet<usize> = (objects.len() - 3..objects.len()).collect();
+    let connect_scope = |name: &str| {
+        let config = read_config(&fixture(name)).unwrap();
+        let rule = config.rules.iter().find(|r| r.name == "In from AD - User DoNotSyncFilter").unwrap();
+        assert_eq!(rule.flows[0].expression.as_deref(), Some("\"True\""), "{name}");
+        let simulation = simulate(&config, &objects, &Ruleset::multi_tenant(), &[]);
+        let assessment = assess(config, &objects, &[]);
+        let filter = assessment.items.iter().find(|i| i.subject == "In from AD - User DoNotSyncFilter").unwrap();
+        assert_eq!(filter.code, "MIG008", "{name}: {filter:?}");
+        simulation.objects.into_iter().map(|o| (o.object, o.connect)).collect::<Vec<_>>()
+    };
+    let from_xml = connect_scope("do-not-sync");
+    let from_json = connect_scope("do-not-sync-json");
+    assert_eq!(from_xml, from_json);
+    let filtered: BTreeSet<usize> = from_xml
+        .iter()
+        .filter(|(_, reason)| reason.as_deref().is_some_and(|r| r.contains("DoNotSyncFilter")))
+        .map(|(i, _)| *i)
+        .collect();
+    assert_eq!(filtered, marked);
+}

@@ -72,6 +72,14 @@ fn texts_at(node: Node<'_, '_>, path: &[&str]) -> Vec<String> {
     nodes.iter().map(|n| n.text().unwrap_or_default().trim().to_owned()).filter(|t| !t.is_empty()).collect()
 }
 
+/// A constant flow as the exporter writes it, `<src>True</src>` (text, no `<attr>`), as the
+/// string literal an expression would hold: `"True"`.
+fn constant(mapping: Node<'_, '_>) -> Option<String> {
+    let src = child(mapping, "src").filter(|src| child(*src, "attr").is_none())?;
+    let value = src.text().unwrap_or_default().trim();
+    (!value.is_empty()).then(|| format!("\"{}\"", value.replace('"', "\"\"")))
+}
+
 /// A GUID as `{AE4D...}` or `ae4d...`, lower case without braces.
 pub fn guid_key(text: &str) -> String {
     text.trim().trim_start_matches('{').trim_end_matches('}').to_lowercase()
@@ -285,7 +293,7 @@ fn rule(xml: &Xml<'_>) -> Result<SyncRule, ConfigError> {
             Ok(AttributeFlow {
                 destination: xml.required(mapping, "dest")?,
                 sources: texts_at(mapping, &["src", "attr"]),
-                expression: text(mapping, "expression").filter(|e| !e.is_empty()),
+                expression: text(mapping, "expression").filter(|e| !e.is_empty()).or_else(|| constant(mapping)),
             })
         })
         .collect::<Result<Vec<_>, ConfigError>>()?;
