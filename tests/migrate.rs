@@ -444,6 +444,27 @@ fn broken_exports_name_the_file_the_line_and_the_element() {
         "{error}"
     );
 
+    // An export cut off in the middle: the error names the line where the file ends.
+    let dir = spoiled("cut", "GlobalSettings/MV.xml", |t| t.lines().take(20).collect::<Vec<_>>().join("\n"));
+    let error = slashes(&read_config(&dir).unwrap_err().to_string());
+    assert_eq!(
+        error,
+        format!(
+            "{}: not well-formed XML: the file ends at line 20 before its root element is closed: it was cut off; \
+             export the configuration again",
+            path_text(&dir.join("GlobalSettings/MV.xml"))
+        )
+    );
+    // A rule's <disabled> is True or False; Yes or No is an error, not "enabled".
+    let rule_file = "SynchronizationRules/SynchronizationRule_{a0000000-0000-0000-0000-000000000001}.xml";
+    for flag in ["Yes", "No"] {
+        let dir = spoiled(&format!("disabled-{flag}"), rule_file, |t| {
+            t.replace("<disabled>False</disabled>", &format!("<disabled>{flag}</disabled>"))
+        });
+        let error = slashes(&read_config(&dir).unwrap_err().to_string());
+        assert_eq!(error, format!("{}:9: <disabled>: '{flag}' is not True or False", path_text(&dir.join(rule_file))));
+    }
+
     let dir = spoiled("flag", "GlobalSettings/MV.xml", |t| t.replace(">False</parameter>", ">maybe</parameter>"));
     let error = slashes(&read_config(&dir).unwrap_err().to_string());
     assert!(

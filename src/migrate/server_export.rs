@@ -22,8 +22,18 @@ struct Xml<'a> {
 
 impl<'a> Xml<'a> {
     fn parse(path: &'a Path, text: &'a str) -> Result<Xml<'a>, ConfigError> {
-        let doc = Document::parse(text.trim_start_matches('\u{feff}'))
-            .map_err(|e| ConfigError::File { path: path.to_owned(), message: format!("not well-formed XML: {e}") })?;
+        let doc = Document::parse(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            let message = match e {
+                // These carry no position: the file ended too soon, so name its last line.
+                roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => format!(
+                    "not well-formed XML: the file ends at line {} before its root element is closed: it was cut \
+                     off; export the configuration again",
+                    text.lines().count()
+                ),
+                other => format!("not well-formed XML: {other}"),
+            };
+            ConfigError::File { path: path.to_owned(), message }
+        })?;
         Ok(Xml { path, doc })
     }
 
@@ -302,7 +312,14 @@ fn rule(xml: &Xml<'_>) -> Result<SyncRule, ConfigError> {
         name: xml.required(root, "name")?,
         immutable_tag: text(root, "immutable-tag").unwrap_or_default(),
         direction,
-        disabled: text(root, "disabled").is_some_and(|d| d.eq_ignore_ascii_case("true")),
+        disabled: match child(root, "disabled") {
+            None => false,
+            Some(node) => match node.text().unwrap_or_default().trim() {
+                flag if flag.eq_ignore_ascii_case("true") => true,
+                flag if flag.eq_ignore_ascii_case("false") || flag.is_empty() => false,
+                flag => return Err(xml.error(node, format!("'{flag}' is not True or False"))),
+            },
+        },
         connector: guid_key(&xml.required(root, "connector")?),
         source_type: xml.required(root, "sourceObjectType")?,
         target_type: xml.required(root, "targetObjectType")?,
