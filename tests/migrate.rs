@@ -644,3 +644,47 @@ fn a_constant_flow_filters_the_same_from_the_server_export_and_the_wizard_json()
         .collect();
     assert_eq!(filtered, marked);
 }
+
+/// A current (2.x) server keeps password hash sync on its AD connector, password writeback on
+/// its Entra connector and the sign-in method in Microsoft.UserSignIn.SignOnMethod: all three
+/// are reported, each with where it was read, and plan.md says the same everywhere.
+#[test]
+fn a_2x_server_reports_its_connector_level_hash_sync_writeback_and_sign_in_method() {
+    let config = read_config(&fixture("server-2x")).unwrap();
+    assert!(config.settings.password_hash_sync && config.settings.password_writeback);
+    assert!(config.settings.pass_through_auth && !config.settings.federation);
+    let assessment = assess(config, &demo(), &[]);
+    let facts: Vec<(&str, &str, &str)> = assessment
+        .items
+        .iter()
+        .filter(|i| ["MIG013", "MIG017"].contains(&i.code))
+        .map(|i| (i.code, i.subject.as_str(), i.fact.as_str()))
+        .collect();
+    assert_eq!(
+        facts,
+        [
+            (
+                "MIG013",
+                "pass-through authentication",
+                "GlobalSettings/MV.xml: Microsoft.UserSignIn.SignOnMethod = PassThroughAuthentication"
+            ),
+            (
+                "MIG017",
+                "password hash sync",
+                "Connectors/Connector_*.xml: contoso.com: password-hash-sync-config enabled = 1"
+            ),
+            (
+                "MIG017",
+                "password writeback",
+                "Connectors/Connector_*.xml: contoso.onmicrosoft.com - AAD: aad-password-reset-config enabled = 1"
+            ),
+        ]
+    );
+    let out = temp_dir("migrate-2x");
+    run_syncready(&["migrate", "--config", "fixtures/connect-sync/server-2x", "--out", out.to_str().unwrap()]);
+    let plan = std::fs::read_to_string(out.join("plan.md")).unwrap();
+    assert!(plan.contains("- **contoso.com** (Active Directory, forest contoso.com; password hash sync on)"), "{plan}");
+    assert!(plan.contains("- **contoso.onmicrosoft.com - AAD** (Entra ID; password writeback on)"), "{plan}");
+    assert!(plan.contains("- Features: password hash sync on, password writeback on,"), "{plan}");
+    assert!(!plan.contains("password hash sync off"), "{plan}");
+}

@@ -15,6 +15,11 @@ pub struct SyncConfig {
     pub origin: ConfigOrigin,
     pub server: Option<String>,
     pub settings: GlobalSettings,
+    /// Features a current (2.x) server keeps outside MV.xml's `Microsoft.OptionalFeature.*`
+    /// (password hash sync on the AD connector, password writeback on the Entra connector,
+    /// the sign-in method in `Microsoft.UserSignIn.SignOnMethod`): by feature name, where each
+    /// was read, as its FACT.
+    pub read_elsewhere: std::collections::BTreeMap<&'static str, String>,
     pub connectors: Vec<Connector>,
     pub rules: Vec<SyncRule>,
 }
@@ -30,6 +35,15 @@ pub enum ConfigOrigin {
 }
 
 impl ConfigOrigin {
+    /// Where an optional feature was read as on: `read_elsewhere` when a 2.x server keeps it
+    /// there, else its `Microsoft.OptionalFeature.*` setting.
+    pub fn feature(&self, config: &SyncConfig, name: &str) -> String {
+        match config.read_elsewhere.get(name) {
+            Some(fact) => fact.clone(),
+            None => self.setting(&format!("Microsoft.OptionalFeature.{name}"), &"True"),
+        }
+    }
+
     /// Where a global setting was read, by its MV.xml parameter name, with its value.
     pub fn setting(&self, mv_name: &str, value: &dyn std::fmt::Display) -> String {
         match self {
@@ -111,6 +125,8 @@ pub struct Connector {
     pub forest: String,
     pub partitions: Vec<Partition>,
     pub password_hash_sync: bool,
+    /// Password writeback (the Entra connector's `aad-password-reset-config`).
+    pub password_writeback: bool,
     /// The group that group-based filtering syncs the members of (empty: none).
     pub filter_group: String,
 }

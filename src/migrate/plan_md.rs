@@ -95,8 +95,13 @@ fn inventory(md: &mut String, config: &SyncConfig) {
             ConnectorKind::EntraId => "Entra ID".to_owned(),
             ConnectorKind::Other(kind) => kind.clone(),
         };
-        let _ =
-            writeln!(md, "- **{}** ({kind}; password hash sync {})", connector.name, yes(connector.password_hash_sync));
+        // Each connector type holds its own switch: password hash sync on an AD connector,
+        // password writeback on the Entra connector.
+        let switch = match connector.kind {
+            ConnectorKind::EntraId => format!("password writeback {}", yes(connector.password_writeback)),
+            _ => format!("password hash sync {}", yes(connector.password_hash_sync)),
+        };
+        let _ = writeln!(md, "- **{}** ({kind}; {switch})", connector.name);
         for partition in &connector.partitions {
             let list = |items: &[String]| if items.is_empty() { "none".to_owned() } else { items.join("; ") };
             let _ = writeln!(

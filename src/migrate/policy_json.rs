@@ -181,6 +181,7 @@ pub fn read_policy_json(path: &Path) -> Result<SyncConfig, ConfigError> {
                 })
                 .collect(),
             password_hash_sync: policy.password_hash_sync,
+            password_writeback: false,
             filter_group: policy.group_filtering_group_dn.clone(),
         });
         rules.extend(policy.custom_synchronization_rules.iter().enumerate().map(|(n, rule)| custom_rule(&id, n, rule)));
@@ -202,14 +203,22 @@ pub fn read_policy_json(path: &Path) -> Result<SyncConfig, ConfigError> {
             forest: String::new(),
             partitions: Vec::new(),
             password_hash_sync: false,
+            password_writeback: settings.password_writeback,
             filter_group: String::new(),
         });
     }
     connectors.sort_by(|a, b| a.name.cmp(&b.name));
     rules.sort_by(|a, b| (a.precedence, &a.name).cmp(&(b.precedence, &b.name)));
     let origin = ConfigOrigin::PolicyJson { file: path.file_name().unwrap_or_default().to_string_lossy().into_owned() };
-    let mut config =
-        SyncConfig { source: path.to_owned(), origin, server: file.server_name, settings, connectors, rules };
+    let mut config = SyncConfig {
+        source: path.to_owned(),
+        origin,
+        server: file.server_name,
+        settings,
+        connectors,
+        rules,
+        ..SyncConfig::default()
+    };
     config.settings.device_sync |= super::devices_selected(&config);
     Ok(config)
 }

@@ -252,7 +252,7 @@ fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<Str
 
 fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>) {
     let s = &config.settings;
-    let feature = |name: &str| config.origin.setting(&format!("Microsoft.OptionalFeature.{name}"), &"True");
+    let feature = |name: &str| config.origin.feature(config, name);
     let filter_groups: Vec<&str> =
         config.ad_connectors().filter(|c| !c.filter_group.is_empty()).map(|c| c.filter_group.as_str()).collect();
     if s.group_filtering || !filter_groups.is_empty() {

@@ -121,6 +121,7 @@ pub fn read_server_export(dir: &Path) -> Result<SyncConfig, ConfigError> {
     let mv_text = read(&mv_path)?;
     let mv = Xml::parse(&mv_path, &mv_text)?;
     let (server, settings) = global_settings(&mv)?;
+    let sign_on_method = mv_parameter(&mv, "Microsoft.UserSignIn.SignOnMethod").unwrap_or_default();
     let mut connectors = Vec::new();
     for path in xml_files(dir, "Connectors")? {
         let text = read(&path)?;
@@ -137,9 +138,63 @@ pub fn read_server_export(dir: &Path) -> Result<SyncConfig, ConfigError> {
     }
     rules.sort_by(|a, b| (a.precedence, &a.name).cmp(&(b.precedence, &b.name)));
     let origin = ConfigOrigin::ServerExport;
-    let mut config = SyncConfig { source: dir.to_owned(), origin, server, settings, connectors, rules };
+    let mut config = SyncConfig {
+        source: dir.to_owned(),
+        origin,
+        server,
+        settings,
+        read_elsewhere: BTreeMap::new(),
+        connectors,
+        rules,
+    };
+    read_current_features(&mut config, &sign_on_method);
     config.settings.device_sync |= super::devices_selected(&config);
     Ok(config)
+}
+
+/// Where a 2.x server keeps what older ones had as optional features: password hash sync on
+/// an AD connector (or as the sign-in method), password writeback on the Entra connector, pass-
+/// through authentication and federation as the sign-in method.
+fn read_current_features(config: &mut SyncConfig, sign_on_method: &str) {
+    let on = |connectors: Vec<&Connector>| connectors.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
+    let hash_sync = on(config.ad_connectors().filter(|c| c.password_hash_sync).collect());
+    let writeback = on(config.connectors.iter().filter(|c| c.password_writeback).collect());
+    let sign_on = format!("GlobalSettings/MV.xml: Microsoft.UserSignIn.SignOnMethod = {sign_on_method}");
+    let method = |name: &str| sign_on_method.eq_ignore_ascii_case(name);
+    let SyncConfig { settings, read_elsewhere, .. } = config;
+    let mut set = |flag: &mut bool, feature: &'static str, fact: String| {
+        if !*flag {
+            *flag = true;
+            read_elsewhere.insert(feature, fact);
+        }
+    };
+    if !hash_sync.is_empty() {
+        let fact = format!("Connectors/Connector_*.xml: {hash_sync}: password-hash-sync-config enabled = 1");
+        set(&mut settings.password_hash_sync, "PasswordHashSync", fact);
+    } else if method("PasswordHashSync") {
+        set(&mut settings.password_hash_sync, "PasswordHashSync", sign_on.clone());
+    }
+    if !writeback.is_empty() {
+        let fact = format!("Connectors/Connector_*.xml: {writeback}: aad-password-reset-config enabled = 1");
+        set(&mut settings.password_writeback, "PasswordWriteback", fact);
+    }
+    if method("PassThroughAuthentication") {
+        set(&mut settings.pass_through_auth, "PassThroughAuthentication", sign_on.clone());
+    }
+    if sign_on_method.to_ascii_lowercase().starts_with("federation") {
+        set(&mut settings.federation, "Federation", sign_on);
+    }
+    // An older server's MV.xml switch, shown on the connector that carries it today.
+    let writeback = config.settings.password_writeback;
+    for connector in config.connectors.iter_mut().filter(|c| c.kind == ConnectorKind::EntraId) {
+        connector.password_writeback |= writeback;
+    }
+}
+
+/// The text of one of MV.xml's parameters.
+fn mv_parameter(mv: &Xml<'_>, name: &str) -> Option<String> {
+    let node = mv.doc.descendants().find(|n| n.has_tag_name("parameter") && n.attribute("name") == Some(name))?;
+    Some(node.text().unwrap_or_default().trim().to_owned())
 }
 
 fn global_settings(mv: &Xml<'_>) -> Result<(Option<String>, GlobalSettings), ConfigError> {
@@ -220,10 +275,15 @@ fn connector(xml: &Xml<'_>) -> Result<Connector, ConfigError> {
     if kind == ConnectorKind::ActiveDirectory && forest.is_empty() {
         return Err(xml.error(root, "an AD connector without <private-configuration><adma-configuration><forest-name>"));
     }
-    let password_hash_sync = adma
-        .and_then(|a| child(a, "password-hash-sync-config"))
-        .and_then(|p| text(p, "enabled"))
-        .is_some_and(|e| e == "1" || e.eq_ignore_ascii_case("true"));
+    let enabled = |config: Option<Node<'_, '_>>| {
+        config.and_then(|c| text(c, "enabled")).is_some_and(|e| e == "1" || e.eq_ignore_ascii_case("true"))
+    };
+    let password_hash_sync = enabled(adma.and_then(|a| child(a, "password-hash-sync-config")));
+    let password_writeback = enabled(
+        child(root, "private-configuration")
+            .and_then(|p| child(p, "MAConfig"))
+            .and_then(|m| child(m, "aad-password-reset-config")),
+    );
     let filter_group = adma
         .into_iter()
         .flat_map(|a| a.descendants())
@@ -251,6 +311,7 @@ fn connector(xml: &Xml<'_>) -> Result<Connector, ConfigError> {
         forest,
         partitions,
         password_hash_sync,
+        password_writeback,
         filter_group,
     })
 }
