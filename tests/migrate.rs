@@ -688,3 +688,54 @@ fn a_2x_server_reports_its_connector_level_hash_sync_writeback_and_sign_in_metho
     assert!(plan.contains("- Features: password hash sync on, password writeback on,"), "{plan}");
     assert!(!plan.contains("password hash sync off"), "{plan}");
 }
+
+/// An inbound join rule in the exporter's layout.
+fn join_rule(id: &str, name: &str, connector: &str, source: &str, target: &str, tag: &str) -> String {
+    format!(
+        "<synchronizationRule>\n  <id>{{{id}}}</id>\n  <internal-id>{{{id}}}</internal-id>\n  <version>1</version>\n  \
+         <name>{name}</name>\n  <description />\n  <immutable-tag>{tag}</immutable-tag>\n  <direction>Inbound</direction>\n  \
+         <disabled>False</disabled>\n  <connector>{{{connector}}}</connector>\n  <sourceObjectType>{source}</sourceObjectType>\n  \
+         <targetObjectType>{target}</targetObjectType>\n  <linkType>Join</linkType>\n  <precedence>110</precedence>\n  \
+         <attribute-mappings />\n  <relationshipCriteria>\n    <conditions>\n      <condition>\n        \
+         <csAttribute>objectSid</csAttribute>\n        <ilmAttribute>objectSid</ilmAttribute>\n      </condition>\n    \
+         </conditions>\n  </relationshipCriteria>\n  <synchronizationCriteria />\n</synchronizationRule>\n"
+    )
+}
+
+/// Microsoft's standard rules of a second forest: the foreign security principal join (target
+/// `*`) and the computer join (devices, not synced here) merge no identities across forests.
+#[test]
+fn a_second_forests_standard_fsp_and_device_joins_are_not_cross_forest_blockers() {
+    let dir = temp_dir("two-forests-standard");
+    for sub in ["Connectors", "GlobalSettings", "SynchronizationRules"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for entry in std::fs::read_dir(fixture("two-forests").join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(sub).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let forests = [("1d6ad0c1-0001-4c5e-9a1b-000000000001", "1"), ("1d6ad0c1-0002-4c5e-9a1b-000000000002", "2")];
+    for (connector, n) in forests {
+        let rules = [
+            (
+                "ForeignSecurityPrincipal Join User",
+                "foreignSecurityPrincipal",
+                "*",
+                "InfromADForeignSecurityPrincipalJoinUser.001",
+            ),
+            ("Computer Join", "computer", "device", "InfromADComputerJoin.002"),
+        ];
+        for (i, (name, source, target, tag)) in rules.into_iter().enumerate() {
+            let id = format!("e0000000-0000-0000-0000-00000000000{n}{i}");
+            let xml =
+                join_rule(&id, &format!("In from AD - {name}"), connector, source, target, &format!("Microsoft.{tag}"));
+            std::fs::write(dir.join(format!("SynchronizationRules/SynchronizationRule_{{{id}}}.xml")), xml).unwrap();
+        }
+    }
+    let config = read_config(&dir).unwrap();
+    assert!(!config.settings.device_sync);
+    assert_eq!(config.rules.iter().filter(|r| r.target_type == "*" || r.target_type == "device").count(), 4);
+    let assessment = assess(config, &demo(), &[]);
+    let joins: Vec<&str> = assessment.items.iter().filter(|i| i.code == "MIG020").map(|i| i.subject.as_str()).collect();
+    assert_eq!(joins, ["cross-forest join (person)"], "the fixture's own cross-forest user join only");
+}

@@ -374,6 +374,14 @@ fn forests(config: &SyncConfig, objects: &[DirObject], items: &mut Items, not_gu
     let mut joined: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for rule in &config.rules {
         let ad = config.connector(&rule.connector).is_some_and(|c| c.kind == ConnectorKind::ActiveDirectory);
+        // Not an identity merge: the standard rule that joins a foreign security principal to
+        // whatever object it stands for (target `*`), and device joins while devices do not sync.
+        let foreign_principal =
+            rule.target_type == "*" || rule.source_type.eq_ignore_ascii_case("foreignSecurityPrincipal");
+        let idle_device = rule.target_type.eq_ignore_ascii_case("device") && !config.settings.device_sync;
+        if foreign_principal || idle_device {
+            continue;
+        }
         if ad && rule.direction == Direction::Inbound && !rule.joins.is_empty() && !rule.disabled {
             let forest = config.connector(&rule.connector).map_or("", |c| c.forest.as_str());
             let entry = joined.entry(rule.target_type.as_str()).or_default();
