@@ -210,7 +210,7 @@ fn each_hand_made_export_triggers_its_blockers_and_warnings() {
     );
     assert_eq!(
         reason("In from AD - User Office From DN"),
-        "needs a redesign: physicalDeliveryOfficeName: uses Trim, DNComponent, CRef that Cloud Sync's expression builder lacks; extensionAttribute10: uses the connector parameter %Domain.FQDN%, which Cloud Sync does not have"
+        "needs a redesign: physicalDeliveryOfficeName: uses CRef that Cloud Sync's expression builder lacks; extensionAttribute10: uses the connector parameter %Domain.FQDN%, which Cloud Sync does not have"
     );
     assert_eq!(
         reason("In from AD - User NoSync Service Accounts"),

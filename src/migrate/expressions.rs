@@ -8,24 +8,22 @@ use super::config::{Direction, SyncConfig, SyncRule};
 /// Connect Sync functions with a Cloud Sync function of another name.
 const RENAMED: [(&str, &str); 2] = [("LCase", "ToLower"), ("UCase", "ToUpper")];
 
-/// Functions Cloud Sync's expression builder has (Microsoft Entra provisioning functions).
-const CLOUD_FUNCTIONS: [&str; 42] = [
+/// The functions of Cloud Sync's expression reference (Microsoft Learn, "Writing expressions for
+/// attribute mappings in Microsoft Entra Cloud Sync", `cloud-sync/reference-expressions`).
+const CLOUD_FUNCTIONS: [&str; 37] = [
     "Append",
-    "AppendMultiValue",
     "BitAnd",
     "CBool",
-    "CDate",
-    "Coalesce",
+    "ConvertFromBase64",
     "ConvertToBase64",
     "ConvertToUTF8Hex",
     "Count",
     "CStr",
-    "DateAdd",
-    "DateDiff",
     "DateFromNum",
+    "DNComponent",
+    "Error",
     "FormatDateTime",
     "Guid",
-    "IgnoreFlowIfNullOrEmpty",
     "IIF",
     "InStr",
     "IsNull",
@@ -38,21 +36,24 @@ const CLOUD_FUNCTIONS: [&str; 42] = [
     "Mid",
     "NormalizeDiacritics",
     "Not",
-    "Now",
-    "NumFromDate",
-    "PCase",
-    "RandomString",
-    "Redact",
     "RemoveDuplicates",
     "Replace",
     "SelectUniqueValue",
     "SingleAppRoleAssignment",
     "Split",
+    "StringFromSID",
     "StripSpaces",
     "Switch",
     "ToLower",
     "ToUpper",
+    "Trim",
+    "Word",
 ];
+
+/// Functions both engines have under one name and with other arguments: Connect Sync's
+/// `Switch` takes condition/value pairs, Cloud Sync's a source, a default and key/value pairs;
+/// `Replace` takes three arguments in Connect Sync and seven slots in Cloud Sync.
+const SAME_NAME_OTHER_ARGUMENTS: [&str; 2] = ["Switch", "Replace"];
 
 /// What becomes of one custom rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +123,17 @@ pub fn translate(expression: &str) -> Result<String, String> {
     let found = parts(expression);
     if let Some(parameter) = found.parameters.first() {
         return Err(format!("uses the connector parameter %{parameter}%, which Cloud Sync does not have"));
+    }
+    let rewritten: Vec<&str> = SAME_NAME_OTHER_ARGUMENTS
+        .iter()
+        .copied()
+        .filter(|name| found.functions.iter().any(|f| f.eq_ignore_ascii_case(name)))
+        .collect();
+    if !rewritten.is_empty() {
+        return Err(format!(
+            "uses {}, which Cloud Sync has with other arguments: rewrite it for Cloud Sync",
+            rewritten.join(" and ")
+        ));
     }
     let mut missing = Vec::new();
     let mut translated = expression.to_owned();
@@ -245,9 +257,15 @@ mod tests {
             translate("IIF(IsPresent([extensionAttribute1]), UCase(Left([givenName],1)), \"LCase(x)\")"),
             Ok("IIF(IsPresent([extensionAttribute1]), ToUpper(Left([givenName],1)), \"LCase(x)\")".into())
         );
+        // Trim and DNComponent are in Cloud Sync's expression reference; CRef is not.
         assert_eq!(
             translate("Trim(DNComponent(CRef([dn]),1))"),
-            Err("uses Trim, DNComponent, CRef that Cloud Sync's expression builder lacks".into())
+            Err("uses CRef that Cloud Sync's expression builder lacks".into())
+        );
+        assert_eq!(translate("StringFromSID([objectSid])"), Ok("StringFromSID([objectSid])".into()));
+        assert_eq!(
+            translate("Replace([mail],\"@contoso.com\",\"@fabrikam.com\")"),
+            Err("uses Replace, which Cloud Sync has with other arguments: rewrite it for Cloud Sync".into())
         );
         assert_eq!(
             translate("%Domain.FQDN%"),
