@@ -739,3 +739,18 @@ fn a_second_forests_standard_fsp_and_device_joins_are_not_cross_forest_blockers(
     let joins: Vec<&str> = assessment.items.iter().filter(|i| i.code == "MIG020").map(|i| i.subject.as_str()).collect();
     assert_eq!(joins, ["cross-forest join (person)"], "the fixture's own cross-forest user join only");
 }
+
+#[test]
+fn a_plan_written_over_an_older_one_leaves_none_of_its_files_behind() {
+    let out = temp_dir("migrate-stale");
+    std::fs::write(out.join("anchors-wave-7.csv"), "an older plan's wave 7\r\n").unwrap();
+    std::fs::write(out.join("anchors-wave-2.csv"), "an older plan's wave 2\r\n").unwrap();
+    std::fs::write(out.join("notes.txt"), "the admin's own notes\r\n").unwrap();
+    run_syncready(&["migrate", "--config", "fixtures/connect-sync/clean", "--out", out.to_str().unwrap()]);
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["anchors-wave-2.csv", "notes.txt", "plan.md", "readiness.csv", "waves.csv"]);
+    let anchors = std::fs::read_to_string(out.join("anchors-wave-2.csv")).unwrap();
+    assert!(anchors.starts_with("\u{feff}DISTINGUISHEDNAME,"), "the new plan's wave 2");
+}

@@ -1,7 +1,8 @@
 //! The planner's files: `readiness.csv`, `waves.csv` (every user, group and contact: its
 //! fate under each engine and its wave), `anchors-wave-N.csv` (accepted anchor fixes for
 //! `syncready apply`) and `plan.md`. CSVs are written like the scan's reports (BOM, CRLF,
-//! formulas neutralized), and all files are put in place together.
+//! formulas neutralized), and all files are put in place together; an earlier plan's anchor
+//! files for waves this plan lacks are removed with them.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -71,6 +72,24 @@ pub fn write_plan(dir: &Path, plan: &MigrationPlan, objects: &[DirObject]) -> Re
     let text = render(plan, objects);
     reports.file(&plan_path, |out| out.write_all(text.as_bytes()))?;
     written.push(plan_path);
+    // An earlier plan's anchor files for waves this plan does not have would look current.
+    for stale in earlier_anchor_files(dir)?.into_iter().filter(|path| !written.contains(path)) {
+        reports.remove_stale(&stale);
+    }
     reports.commit()?;
     Ok(written)
+}
+
+/// The `anchors-wave-N.csv` files in `dir`.
+fn earlier_anchor_files(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    let entries = std::fs::read_dir(dir).map_err(|error| ReportError::Io { path: dir.to_owned(), error })?;
+    Ok(entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            name.strip_prefix("anchors-wave-")
+                .and_then(|rest| rest.strip_suffix(".csv"))
+                .is_some_and(|number| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .collect())
 }

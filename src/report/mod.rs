@@ -33,6 +33,8 @@ pub fn count(n: usize, noun: &str) -> String {
 pub struct ReportSet {
     /// (temporary file, report) in the order written.
     staged: Vec<(PathBuf, PathBuf)>,
+    /// Reports of an earlier run that this one replaces with nothing, removed on commit.
+    stale: Vec<PathBuf>,
 }
 
 impl ReportSet {
@@ -81,12 +83,26 @@ impl ReportSet {
         })
     }
 
-    /// Puts every report in place.
+    /// Removes `path`, a report of an earlier run that this run has no counterpart for, when
+    /// the set is committed.
+    pub fn remove_stale(&mut self, path: &Path) {
+        self.stale.push(path.to_owned());
+    }
+
+    /// Puts every report in place, then removes the stale ones.
     pub fn commit(mut self) -> Result<(), ReportError> {
         for (temporary, path) in std::mem::take(&mut self.staged) {
             if let Err(source) = std::fs::rename(&temporary, &path) {
                 let _ = std::fs::remove_file(&temporary);
                 return Err(ReportError::Io { path, error: source });
+            }
+        }
+        for path in std::mem::take(&mut self.stale) {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(ReportError::Io { path, error: e });
+                }
+                _ => {}
             }
         }
         Ok(())
