@@ -754,3 +754,60 @@ fn a_plan_written_over_an_older_one_leaves_none_of_its_files_behind() {
     let anchors = std::fs::read_to_string(out.join("anchors-wave-2.csv")).unwrap();
     assert!(anchors.starts_with("\u{feff}DISTINGUISHEDNAME,"), "the new plan's wave 2");
 }
+
+/// The waves respect --wave-size and the pilot --pilot-size, or say which container cannot be
+/// split further; proposed precedences are free numbers below 100; the JoinNoFlow step covers
+/// contacts; a wave's step 6 counts what Cloud Sync matches and what it creates.
+#[test]
+fn plan_md_waves_precedences_and_steps_are_what_the_admin_will_do() {
+    let dir = temp_dir("migrate-plan-md");
+    let plan_of = |config: &str, extra: &[&str]| {
+        let out = dir.join(config);
+        let mut args = vec!["migrate", "--config", config, "--out", out.to_str().unwrap()];
+        args.extend(extra);
+        run_syncready(&args);
+        std::fs::read_to_string(out.join("plan.md")).unwrap()
+    };
+    let small = plan_of("fixtures/connect-sync/clean", &["--wave-size", "100", "--pilot-size", "10"]);
+    let rows: Vec<(String, usize)> = small
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.split(" | ").nth(1).is_some_and(|c| c.parse::<usize>().is_ok()))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(" | ").collect();
+            (cells[0].trim_start_matches("| ").to_owned(), cells[2].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(rows.iter().map(|(_, n)| n).sum::<usize>(), 1932, "every object moves once: {rows:?}");
+    for (wave, objects) in &rows {
+        let (option, limit) = if wave == "1 (pilot)" { ("--pilot-size", 10) } else { ("--wave-size", 100) };
+        let section = small.split(&format!("### Wave {wave}\n")).nth(1).unwrap().split("### Wave").next().unwrap();
+        let said = section.contains(&format!("This wave moves {objects} objects, more than {option} {limit}: `"));
+        assert_eq!(*objects > limit, said, "wave {wave} of {objects}:\n{section}");
+    }
+
+    // The custom-rules export uses 50 to 55: the proposed rules take other numbers below 100.
+    let custom = plan_of("fixtures/connect-sync/custom-rules", &[]);
+    let proposed: Vec<u32> = custom
+        .lines()
+        .filter_map(|l| l.strip_prefix("   | Precedence | "))
+        .map(|rest| rest.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    let used: BTreeSet<u32> =
+        read_config(&fixture("custom-rules")).unwrap().rules.iter().map(|r| r.precedence).collect();
+    assert!(!proposed.is_empty() && proposed.iter().all(|p| *p < 100 && !used.contains(p)), "{proposed:?} {used:?}");
+    assert_eq!(proposed.iter().collect::<BTreeSet<_>>().len(), proposed.len(), "each rule its own: {proposed:?}");
+    assert!(
+        custom.contains(
+            "| Source / target object type | person / user, person / contact, group / group (one rule each) |"
+        )
+    );
+
+    let excluded = plan_of("fixtures/connect-sync/demo-exclude-ou", &[]);
+    assert!(
+        excluded.contains(
+            "6. Verify: the provisioning logs show 778 objects matched (not created) and 128 objects created (Connect \
+             Sync does not sync them today), and sign-ins work."
+        ),
+        "{excluded}"
+    );
+}

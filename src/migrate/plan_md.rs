@@ -15,8 +15,33 @@ use crate::report::count;
 
 /// How many objects a list of deletions or creations shows.
 const LISTED: usize = 50;
-/// The precedence the outbound JoinNoFlow rule takes; the wave rules follow it.
+/// Where the proposed rules' precedences start: Microsoft's guide puts its cloudNoFlow rules
+/// at 50; custom rules must stay below the standard rules' 100.
 const FIRST_PRECEDENCE: u32 = 50;
+const STANDARD_PRECEDENCE: u32 = 100;
+
+/// The precedences the proposed rules take: numbers below 100 that no rule of the export
+/// uses, from 50 up, then below 50.
+struct Precedences {
+    free: std::collections::VecDeque<u32>,
+}
+
+impl Precedences {
+    fn of(config: &SyncConfig) -> Precedences {
+        let used: std::collections::BTreeSet<u32> = config.rules.iter().map(|r| r.precedence).collect();
+        let upward = FIRST_PRECEDENCE..STANDARD_PRECEDENCE;
+        let downward = (1..FIRST_PRECEDENCE).rev();
+        Precedences { free: upward.chain(downward).filter(|p| !used.contains(p)).collect() }
+    }
+
+    /// The next free precedence, as the table cell shows it.
+    fn next(&mut self) -> String {
+        match self.free.pop_front() {
+            Some(precedence) => precedence.to_string(),
+            None => "none free below 100: renumber or remove custom rules first".into(),
+        }
+    }
+}
 
 /// Markdown table cell: pipes and line breaks escaped.
 fn cell(text: &str) -> String {
@@ -225,13 +250,38 @@ fn waves(md: &mut String, plan: &MigrationPlan) {
         .iter()
         .find(|c| c.kind == ConnectorKind::EntraId)
         .map_or("the Entra ID connector".to_owned(), |c| c.name.clone());
-    let mut precedence = FIRST_PRECEDENCE + 1;
+    let mut precedences = Precedences::of(&plan.config);
+    let join_no_flow = precedences.next();
     for wave in &plan.waves {
-        wave_steps(md, plan, wave, &entra, &mut precedence);
+        wave_steps(md, plan, wave, &entra, &join_no_flow, &mut precedences);
     }
 }
 
-fn wave_steps(md: &mut String, plan: &MigrationPlan, wave: &Wave, entra: &str, precedence: &mut u32) {
+/// The outbound JoinNoFlow rules' (source / target) types: one per kind of object that moves.
+fn outbound_types(plan: &MigrationPlan) -> String {
+    let classes: std::collections::BTreeSet<&str> =
+        plan.waves.iter().flat_map(|w| w.by_class.iter().map(|(c, _)| c.as_str())).collect();
+    let mut types = Vec::new();
+    if classes.contains("user") || classes.contains("inetOrgPerson") {
+        types.push("person / user");
+    }
+    if classes.contains("contact") {
+        types.push("person / contact");
+    }
+    if classes.contains("group") {
+        types.push("group / group");
+    }
+    types.join(", ")
+}
+
+fn wave_steps(
+    md: &mut String,
+    plan: &MigrationPlan,
+    wave: &Wave,
+    entra: &str,
+    join_no_flow: &str,
+    precedences: &mut Precedences,
+) {
     let _ = writeln!(
         md,
         "### Wave {}\n\nContainers (each with what lies below it and no earlier wave took):\n",
@@ -239,6 +289,18 @@ fn wave_steps(md: &mut String, plan: &MigrationPlan, wave: &Wave, entra: &str, p
     );
     for container in &wave.containers {
         let _ = writeln!(md, "- `{container}`");
+    }
+    if wave.objects.len() > wave.limit {
+        let option = if wave.number == 1 { "--pilot-size" } else { "--wave-size" };
+        let containers: Vec<String> = wave.containers.iter().map(|c| format!("`{c}`")).collect();
+        let _ = writeln!(
+            md,
+            "\nThis wave moves {} objects, more than {option} {}: {} cannot be split by child OUs any further, so it \
+             moves as one (split the OU in AD for smaller waves).",
+            wave.objects.len(),
+            wave.limit,
+            containers.join(", ")
+        );
     }
     let _ = writeln!(md, "\nPrerequisites:\n");
     if wave.anchors_missing > 0 {
@@ -286,12 +348,11 @@ fn wave_steps(md: &mut String, plan: &MigrationPlan, wave: &Wave, entra: &str, p
             let _ = writeln!(md, "   | In from AD - {class} CloudNoFlow wave {} | |\n   |---|---|", wave.number);
             let _ = writeln!(md, "   | Connector | {} |", connector.name);
             let _ = writeln!(md, "   | Direction | Inbound |");
-            let _ = writeln!(md, "   | Precedence | {precedence} (any free number below the standard rules' 100) |");
+            let _ = writeln!(md, "   | Precedence | {} (no rule of the export uses it) |", precedences.next());
             let _ = writeln!(md, "   | Source / target object type | {class} / {target} |");
             let _ = writeln!(md, "   | Link type | Join |");
             let _ = writeln!(md, "   | Scoping (any group) | {} |", scoping.join(" OR "));
             let _ = writeln!(md, "   | Transformation | Constant `True` → `cloudNoFlow` (merge: Update) |\n");
-            *precedence += 1;
         }
     }
     if wave.number == 1 {
@@ -302,8 +363,8 @@ fn wave_steps(md: &mut String, plan: &MigrationPlan, wave: &Wave, entra: &str, p
         let _ = writeln!(md, "   | Out to AAD - cloudNoFlow JoinNoFlow | |\n   |---|---|");
         let _ = writeln!(md, "   | Connector | {entra} |");
         let _ = writeln!(md, "   | Direction | Outbound |");
-        let _ = writeln!(md, "   | Precedence | {FIRST_PRECEDENCE} |");
-        let _ = writeln!(md, "   | Source / target object type | person, group (one rule each) / user, group |");
+        let _ = writeln!(md, "   | Precedence | {join_no_flow} (no rule of the export uses it) |");
+        let _ = writeln!(md, "   | Source / target object type | {} (one rule each) |", outbound_types(plan));
         let _ = writeln!(md, "   | Link type | JoinNoFlow |");
         let _ = writeln!(md, "   | Scoping | `cloudNoFlow` EQUAL `True` |");
         let _ = writeln!(md, "   | Transformation | none |\n");
@@ -325,10 +386,23 @@ fn wave_steps(md: &mut String, plan: &MigrationPlan, wave: &Wave, entra: &str, p
             ""
         }
     );
+    let created = wave
+        .objects
+        .iter()
+        .filter(|&&i| {
+            let at = plan.simulation.objects.binary_search_by_key(&i, |o| o.object);
+            at.is_ok_and(|at| plan.simulation.objects[at].change() == ScopeChange::Created)
+        })
+        .count();
+    let matched = wave.objects.len() - created;
+    let created_text = match created {
+        0 => String::new(),
+        n => format!(" and {} created (Connect Sync does not sync them today)", count(n, "object")),
+    };
     let _ = writeln!(
         md,
-        "6. Verify: the provisioning logs show these {} objects matched (not created), and sign-ins work.",
-        wave.objects.len()
+        "6. Verify: the provisioning logs show {} matched (not created){created_text}, and sign-ins work.",
+        count(matched, "object")
     );
     let _ = writeln!(md, "7. Restart the scheduler: `Set-ADSyncScheduler -SyncCycleEnabled $true`.\n");
 }

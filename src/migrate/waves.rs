@@ -40,6 +40,9 @@ pub struct Wave {
     pub anchors_missing: usize,
     /// Error-severity findings on the wave's objects, by error name.
     pub blocking: Vec<(String, usize)>,
+    /// The most objects the wave should move: the pilot size for the pilot, else the wave
+    /// size. A wave above it is one container that child OUs cannot split any further.
+    pub limit: usize,
 }
 
 impl Wave {
@@ -145,11 +148,13 @@ pub fn plan_waves(
             tree.roots.push(root.clone());
         }
     }
-    let mut units = Vec::new();
+    // The pilot's candidates are split down to the pilot size, the waves' to the wave size.
+    let (mut pilot_units, mut units) = (Vec::new(), Vec::new());
     for root in tree.roots.clone() {
+        tree.units(&root, options.pilot_size, &mut pilot_units);
         tree.units(&root, options.wave_size, &mut units);
     }
-    let mut waves: Vec<Wave> = group_units(units, options)
+    let mut waves: Vec<Wave> = group_units(pilot_units, units, options)
         .into_iter()
         .enumerate()
         .map(|(i, containers)| Wave {
@@ -159,6 +164,7 @@ pub fn plan_waves(
             by_class: Vec::new(),
             anchors_missing: 0,
             blocking: Vec::new(),
+            limit: if i == 0 { options.pilot_size } else { options.wave_size },
         })
         .collect();
     let classes: BTreeMap<usize, &'static str> = simulation.objects.iter().map(|o| (o.object, o.class)).collect();
@@ -170,10 +176,10 @@ fn original_case(ous: &[String], normalized: &str) -> String {
     ous.iter().find(|ou| normalize_dn(ou) == normalized).cloned().unwrap_or_else(|| normalized.to_owned())
 }
 
-/// The pilot (the smallest leaf units up to the pilot size, at least one), then the rest in
-/// order, packed up to the wave size.
-fn group_units(units: Vec<Unit>, options: &WaveOptions) -> Vec<Vec<String>> {
-    let mut smallest: Vec<&Unit> = units.iter().filter(|u| u.leaf).collect();
+/// The pilot (the smallest leaf units split to the pilot size, up to the pilot size, at least
+/// one), then the rest in order, packed up to the wave size.
+fn group_units(pilot_units: Vec<Unit>, units: Vec<Unit>, options: &WaveOptions) -> Vec<Vec<String>> {
+    let mut smallest: Vec<&Unit> = pilot_units.iter().filter(|u| u.leaf).collect();
     smallest.sort_by(|a, b| (a.objects, &a.container).cmp(&(b.objects, &b.container)));
     let mut pilot: Vec<String> = Vec::new();
     let mut pilot_objects = 0;
