@@ -811,3 +811,17 @@ fn plan_md_waves_precedences_and_steps_are_what_the_admin_will_do() {
         "{excluded}"
     );
 }
+
+#[test]
+fn the_guided_tool_moves_no_device_or_group_writeback() {
+    let assessment = assess(read_config(&fixture("features")).unwrap(), &demo(), &[]);
+    let reasons = &assessment.guided_tool.reasons;
+    assert!(!assessment.guided_tool.eligible);
+    for writeback in ["device writeback", "group writeback"] {
+        assert!(reasons.iter().any(|r| r == writeback), "{writeback}: {reasons:?}");
+    }
+    assert!(
+        !reasons.iter().any(|r| r.contains("password writeback")),
+        "Cloud Sync has password writeback: {reasons:?}"
+    );
+}

@@ -22,7 +22,7 @@ pub const MAX_SCOPED_OUS: usize = 59;
 const GUIDED_TOOL_PAGE: &str = "Microsoft Learn, \"Migrate from Connect Sync to Cloud Sync with the guided tool\" \
                                 (cloud-sync/migrate-connect-sync-cloud-sync-tool, 2026-09-16): one forest, at most 2,000 \
                                 objects, at most 30 containers per domain, no custom rules, group filtering, custom UPN \
-                                attribute, directory extensions or device sync";
+                                attribute, directory extensions, device sync or unsupported writeback (device, group)";
 /// The guided tool's limits.
 pub const GUIDED_MAX_OBJECTS: usize = 2_000;
 pub const GUIDED_MAX_CONTAINERS: usize = 30;
@@ -326,6 +326,12 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
     for (on, severity, code, subject, reason, name) in simple {
         if on {
             items.add(severity, code, subject, reason, feature(name));
+        }
+    }
+    // The guided tool moves no writeback Cloud Sync lacks or does differently.
+    for (on, name) in [(s.device_writeback, "device writeback"), (s.group_writeback, "group writeback")] {
+        if on {
+            not_guided.push(name.into());
         }
     }
     for (on, name, code) in [
