@@ -599,7 +599,14 @@ fn every_fact_names_the_file_it_was_read_from() {
                 format!("{file}: onpremisesDirectoryPolicy: selected partitions and containers, against the scan")
             ),
             ("MIG002", format!("{file} has no serverVersion")),
-            ("MIG026", format!("{file}: onpremisesDirectoryPolicy: selected containers")),
+            (
+                "MIG026",
+                format!(
+                    "{file}: onpremisesDirectoryPolicy: selected containers; the limit: Microsoft Learn, Cloud Sync \
+                     known limitations (cloud-sync/how-to-prerequisites): \"You can only sync up to 59 separate OUs or \
+                     Security Groups for a given configuration\""
+                )
+            ),
             ("MIG017", format!("{file}: optionalFeatures.PasswordHashSync = True")),
         ]
     );

@@ -18,6 +18,12 @@ pub const MAX_GROUP_MEMBERS: usize = 50_000;
 /// "You can only sync up to 59 separate OUs or Security Groups for a given configuration"
 /// (Cloud Sync's known limitations).
 pub const MAX_SCOPED_OUS: usize = 59;
+/// Where Microsoft documents the OU limit of a Cloud Sync configuration.
+const OU_LIMIT_PAGE: &str = "Microsoft Learn, Cloud Sync known limitations (cloud-sync/how-to-prerequisites): \
+                             \"You can only sync up to 59 separate OUs or Security Groups for a given configuration\"";
+/// Where Microsoft lists the functions of Cloud Sync's expressions.
+const EXPRESSIONS_PAGE: &str = "Microsoft Learn, \"Writing expressions for attribute mappings in Microsoft Entra Cloud \
+                                Sync\" (cloud-sync/reference-expressions)";
 /// Where Microsoft documents the guided tool and its limits.
 const GUIDED_TOOL_PAGE: &str = "Microsoft Learn, \"Migrate from Connect Sync to Cloud Sync with the guided tool\" \
                                 (cloud-sync/migrate-connect-sync-cloud-sync-tool, 2026-09-16): one forest, at most 2,000 \
@@ -231,7 +237,7 @@ fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<Str
                     "MIG007",
                     &rule.name,
                     format!("its flows can be written as Cloud Sync attribute mappings: {}", mappings.join("; ")),
-                    fact,
+                    format!("{fact}; functions: {EXPRESSIONS_PAGE}"),
                 );
             }
             RuleFate::Redesign { reasons } => {
@@ -240,7 +246,7 @@ fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<Str
                     "MIG009",
                     &rule.name,
                     format!("needs a redesign: {}", reasons.join("; ")),
-                    fact,
+                    format!("{fact}; functions: {EXPRESSIONS_PAGE}"),
                 );
             }
         }
@@ -477,7 +483,7 @@ fn counts(
         }
     }
     if simulation.cloud_ous.len() > MAX_SCOPED_OUS {
-        items.add(Severity::Warning, "MIG026", "Cloud Sync OU scoping", format!("{} separate OUs in scope: a Cloud Sync configuration syncs at most {MAX_SCOPED_OUS} separate OUs or security groups (nested OUs count once); scope on parent OUs", simulation.cloud_ous.len()), format!("{}: selected containers", config.origin.connectors()));
+        items.add(Severity::Warning, "MIG026", "Cloud Sync OU scoping", format!("{} separate OUs in scope: a Cloud Sync configuration syncs at most {MAX_SCOPED_OUS} separate OUs or security groups (nested OUs count once); scope on parent OUs", simulation.cloud_ous.len()), format!("{}: selected containers; the limit: {OU_LIMIT_PAGE}", config.origin.connectors()));
     }
     for connector in config.ad_connectors() {
         for partition in connector.selected_partitions().filter(|p| p.inclusions.len() > GUIDED_MAX_CONTAINERS) {
