@@ -62,10 +62,14 @@ pub fn record(dn: &str, classes: &[&str], attrs: &[(&str, &str)]) -> String {
 
 /// A GUID derived from a DN, so that test objects get distinct, stable ones.
 pub fn guid_for(dn: &str) -> [u8; 16] {
-    use std::hash::{DefaultHasher, Hash, Hasher};
+    // SipHash-1-3 with zero keys over explicit bytes: the values std's DefaultHasher gave,
+    // without depending on a hasher std does not keep stable between releases.
+    use std::hash::Hasher as _;
     let half = |salt: u8| {
-        let mut hasher = DefaultHasher::new();
-        (salt, dn).hash(&mut hasher);
+        let mut hasher = siphasher::sip::SipHasher13::new();
+        hasher.write_u8(salt);
+        hasher.write(dn.as_bytes());
+        hasher.write_u8(0xff);
         hasher.finish().to_le_bytes()
     };
     let mut guid = [0u8; 16];

@@ -512,6 +512,20 @@ fn counts(
 /// The domain part (`DC=...`) of a DN.
 pub fn domain_of(dn: &str) -> String {
     let parts: Vec<&str> = rdns(dn).map(str::trim).collect();
-    let start = parts.iter().position(|p| p.len() > 3 && p[..3].eq_ignore_ascii_case("dc=")).unwrap_or(parts.len());
+    let is_dc = |rdn: &str| rdn.len() > 3 && rdn.get(..3).is_some_and(|t| t.eq_ignore_ascii_case("dc="));
+    let start = parts.iter().position(|p| is_dc(p)).unwrap_or(parts.len());
     parts[start..].join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::domain_of;
+
+    #[test]
+    fn the_domain_of_a_dn_is_its_dc_part_whatever_the_letters_before_it() {
+        assert_eq!(domain_of("CN=Ann,OU=Zürich,DC=contoso,DC=com"), "DC=contoso,DC=com");
+        // An RDN whose third byte falls inside a letter must not be sliced there.
+        assert_eq!(domain_of("åå=x,DC=contoso,DC=com"), "DC=contoso,DC=com");
+        assert_eq!(domain_of("CN=Ann,OU=Staff"), "");
+    }
 }

@@ -64,8 +64,11 @@ fn unescape(value: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'\\' && i + 1 < bytes.len() {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            // Only two hex digits are a hex escape (`from_str_radix` alone takes `+B` too).
+            let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+            if let Some(byte) =
+                hex.and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(byte);
                 i += 3;
             } else {
@@ -98,5 +101,8 @@ mod tests {
     fn hex_escapes_decode_to_utf8() {
         assert_eq!(first_rdn_value(r"CN=J\C3\BCrgen,DC=x"), "Jürgen");
         assert_eq!(first_rdn_value(r"CN=Dup\0ACNF:1234,DC=x"), "Dup\nCNF:1234");
+        // `\+` escapes a plus; the `B` after it is a letter, not a hex digit of 0x0B.
+        assert_eq!(first_rdn_value(r"CN=A\+B,DC=x"), "A+B");
+        assert_eq!(first_rdn_value(r"CN=A\-1,DC=x"), "A-1");
     }
 }
