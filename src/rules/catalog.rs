@@ -19,6 +19,8 @@ pub enum ErrorName {
     SourceAnchor,
     LargeObject,
     Encoding,
+    /// A check failed inside syncready: the object was not fully checked.
+    Internal,
 }
 
 impl ErrorName {
@@ -37,6 +39,7 @@ impl ErrorName {
             ErrorName::SourceAnchor => "SourceAnchor",
             ErrorName::LargeObject => "LargeObject",
             ErrorName::Encoding => "Encoding",
+            ErrorName::Internal => "Internal",
         }
     }
 }
@@ -316,6 +319,10 @@ catalogue! {
     /// re-created, and hard matching uses the stored value. Nothing to change unless that is
     /// unexpected.
     AnchorDiffers => "ANC005", SourceAnchor, "mS-DS-ConsistencyGuid", Info, "mS-DS-ConsistencyGuid differs from the object's objectGUID", "none: expected after a move";
+    /// One of syncready's checks failed on this object (a bug in syncready, not in the
+    /// directory): the object was not fully checked, and the scan went on with the others.
+    /// DETAIL holds the error; please report it. Nothing can be fixed from this row.
+    InternalError => "INT001", Internal, "*", Error, "a check failed inside syncready: the object was not fully checked", "none: report the error";
 }
 
 impl RuleId {

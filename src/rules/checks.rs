@@ -71,6 +71,25 @@ pub fn check_object(ctx: &ScanContext, index: u32, kind: ObjectKind) -> Vec<Find
     checker.findings
 }
 
+/// The finding of an object whose checks failed inside syncready, with the error in DETAIL.
+pub fn internal_error(ctx: &ScanContext, index: u32, kind: ObjectKind, message: &str) -> Finding {
+    let object = &ctx.objects[index as usize];
+    Finding {
+        object: index,
+        dn: object.dn().to_owned(),
+        common_name: common_name(object),
+        object_class: kind.class_name(),
+        attribute: "*".to_owned(),
+        value: String::new(),
+        update: String::new(),
+        rules: vec![RuleId::InternalError],
+        severity: Severity::Error,
+        fix: FixSafety::Manual,
+        guid: object.guid(),
+        detail: message.to_owned(),
+    }
+}
+
 struct ObjectChecker<'a> {
     ctx: &'a ScanContext<'a>,
     index: u32,

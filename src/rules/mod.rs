@@ -27,7 +27,7 @@ pub use scope::{ObjectKind, OutOfScopeReason, Scope, SkipReason};
 
 use crate::model::{AttrName, DirObject};
 use anchor::AnchorIndex;
-use checks::{ScanContext, check_object};
+use checks::{ScanContext, check_object, internal_error};
 use duplicates::DuplicateIndex;
 
 /// The attributes a live read must fetch for `ruleset`'s checks (and nothing more).
@@ -108,7 +108,7 @@ pub fn scan_counting(objects: &[DirObject], ruleset: &Ruleset, found: &AtomicUsi
         .enumerate()
         .flat_map_iter(|(index, scope)| match scope {
             Scope::Checked(kind) => {
-                let findings = check_object(&ctx, index as u32, *kind);
+                let findings = guarded(&ctx, index as u32, *kind, || check_object(&ctx, index as u32, *kind));
                 found.fetch_add(findings.len(), Ordering::Relaxed);
                 findings
             }
@@ -116,6 +116,19 @@ pub fn scan_counting(objects: &[DirObject], ruleset: &Ruleset, found: &AtomicUsi
         })
         .collect();
     ScanResult { findings, stats: count(&scopes) }
+}
+
+/// Runs one object's checks; a check that panics (a bug in syncready) becomes an INT001
+/// finding on that object instead of ending the scan.
+fn guarded(ctx: &ScanContext, index: u32, kind: ObjectKind, checks: impl FnOnce() -> Vec<Finding>) -> Vec<Finding> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(checks)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned());
+        vec![internal_error(ctx, index, kind, &message)]
+    })
 }
 
 fn count(scopes: &[Scope]) -> ScanStats {
@@ -134,4 +147,36 @@ fn count(scopes: &[Scope]) -> ScanStats {
         }
     }
     stats
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ObjectBuilder;
+
+    #[test]
+    fn a_check_that_panics_becomes_a_finding_on_its_object_and_the_scan_goes_on() {
+        let mut builder = ObjectBuilder::default();
+        builder.set_dn("CN=Ann,OU=Staff,DC=contoso,DC=com");
+        builder.add_text(AttrName::ObjectClass, "user");
+        let objects = vec![builder.build()];
+        let ruleset = Ruleset::multi_tenant();
+        let scopes = vec![Scope::Checked(ObjectKind::User)];
+        let login = AttrName::UserPrincipalName;
+        let duplicates = DuplicateIndex::build(&objects, &scopes, &login);
+        let anchors = AnchorIndex::build(&objects, &scopes);
+        let ctx = ScanContext { objects: &objects, ruleset: &ruleset, duplicates: &duplicates, anchors: &anchors };
+        let failed = guarded(&ctx, 0, ObjectKind::User, || panic!("index out of bounds in a check"));
+        assert_eq!(failed.len(), 1);
+        let finding = &failed[0];
+        assert_eq!(
+            (finding.dn.as_str(), finding.object_class, finding.attribute.as_str()),
+            ("CN=Ann,OU=Staff,DC=contoso,DC=com", "user", "*")
+        );
+        assert_eq!(finding.rules, [RuleId::InternalError]);
+        assert_eq!((finding.severity, finding.fix, finding.update.as_str()), (Severity::Error, FixSafety::Manual, ""));
+        assert_eq!(finding.detail, "index out of bounds in a check");
+        let fine = guarded(&ctx, 0, ObjectKind::User, || check_object(&ctx, 0, ObjectKind::User));
+        assert!(fine.iter().all(|f| f.rules != [RuleId::InternalError]));
+    }
 }
