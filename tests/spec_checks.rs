@@ -3,7 +3,7 @@
 
 use syncready::rules::{FixSafety, Ruleset};
 
-use crate::{contact, group, r, rows, scan_ldif, scan_ldif_with, user};
+use crate::{contact, group, r, record, rows, scan_ldif, scan_ldif_with, user};
 
 const BASELINE: [(&str, &str); 8] = [
     ("displayName", "Test User"),
@@ -227,6 +227,27 @@ fn certificates_over_fifteen_are_a_large_object() {
     };
     assert!(rows(&scan_ldif(&ldif(15))).is_empty());
     assert_eq!(rows(&scan_ldif(&ldif(16))), [r("T", "userCertificate", "", "LargeObject", "")]);
+}
+
+#[test]
+fn a_duplicate_names_its_other_holders_by_object_even_when_a_dn_holds_a_semicolon() {
+    let holder = |dn: &str| {
+        record(
+            dn,
+            &["top", "person", "organizationalPerson", "user"],
+            &[("displayName", "x"), ("mail", "a@contoso.com")],
+        )
+    };
+    let ldif = holder("CN=Ray; Bob,OU=Staff,DC=contoso,DC=com")
+        + &holder("CN=Lee,OU=Staff,DC=contoso,DC=com")
+        + &holder("CN=Kim,OU=Staff,DC=contoso,DC=com");
+    let found = scan_ldif(&ldif);
+    let holders: Vec<(u32, Vec<u32>)> = found.findings.iter().map(|f| (f.object, f.holders.clone())).collect();
+    assert_eq!(holders, [(0, vec![1, 2]), (1, vec![0, 2]), (2, vec![0, 1])]);
+    assert_eq!(
+        found.findings[1].detail,
+        "also held by: CN=Ray; Bob,OU=Staff,DC=contoso,DC=com; CN=Kim,OU=Staff,DC=contoso,DC=com"
+    );
 }
 
 #[test]
@@ -493,8 +514,6 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
-
-use crate::record;
 
 /// Names in 12 scripts: (local part, its UPN fix, its mailNickname fix). Transliteration is
 /// the `deunicode` crate's; what an attribute may not hold is then removed.

@@ -237,6 +237,7 @@ mod tests {
             fix: FixSafety::Manual,
             guid: None,
             detail: String::new(),
+            holders: Vec::new(),
         }
     }
 

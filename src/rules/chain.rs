@@ -40,6 +40,8 @@ pub struct Outcome {
     pub update: String,
     pub fix: FixSafety,
     pub notes: Vec<String>,
+    /// The other objects holding the value, as DETAIL names them.
+    pub holders: Vec<u32>,
 }
 
 pub struct Chain<'a> {
@@ -48,6 +50,7 @@ pub struct Chain<'a> {
     rules: Vec<RuleId>,
     safety: FixSafety,
     notes: Vec<String>,
+    holders: Vec<u32>,
     ruleset: &'a Ruleset,
 }
 
@@ -60,6 +63,7 @@ impl<'a> Chain<'a> {
             rules: Vec::new(),
             safety: FixSafety::Safe,
             notes: Vec::new(),
+            holders: Vec::new(),
             ruleset,
         };
         chain.check(RuleId::Encoding, |value| match nfc(value) {
@@ -77,6 +81,7 @@ impl<'a> Chain<'a> {
             rules: Vec::new(),
             safety: FixSafety::Safe,
             notes: Vec::new(),
+            holders: Vec::new(),
             ruleset,
         }
     }
@@ -113,6 +118,12 @@ impl<'a> Chain<'a> {
         self.notes.push(note);
     }
 
+    /// Adds a line naming other holders of the value to DETAIL, and the holders themselves.
+    pub fn note_holders(&mut self, note: String, holders: &[u32]) {
+        self.notes.push(note);
+        self.holders.extend_from_slice(holders);
+    }
+
     /// The outcome, or `None` when every check passed.
     pub fn finish(self) -> Option<Outcome> {
         if self.rules.is_empty() {
@@ -125,6 +136,7 @@ impl<'a> Chain<'a> {
             fix = FixSafety::Manual;
             notes.push("the fixes leave nothing: enter a value or remove it".into());
         }
-        Some(Outcome { rules: self.rules, update: if changed { self.current } else { String::new() }, fix, notes })
+        let update = if changed { self.current } else { String::new() };
+        Some(Outcome { rules: self.rules, update, fix, notes, holders: self.holders })
     }
 }

@@ -87,6 +87,7 @@ pub fn internal_error(ctx: &ScanContext, index: u32, kind: ObjectKind, message: 
         fix: FixSafety::Manual,
         guid: object.guid(),
         detail: message.to_owned(),
+        holders: Vec::new(),
     }
 }
 
@@ -186,7 +187,7 @@ impl<'a> ObjectChecker<'a> {
         if holders.other_count > 0 {
             let more = holders.other_count - holders.others.len();
             let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
-            chain.note(format!("also held by: {}{tail}", self.dns(&holders.others)));
+            chain.note_holders(format!("also held by: {}{tail}", self.dns(&holders.others)), &holders.others);
         }
     }
 
@@ -266,6 +267,7 @@ impl<'a> ObjectChecker<'a> {
             fix: outcome.fix,
             guid: self.object.guid(),
             detail: notes.join(" | "),
+            holders: outcome.holders,
         });
     }
 
@@ -685,7 +687,7 @@ impl<'a> ObjectChecker<'a> {
             if let Some(anchor) = anchor {
                 let sharers = self.ctx.anchors.holders(&anchor, Source::ConsistencyGuid, self.index);
                 if chain.check(RuleId::AnchorShared, |_| (!sharers.is_empty()).then(Fix::manual)) {
-                    chain.note(format!("also held by: {}", self.dns(&sharers)));
+                    chain.note_holders(format!("also held by: {}", self.dns(&sharers)), &sharers);
                 }
                 let owners = self.ctx.anchors.holders(&anchor, Source::ObjectGuid, self.index);
                 if chain.check(RuleId::AnchorIsOtherGuid, |_| (!owners.is_empty()).then(Fix::manual)) {

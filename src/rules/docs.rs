@@ -30,7 +30,7 @@ pub fn markdown() -> String {
             attribute = rule.attribute,
             severity = rule.severity.as_str(),
             message = escape(rule.message),
-            fix = escape(rule.fix_title),
+            fix = escape(&rule.fix_text()),
         );
     }
     out.push_str(&scope_section());
@@ -43,7 +43,7 @@ pub fn markdown() -> String {
             attribute = rule.attribute,
             severity = rule.severity.as_str(),
             message = rule.message,
-            fix = rule.fix_title,
+            fix = rule.fix_text(),
             doc = rule.doc.lines().map(str::trim).collect::<Vec<_>>().join("\n"),
         );
     }

@@ -22,6 +22,9 @@ pub struct Finding {
     pub fix: FixSafety,
     pub guid: Option<ObjectGuid>,
     pub detail: String,
+    /// The other objects (snapshot indexes) that hold the value, the ones DETAIL's "also held
+    /// by" names.
+    pub holders: Vec<u32>,
 }
 
 impl Finding {
@@ -45,11 +48,6 @@ impl Finding {
     /// The RULE column: rule codes joined by `, `.
     pub fn rule_text(&self) -> String {
         join(self.rules.iter().map(|r| r.code()))
-    }
-
-    /// The most severe of the failing rules.
-    pub fn severity(&self) -> Severity {
-        self.rules.iter().map(|r| r.rule().severity).max().unwrap_or(Severity::Info)
     }
 }
 

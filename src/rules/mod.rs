@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-pub use catalog::{ErrorName, FixSafety, RULES, Rule, RuleId, Severity};
+pub use catalog::{ErrorName, FixOffer, FixSafety, RULES, Rule, RuleId, Severity};
 pub use finding::Finding;
 pub use options::{RulesetOptions, RulesetOptionsError};
 pub use ruleset::{Anchor, Ruleset, RulesetError};
@@ -178,5 +178,17 @@ mod tests {
         assert_eq!(finding.detail, "index out of bounds in a check");
         let fine = guarded(&ctx, 0, ObjectKind::User, || check_object(&ctx, 0, ObjectKind::User));
         assert!(fine.iter().all(|f| f.rules != [RuleId::InternalError]));
+    }
+    #[test]
+    fn a_finding_whose_rules_all_leave_the_fix_to_the_admin_proposes_no_value() {
+        let objects =
+            crate::source::ldif::parse_str(crate::source::DEMO_LDIF.as_bytes(), "demo.ldif".as_ref()).unwrap();
+        let findings = scan(&objects, &Ruleset::multi_tenant()).findings;
+        let manual: Vec<&Finding> =
+            findings.iter().filter(|f| f.rules.iter().all(|r| r.rule().fix == FixOffer::Manual)).collect();
+        let proposing: Vec<&Finding> = findings.iter().filter(|f| !f.update.is_empty()).collect();
+        assert_eq!((findings.len(), manual.len(), proposing.len()), (118, 57, 56));
+        assert!(manual.iter().all(|f| f.update.is_empty() && f.fix == FixSafety::Manual));
+        assert!(proposing.iter().all(|f| f.rules.iter().any(|r| r.rule().fix == FixOffer::Proposes)));
     }
 }

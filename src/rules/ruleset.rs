@@ -305,6 +305,10 @@ impl Ruleset {
         for (code, severity) in rules.severity.unwrap_or_default() {
             let key = format!("rules.severity.{code}");
             let rule = rule_code(&code).ok_or_else(|| invalid(severity.span().start, &key, unknown_code(&code)))?;
+            if *severity.get_ref() == Severity::Blocker {
+                let message = "'blocker' rates migration readiness items; a rule is error, warning or info".into();
+                return Err(invalid(severity.span().start, &key, message));
+            }
             self.severity[rule as usize] = *severity.get_ref();
         }
         Ok(())
@@ -495,6 +499,10 @@ mod tests {
         assert!(error("[domains]\nextra_tlds = \"corp\"\n").starts_with("mine.toml:2: extra_tlds: invalid type"));
         assert!(error("[limits]\nupn = \"long\"\n").starts_with("mine.toml:2: upn: invalid type"));
         assert!(error("[rules.severity]\nDSP001 = \"fatal\"\n").starts_with("mine.toml:2: DSP001: unknown variant"));
+        assert_eq!(
+            error("[rules.severity]\nDSP001 = \"blocker\"\n"),
+            "mine.toml:2: rules.severity.DSP001: 'blocker' rates migration readiness items; a rule is error, warning or info"
+        );
         assert!(error("[options]\nanchor = \"employeeID\"\n").starts_with("mine.toml:2: options.anchor: must be"));
         assert_eq!(
             error("base = \"single-tenant\"\n"),
