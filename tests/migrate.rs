@@ -186,10 +186,10 @@ fn each_hand_made_export_triggers_its_blockers_and_warnings() {
                 (W, "MIG006"),
                 (W, "MIG007"),
                 (W, "MIG008"),
-                (I, "MIG006"),
                 (I, "MIG017"),
                 (I, "MIG024"),
                 (I, "MIG025"),
+                (I, "MIG030"),
             ],
         ),
         ("two-forests", &[(B, "MIG009"), (B, "MIG020"), (W, "MIG019"), (I, "MIG017"), (I, "MIG025")]),
@@ -831,4 +831,20 @@ fn the_guided_tool_moves_no_device_or_group_writeback() {
         !reasons.iter().any(|r| r.contains("password writeback")),
         "Cloud Sync has password writeback: {reasons:?}"
     );
+}
+
+#[test]
+fn docs_migration_md_holds_the_readiness_catalogue() {
+    let on_disk = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migration.md")).unwrap();
+    let start = "<!-- generated from the readiness catalogue: syncready rules --readiness --format md -->\n";
+    let table = on_disk.split_once(start).and_then(|(_, rest)| rest.split_once("<!-- end of the generated table -->"));
+    let table = table.expect("docs/migration.md marks its generated table").0;
+    assert!(
+        table == syncready::migrate::catalog::markdown_table(),
+        "docs/migration.md's code table is out of date: put `syncready rules --readiness --format md` between its markers"
+    );
+    let output = run_syncready(&["rules", "--readiness", "--format", "md"]);
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), table);
+    assert!(table.contains("| MIG027 | blocker / warning | objects Connect Sync syncs"));
+    assert!(table.contains("| MIG030 | info | a disabled custom rule: nothing to carry over |"));
 }

@@ -9,9 +9,9 @@ use clap::Args;
 
 use super::output::outln;
 use super::scan::{RulesetArgs, SourceArgs};
-use crate::migrate::readiness::Severity;
 use crate::migrate::waves::WaveOptions;
 use crate::migrate::{needed_attributes, plan_migration, read_config, write_plan};
+use crate::model::Severity;
 use crate::report::count;
 use crate::rules::scan;
 

@@ -2,6 +2,7 @@
 //! export, assesses what blocks Cloud Sync, simulates the scope change on a scan of the same
 //! forests, and plans the move in waves of OUs, with the source anchors to stamp first.
 
+pub mod catalog;
 pub mod config;
 pub mod expressions;
 mod output;

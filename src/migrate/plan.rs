@@ -3,7 +3,7 @@
 //! anchor fixes each wave needs, as rows of the review/apply pipeline.
 
 use super::SyncConfig;
-use super::readiness::{Assessment, Severity as ReadinessSeverity, assess};
+use super::readiness::{Assessment, assess};
 use super::scope::{ScopeSimulation, simulate};
 use super::waves::{Wave, WaveOptions, plan_waves};
 use crate::model::{AttrName, DirObject, first_rdn_value};
@@ -48,7 +48,7 @@ impl MigrationPlan {
 
     /// The verdict: ready or not, and what is left.
     pub fn verdict(&self) -> Verdict {
-        let warnings = self.assessment.items.iter().filter(|i| i.severity == ReadinessSeverity::Warning).count();
+        let warnings = self.assessment.items.iter().filter(|i| i.severity == Severity::Warning).count();
         let detail = if self.is_ready() {
             format!("no blockers and no findings to fix, {} to handle on the way", count(warnings, "warning"))
         } else {

@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use super::catalog::Check;
 use super::config::{ConnectorKind, Direction, SyncConfig, parse_version};
 use super::expressions::{RuleFate, classify, is_attribute_filter, scoping_text};
 use super::scope::{ScopeChange, ScopeSimulation};
+pub use crate::model::Severity;
 use crate::model::{AttrName, DirObject, rdns};
 use crate::report::count;
 
@@ -32,23 +34,6 @@ const GUIDED_TOOL_PAGE: &str = "Microsoft Learn, \"Migrate from Connect Sync to 
 /// The guided tool's limits.
 pub const GUIDED_MAX_OBJECTS: usize = 2_000;
 pub const GUIDED_MAX_CONTAINERS: usize = 30;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Blocker,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Blocker => "blocker",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadinessItem {
@@ -78,26 +63,29 @@ impl Assessment {
     pub fn blockers(&self) -> usize {
         self.items.iter().filter(|i| i.severity == Severity::Blocker).count()
     }
-
-    pub fn codes(&self) -> Vec<&'static str> {
-        self.items.iter().map(|i| i.code).collect()
-    }
 }
 
 struct Items(Vec<ReadinessItem>);
 
 impl Items {
-    fn add(
+    /// Adds an item of `check` at its usual severity.
+    fn add(&mut self, check: Check, subject: impl Into<String>, reason: impl Into<String>, fact: impl Into<String>) {
+        self.add_at(check.severities()[0], check, subject, reason, fact);
+    }
+
+    /// Adds an item of `check` at one of its severities.
+    fn add_at(
         &mut self,
         severity: Severity,
-        code: &'static str,
+        check: Check,
         subject: impl Into<String>,
         reason: impl Into<String>,
         fact: impl Into<String>,
     ) {
+        debug_assert!(check.severities().contains(&severity), "{} is not rated {severity:?}", check.code());
         self.0.push(ReadinessItem {
             severity,
-            code,
+            code: check.code(),
             subject: subject.into(),
             reason: reason.into(),
             fact: fact.into(),
@@ -115,8 +103,7 @@ pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimu
     match settings.version.as_deref().map(|v| (v, parse_version(v))) {
         Some((version, Some(parsed))) if parsed < parse_version(MINIMUM_VERSION).expect("a valid version") => {
             items.add(
-                Severity::Blocker,
-                "MIG001",
+                Check::OldVersion,
                 "Connect Sync version",
                 format!("version {version} is older than {MINIMUM_VERSION}: such servers stopped syncing on 2026-09-30; upgrade Connect Sync before migrating"),
                 parameter("Microsoft.Synchronize.ServerConfigurationVersion", &version),
@@ -127,32 +114,29 @@ pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimu
         }
         Some((_, Some(_))) => {}
         Some((version, None)) => items.add(
-            Severity::Warning,
-            "MIG002",
+            Check::UnknownVersion,
             "Connect Sync version",
             format!("'{version}' is not a version: check the server runs {MINIMUM_VERSION} or later"),
             parameter("Microsoft.Synchronize.ServerConfigurationVersion", &version),
         ),
         None => items.add(
-            Severity::Warning,
-            "MIG002",
+            Check::UnknownVersion,
             "Connect Sync version",
             format!("the export does not say the version: check the server runs {MINIMUM_VERSION} or later"),
             config.origin.missing("Microsoft.Synchronize.ServerConfigurationVersion"),
         ),
     }
     if settings.staging_mode {
-        items.add(Severity::Blocker, "MIG003", "staging mode", "this export is from a staging-mode server: Cloud Sync has no staging mode; plan from the active server's export", parameter("Microsoft.Synchronize.StagingMode", &"True"));
+        items.add(Check::StagingMode,  "staging mode", "this export is from a staging-mode server: Cloud Sync has no staging mode; plan from the active server's export", parameter("Microsoft.Synchronize.StagingMode", &"True"));
         not_guided.push("the guided tool runs on the active server, not a staging one".into());
     }
     let anchor = settings.anchor_attribute.as_str();
     if !anchor.eq_ignore_ascii_case("objectGUID") && !anchor.eq_ignore_ascii_case("mS-DS-ConsistencyGuid") {
-        items.add(Severity::Blocker, "MIG004", "source anchor", format!("the source anchor is {anchor}: Cloud Sync matches on mS-DS-ConsistencyGuid (or objectGUID) only, so these objects cannot move"), parameter("Microsoft.SynchronizationOption.AnchorAttribute", &anchor));
+        items.add(Check::SourceAnchor,  "source anchor", format!("the source anchor is {anchor}: Cloud Sync matches on mS-DS-ConsistencyGuid (or objectGUID) only, so these objects cannot move"), parameter("Microsoft.SynchronizationOption.AnchorAttribute", &anchor));
     }
     if !settings.upn_attribute.eq_ignore_ascii_case("userPrincipalName") {
         items.add(
-            Severity::Warning,
-            "MIG005",
+            Check::SignInAttribute,
             "sign-in attribute",
             format!(
                 "Entra ID's userPrincipalName comes from {}: map it in the Cloud Sync configuration",
@@ -169,8 +153,7 @@ pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimu
     if !simulation.unevaluated.is_empty() {
         let operators: Vec<&str> = simulation.unevaluated.iter().map(String::as_str).collect();
         items.add(
-            Severity::Info,
-            "MIG024",
+            Check::UnevaluatedScoping,
             "scope simulation",
             format!("scoping operators {} are not simulated: objects are assumed to match them", operators.join(", ")),
             format!("{}: scoping conditions", config.origin.rules()),
@@ -179,23 +162,22 @@ pub fn assess(config: &SyncConfig, objects: &[DirObject], simulation: &ScopeSimu
     let eligible = not_guided.is_empty();
     if eligible {
         items.add(
-            Severity::Info,
-            "MIG025",
+            Check::GuidedTool,
             "guided tool",
             "Microsoft's guided tool (Connect wizard, \"Transition to Cloud Sync\") can do this move",
             GUIDED_TOOL_PAGE,
         );
     } else {
         items.add(
-            Severity::Info,
-            "MIG025",
+            Check::GuidedTool,
             "guided tool",
             format!("not eligible for Microsoft's guided tool: {}", not_guided.join("; ")),
             GUIDED_TOOL_PAGE,
         );
     }
     let mut items = items.0;
-    items.sort_by(|a, b| (a.severity, a.code, &a.subject).cmp(&(b.severity, b.code, &b.subject)));
+    // The most severe first, then by code and subject.
+    items.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| (a.code, &a.subject).cmp(&(b.code, &b.subject))));
     Assessment { items, guided_tool: GuidedTool { eligible, reasons: not_guided } }
 }
 
@@ -212,17 +194,16 @@ fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<Str
             rule.precedence
         );
         if rule.disabled {
-            items.add(Severity::Info, "MIG006", &rule.name, "a disabled custom rule: nothing to carry over", fact);
+            items.add(Check::DisabledRule, &rule.name, "a disabled custom rule: nothing to carry over", fact);
             continue;
         }
         match classify(config, rule) {
             RuleFate::ScopingOnly { filter } => {
                 if is_attribute_filter(rule) {
-                    items.add(Severity::Warning, "MIG008", &rule.name, format!("attribute-based filtering ({}): Cloud Sync's attribute scoping is limited; recreate it as a scoping filter: {filter}", scoping_text(rule)), fact);
+                    items.add(Check::AttributeFilter,  &rule.name, format!("attribute-based filtering ({}): Cloud Sync's attribute scoping is limited; recreate it as a scoping filter: {filter}", scoping_text(rule)), fact);
                 } else {
                     items.add(
-                        Severity::Warning,
-                        "MIG006",
+                        Check::ScopingRule,
                         &rule.name,
                         format!("scoping only: recreate it as a Cloud Sync scoping filter: {filter}"),
                         fact,
@@ -233,8 +214,7 @@ fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<Str
                 let mappings: Vec<String> =
                     mappings.iter().map(|(dest, expression)| format!("{dest} ← {expression}")).collect();
                 items.add(
-                    Severity::Warning,
-                    "MIG007",
+                    Check::ExpressibleRule,
                     &rule.name,
                     format!("its flows can be written as Cloud Sync attribute mappings: {}", mappings.join("; ")),
                     format!("{fact}; functions: {EXPRESSIONS_PAGE}"),
@@ -242,8 +222,7 @@ fn custom_rules(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<Str
             }
             RuleFate::Redesign { reasons } => {
                 items.add(
-                    Severity::Blocker,
-                    "MIG009",
+                    Check::RedesignRule,
                     &rule.name,
                     format!("needs a redesign: {}", reasons.join("; ")),
                     format!("{fact}; functions: {EXPRESSIONS_PAGE}"),
@@ -268,8 +247,7 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
             format!("{}: Connector.GroupFilteringGroupDn = {}", config.origin.connectors(), filter_groups.join(", "))
         };
         items.add(
-            Severity::Warning,
-            "MIG010",
+            Check::GroupFiltering,
             "group-based filtering",
             "Cloud Sync scopes by group only for pilots (50,000 members, no nesting): move to OU scoping",
             fact,
@@ -277,7 +255,7 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
         not_guided.push("group filtering".into());
     }
     if s.device_sync {
-        items.add(Severity::Warning, "MIG012", "device sync", "computers sync for hybrid join; Cloud Sync does devices in preview only: keep Connect Sync for devices or plan hybrid join separately", format!("{}: object type computer selected, or Microsoft.OptionalFeature.DeviceWriteUp = True", config.origin.connectors()));
+        items.add(Check::DeviceSync,  "device sync", "computers sync for hybrid join; Cloud Sync does devices in preview only: keep Connect Sync for devices or plan hybrid join separately", format!("{}: object type computer selected, or Microsoft.OptionalFeature.DeviceWriteUp = True", config.origin.connectors()));
         not_guided.push("device sync".into());
     }
     if s.directory_extensions {
@@ -287,8 +265,7 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
             format!(" ({})", s.directory_extension_attributes.join(", "))
         };
         items.add(
-            Severity::Warning,
-            "MIG015",
+            Check::DirectoryExtensions,
             "directory extensions",
             format!("directory extensions{attributes} must be recreated in the Cloud Sync configuration"),
             feature("DirectoryExtension"),
@@ -298,40 +275,36 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
     let simple = [
         (
             s.device_writeback,
-            Severity::Blocker,
-            "MIG011",
+            Check::DeviceWriteback,
             "device writeback",
             "Cloud Sync cannot write devices back (use Cloud Kerberos Trust instead)",
             "DeviceWriteBack",
         ),
         (
             s.pass_through_auth,
-            Severity::Warning,
-            "MIG013",
+            Check::PassThroughAuthentication,
             "pass-through authentication",
             "Cloud Sync does not set up pass-through authentication: keep the PTA agents, managed separately, or move to password hash sync",
             "PassThroughAuthentication",
         ),
         (
             s.federation,
-            Severity::Warning,
-            "MIG014",
+            Check::Federation,
             "federation",
             "Cloud Sync does not manage AD FS: federation stays configured separately",
             "Federation",
         ),
         (
             s.hybrid_exchange,
-            Severity::Warning,
-            "MIG016",
+            Check::ExchangeHybrid,
             "Exchange hybrid",
             "turn on Exchange hybrid writeback in the Cloud Sync configuration before the first wave",
             "HybridExchange",
         ),
     ];
-    for (on, severity, code, subject, reason, name) in simple {
+    for (on, check, subject, reason, name) in simple {
         if on {
-            items.add(severity, code, subject, reason, feature(name));
+            items.add(check, subject, reason, feature(name));
         }
     }
     // The guided tool moves no writeback Cloud Sync lacks or does differently.
@@ -347,8 +320,7 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
     ] {
         if on {
             items.add(
-                Severity::Info,
-                "MIG017",
+                Check::CarriedFeature,
                 name,
                 format!("{name} is on: enable it in the Cloud Sync configuration too"),
                 feature(code),
@@ -357,8 +329,7 @@ fn features(config: &SyncConfig, items: &mut Items, not_guided: &mut Vec<String>
     }
     if !s.deletion_threshold_enabled {
         items.add(
-            Severity::Warning,
-            "MIG018",
+            Check::DeletionThresholdOff,
             "accidental-delete prevention",
             "it is off on this server; Cloud Sync's is on (500 per run): leave it on",
             config.origin.setting("Microsoft.OptionalFeature.ExportDeletionThreshold", &"False"),
@@ -370,8 +341,7 @@ fn forests(config: &SyncConfig, objects: &[DirObject], items: &mut Items, not_gu
     let forests: Vec<&str> = config.ad_connectors().map(|c| c.forest.as_str()).collect();
     if forests.len() > 1 {
         items.add(
-            Severity::Warning,
-            "MIG019",
+            Check::SeveralForests,
             "several forests",
             format!(
                 "{} forests ({}): Cloud Sync needs an agent per forest and one configuration per domain",
@@ -404,8 +374,7 @@ fn forests(config: &SyncConfig, objects: &[DirObject], items: &mut Items, not_gu
     }
     for (target, sources) in joined.iter().filter(|(_, f)| f.len() > 1) {
         items.add(
-            Severity::Blocker,
-            "MIG020",
+            Check::CrossForestJoin,
             format!("cross-forest join ({target})"),
             format!(
                 "{target} objects from {} are joined into one identity: Cloud Sync cannot merge objects across forests",
@@ -420,8 +389,7 @@ fn forests(config: &SyncConfig, objects: &[DirObject], items: &mut Items, not_gu
         .collect();
     if let Some(first) = linked.first() {
         items.add(
-            Severity::Blocker,
-            "MIG021",
+            Check::LinkedMailboxes,
             "resource-forest mailboxes",
             format!(
                 "{} linked mailboxes (first: {}): their accounts live in another forest, which Cloud Sync cannot join",
@@ -443,8 +411,7 @@ fn counts(
     let connect_syncs = simulation.objects.iter().filter(|o| o.connect.is_none()).count();
     if !simulation.objects.is_empty() && connect_syncs == 0 {
         items.add(
-            Severity::Blocker,
-            "MIG029",
+            Check::NothingSelected,
             "scope",
             format!(
                 "the configuration selects none of the {} users, groups and contacts scanned: the scan and the \
@@ -463,8 +430,7 @@ fn counts(
     }
     for (domain, count) in per_domain.iter().filter(|(_, n)| **n > MAX_OBJECTS_PER_DOMAIN) {
         items.add(
-            Severity::Blocker,
-            "MIG022",
+            Check::BigDomain,
             domain.clone(),
             format!("{count} objects in scope: Cloud Sync takes at most {MAX_OBJECTS_PER_DOMAIN} per AD domain"),
             "scan: objects in scope per domain",
@@ -474,8 +440,7 @@ fn counts(
         let members = objects[scoped.object].texts(&AttrName::parse("member")).count();
         if members > MAX_GROUP_MEMBERS {
             items.add(
-                Severity::Blocker,
-                "MIG023",
+                Check::BigGroup,
                 objects[scoped.object].dn().to_owned(),
                 format!("{members} members: Cloud Sync syncs groups of at most {MAX_GROUP_MEMBERS} members"),
                 "scan: member",
@@ -483,7 +448,7 @@ fn counts(
         }
     }
     if simulation.cloud_ous.len() > MAX_SCOPED_OUS {
-        items.add(Severity::Warning, "MIG026", "Cloud Sync OU scoping", format!("{} separate OUs in scope: a Cloud Sync configuration syncs at most {MAX_SCOPED_OUS} separate OUs or security groups (nested OUs count once); scope on parent OUs", simulation.cloud_ous.len()), format!("{}: selected containers; the limit: {OU_LIMIT_PAGE}", config.origin.connectors()));
+        items.add(Check::ManyOus,  "Cloud Sync OU scoping", format!("{} separate OUs in scope: a Cloud Sync configuration syncs at most {MAX_SCOPED_OUS} separate OUs or security groups (nested OUs count once); scope on parent OUs", simulation.cloud_ous.len()), format!("{}: selected containers; the limit: {OU_LIMIT_PAGE}", config.origin.connectors()));
     }
     for connector in config.ad_connectors() {
         for partition in connector.selected_partitions().filter(|p| p.inclusions.len() > GUIDED_MAX_CONTAINERS) {
@@ -501,11 +466,11 @@ fn counts(
     let threshold = config.settings.deletion_threshold as usize;
     if deleted > 0 {
         let severity = if deleted > threshold { Severity::Blocker } else { Severity::Warning };
-        items.add(severity, "MIG027", "scope change", format!("{deleted} objects Connect Sync syncs are outside the Cloud Sync scoping and would be deleted from Entra ID (threshold {threshold}); add their OUs or accept the deletions"), "scope simulation");
+        items.add_at(severity, Check::ScopeDeletes, "scope change", format!("{deleted} objects Connect Sync syncs are outside the Cloud Sync scoping and would be deleted from Entra ID (threshold {threshold}); add their OUs or accept the deletions"), "scope simulation");
     }
     let created = simulation.count(ScopeChange::Created);
     if created > 0 {
-        items.add(Severity::Warning, "MIG028", "scope change", format!("{created} objects Connect Sync leaves out would be created in Entra ID by the Cloud Sync scoping (OU scoping has no exclusions)"), "scope simulation");
+        items.add(Check::ScopeCreates,  "scope change", format!("{created} objects Connect Sync leaves out would be created in Entra ID by the Cloud Sync scoping (OU scoping has no exclusions)"), "scope simulation");
     }
 }
 
