@@ -61,7 +61,7 @@ fn main() {
         (0..count)
             .map(|i| {
                 let dn = format!("CN={},CN=Users,{base}", name(i));
-                Change { guid: guids[&dn], dn, edits: vec![edit(i, trimmed)], rows: vec![] }
+                Change { guid: guids[&dn], dn, edits: vec![edit(i, trimmed)], rows: vec![], decisions: vec![] }
             })
             .collect()
     };

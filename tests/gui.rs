@@ -606,3 +606,37 @@ fn the_apply_dialog_refuses_new_values_the_rules_refuse_and_asks_about_warnings(
     harness.run();
     assert!(!harness.get_by_label("Apply changes").accesskit_node().is_disabled());
 }
+
+/// A scan worker that panics, as a bug in a reader would.
+fn panicking_scanner(
+    _: &[syncready::source::SourceSpec],
+    _: &[syncready::source::ldap::LdapOptions],
+    _: &syncready::rules::Ruleset,
+    _: &syncready::gui::ScanProgress,
+    _: &egui::Context,
+) -> Result<syncready::gui::ScanDone, String> {
+    panic!("boom in the scan worker")
+}
+
+#[test]
+fn a_scan_worker_that_panics_ends_the_scan_with_an_error_not_a_spinner() {
+    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(|cc| SyncreadyApp::new(cc));
+    harness.state_mut().set_scanner(panicking_scanner);
+    harness.get_by_label("Demo directory").click();
+    harness.run();
+    harness.get_by_label("Scan").click();
+    harness.step();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while harness.state().is_scanning() {
+        assert!(std::time::Instant::now() < deadline, "the scan still looks busy: {}", harness.state().status());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+    assert_eq!(
+        harness.state().status(),
+        "Scan failed: the scan stopped unexpectedly: its worker ended without an answer"
+    );
+    assert!(harness.state().findings().is_empty());
+    harness.get_by_label_contains("the scan stopped unexpectedly");
+}

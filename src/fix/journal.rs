@@ -240,7 +240,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<(JournalState, usize), JournalErro
                 if index_of.insert(seq, changes.len()).is_some() {
                     return Err(invalid(format!("change {seq} is listed twice")));
                 }
-                changes.push((seq, Change { dn, guid, edits, rows: Vec::new() }));
+                changes.push((seq, Change { dn, guid, edits, rows: Vec::new(), decisions: Vec::new() }));
                 started.push(false);
                 outcomes.push(None);
             }
@@ -335,6 +335,7 @@ mod tests {
                 requires_empty: false,
             }],
             rows: vec![],
+            decisions: vec![],
         }
     }
 

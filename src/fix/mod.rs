@@ -11,5 +11,5 @@ pub mod target;
 pub mod value_check;
 pub mod writable;
 
-pub use plan::{Change, Edit, PlanError, import_plan, plan_rows};
+pub use plan::{Change, Decision, Edit, PlanError, import_plan, plan, plan_rows};
 pub use review::{Action, FindingFilter, ReviewState};

@@ -10,11 +10,9 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::review::Action;
 use super::writable;
-use crate::model::{AttrName, ObjectGuid};
+use crate::model::{AttrName, GuidParseError, ObjectGuid};
 use crate::report::csv::{FindingRow, read_numbered_rows};
-
-/// Rules whose findings are about a whole attribute, with no single value to edit.
-const WHOLE_ATTRIBUTE_RULES: [&str; 3] = ["PRX011", "PRX012", "CRT001"];
+use crate::rules::{Finding, RuleId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -59,6 +57,8 @@ pub struct Change {
     pub edits: Vec<Edit>,
     /// The plan's rows (line numbers) this change comes from.
     pub rows: Vec<u64>,
+    /// The same decisions by their place in what was planned (the app's finding indexes).
+    pub decisions: Vec<usize>,
 }
 
 /// Reads a reviewed report and plans its EDIT and REMOVE rows.
@@ -75,48 +75,112 @@ pub fn import_plan(path: &Path) -> Result<Vec<Change>, PlanError> {
     plan_rows(path, rows)
 }
 
-/// Plans the EDIT and REMOVE rows of a report (`path` and line numbers name them in errors).
-pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change>, PlanError> {
-    let mut changes: Vec<Change> = Vec::new();
-    let mut by_dn: HashMap<String, usize> = HashMap::new();
-    // The row that decided each (object, attribute, value), old values and new ones apart.
-    let mut decided: HashMap<(String, String, bool, Vec<u8>), u64> = HashMap::new();
-    for (line, row) in rows {
+/// One reviewed decision on one value of one object, as the planner takes it: from a row of a
+/// reviewed CSV ([`Decision::from_row`]) or from the app's finding and its decision
+/// ([`Decision::from_finding`]).
+#[derive(Debug, Clone)]
+pub struct Decision<'a> {
+    /// The line errors name: the CSV's, or the one the finding has in an exported report.
+    pub line: u64,
+    pub dn: &'a str,
+    pub attribute: &'a str,
+    /// The value as the scan saw it (base64 for a binary attribute; empty when none).
+    pub value: &'a str,
+    pub action: Action,
+    /// The finding is about the whole attribute (a count or a size), with no single value.
+    pub whole_attribute: bool,
+    /// The object the scan read.
+    pub guid: Result<ObjectGuid, GuidParseError>,
+}
+
+impl<'a> Decision<'a> {
+    /// A row of a reviewed report, with the checks that only its cells need: the ACTION word,
+    /// and no UPDATE on a REMOVE.
+    pub fn from_row(path: &Path, line: u64, row: &'a FindingRow) -> Result<Decision<'a>, PlanError> {
         let error =
             |column: &'static str, message: String| PlanError::Row { path: path.to_owned(), line, column, message };
         let action = Action::parse(&row.action, &row.update).map_err(|e| error("ACTION", e.to_string()))?;
-        let (before_text, after_text) = match action {
+        if action == Action::Remove && !row.update.is_empty() {
+            return Err(error("UPDATE", "a REMOVE row has an UPDATE; clear it, or use EDIT".into()));
+        }
+        Ok(Decision {
+            line,
+            dn: &row.distinguished_name,
+            attribute: &row.attribute,
+            value: &row.value,
+            action,
+            whole_attribute: row.rule.split(", ").filter_map(RuleId::from_code).any(is_whole_attribute),
+            guid: row.object_guid.parse(),
+        })
+    }
+
+    /// A finding of this scan with the admin's decision (`line`: its line in an export).
+    pub fn from_finding(line: u64, finding: &'a Finding, action: &Action) -> Decision<'a> {
+        Decision {
+            line,
+            dn: &finding.dn,
+            attribute: &finding.attribute,
+            value: &finding.value,
+            action: action.clone(),
+            whole_attribute: finding.rules.iter().copied().any(is_whole_attribute),
+            guid: finding.guid.ok_or_else(|| GuidParseError(String::new())),
+        }
+    }
+}
+
+/// Rules whose findings are about a whole attribute, with no single value to edit.
+fn is_whole_attribute(rule: RuleId) -> bool {
+    matches!(rule, RuleId::ProxyPrimaries | RuleId::ProxyCount | RuleId::CertificateCount)
+}
+
+/// Plans the EDIT and REMOVE rows of a report (`path` and line numbers name them in errors).
+pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change>, PlanError> {
+    plan(path, rows.iter().map(|(line, row)| Decision::from_row(path, *line, row)))
+}
+
+/// Plans the EDIT and REMOVE decisions, one change per object; stops at the first decision
+/// that cannot be planned (`path` and the decision's line name it).
+pub fn plan<'a>(
+    path: &Path,
+    decisions: impl IntoIterator<Item = Result<Decision<'a>, PlanError>>,
+) -> Result<Vec<Change>, PlanError> {
+    let mut changes: Vec<Change> = Vec::new();
+    let mut by_dn: HashMap<String, usize> = HashMap::new();
+    // The decision on each (object, attribute, value), old values and new ones apart.
+    let mut decided: HashMap<(String, String, bool, Vec<u8>), u64> = HashMap::new();
+    for (position, decision) in decisions.into_iter().enumerate() {
+        let decision = decision?;
+        let line = decision.line;
+        let error =
+            |column: &'static str, message: String| PlanError::Row { path: path.to_owned(), line, column, message };
+        let (before_text, after_text) = match &decision.action {
             Action::Undecided | Action::Complete => continue,
-            Action::Edit(_) => {
-                if row.update.is_empty() {
-                    return Err(error("UPDATE", "EDIT with an empty UPDATE would delete the value; use REMOVE".into()));
-                }
-                (row.value.as_str(), Some(row.update.as_str()))
+            Action::Edit(update) if update.is_empty() => {
+                return Err(error("UPDATE", "EDIT with an empty UPDATE would delete the value; use REMOVE".into()));
             }
+            Action::Edit(update) => (decision.value, Some(update.as_str())),
             Action::Remove => {
-                if !row.update.is_empty() {
-                    return Err(error("UPDATE", "a REMOVE row has an UPDATE; clear it, or use EDIT".into()));
-                }
-                if row.value.is_empty() {
+                if decision.value.is_empty() {
                     return Err(error("VALUE", "nothing to remove: the row has no value".into()));
                 }
-                (row.value.as_str(), None)
+                (decision.value, None)
             }
         };
-        if row.distinguished_name.trim().is_empty() {
+        if decision.dn.trim().is_empty() {
             return Err(error("DISTINGUISHEDNAME", "empty".into()));
         }
-        let attr = AttrName::parse(row.attribute.trim());
-        if row.attribute.trim().is_empty() {
+        let attribute = decision.attribute.trim();
+        let attr = AttrName::parse(attribute);
+        if attribute.is_empty() {
             return Err(error("ATTRIBUTE", "empty".into()));
         }
         if attr == AttrName::ObjectGuid {
             return Err(error("ATTRIBUTE", "objectGUID cannot be changed; act on the other object".into()));
         }
-        if let Some(refusal) = writable::refusal(row.attribute.trim(), after_text.is_none()) {
+        if let Some(refusal) = writable::refusal(attribute, after_text.is_none()) {
             return Err(error("ATTRIBUTE", format!("{refusal}; nothing was written")));
         }
-        if row.value.is_empty() && row.rule.split(", ").any(|r| WHOLE_ATTRIBUTE_RULES.contains(&r)) {
+        if decision.value.is_empty() && decision.whole_attribute {
             return Err(error(
                 "ACTION",
                 "a whole-attribute finding has no single value to edit; fix the values one by one".into(),
@@ -132,15 +196,15 @@ pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change
         };
         let before = if before_text.is_empty() { None } else { Some(decode("VALUE", before_text)?) };
         let after = after_text.map(|text| decode("UPDATE", text)).transpose()?;
-        let guid: ObjectGuid = row
-            .object_guid
-            .parse()
+        let guid = decision
+            .guid
+            .clone()
             .map_err(|e| error("OBJECTGUID", format!("{e}: a row must name the object the scan read")))?;
-        let key = row.distinguished_name.to_lowercase();
+        let key = decision.dn.to_lowercase();
         let sides = [(false, before.as_ref(), "VALUE"), (true, after.as_ref(), "UPDATE")];
         for (new, value, column) in sides.into_iter().filter_map(|(n, v, c)| Some((n, v?, c))) {
-            let decision = (key.clone(), attr.as_str().to_ascii_lowercase(), new, value.clone());
-            if let Some(first) = decided.insert(decision, line) {
+            let decided_value = (key.clone(), attr.as_str().to_ascii_lowercase(), new, value.clone());
+            if let Some(first) = decided.insert(decided_value, line) {
                 let side = if new { "new value" } else { "value" };
                 return Err(error(
                     column,
@@ -153,7 +217,8 @@ pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change
         let requires_empty = before.is_none();
         let edit = Edit { attribute: attr.as_str().to_owned(), binary, before, after, requires_empty };
         let index = *by_dn.entry(key).or_insert_with(|| {
-            changes.push(Change { dn: row.distinguished_name.clone(), guid, edits: Vec::new(), rows: Vec::new() });
+            let dn = decision.dn.to_owned();
+            changes.push(Change { dn, guid, edits: Vec::new(), rows: Vec::new(), decisions: Vec::new() });
             changes.len() - 1
         });
         if changes[index].guid != guid {
@@ -167,6 +232,7 @@ pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change
         }
         changes[index].edits.push(edit);
         changes[index].rows.push(line);
+        changes[index].decisions.push(position);
     }
     Ok(changes)
 }

@@ -10,13 +10,14 @@ use std::sync::mpsc::Receiver;
 use eframe::egui;
 use egui_plot::{Bar, BarChart, Plot};
 
-use super::apply::RowResult;
 use super::dialogs::Dialog;
 use super::file_dialog::{FileDialogs, FileTarget};
-use super::filters::{ACTIONS, Choices, Filters};
+use super::filters::{ACTIONS, Filters};
 use super::migration::{MigrationView, ScanInput};
+use super::review_model::{Pick, ReviewModel, RowResult};
 use super::settings::{Settings, SourceKind};
-use super::worker::{ScanDone, ScanProgress, spawn_scan};
+use super::widgets::combo;
+use super::worker::{ScanDone, ScanProgress, Scanner, answer, read_and_check, spawn_scan};
 use super::{details, review_files, source_panel, table};
 use crate::fix::{Action, ReviewState};
 use crate::model::DirObject;
@@ -41,32 +42,19 @@ struct RunningScan {
 pub struct SyncreadyApp {
     pub(super) settings: Settings,
     scan: Option<RunningScan>,
-    pub(super) findings: Arc<Vec<Finding>>,
-    pub(super) review: ReviewState,
-    /// The result of writing each finding's change, once applied or undone.
-    pub(super) outcomes: Vec<Option<RowResult>>,
-    /// The scanned objects, for the details of the selected row.
-    pub(super) objects: Arc<Vec<DirObject>>,
+    /// The review: findings, decisions, results, order, filters, selection.
+    pub(super) model: ReviewModel,
     /// The ruleset of the last scan (the migration planner uses it).
     pub(super) ruleset: Option<Ruleset>,
     view: View,
     migration: MigrationView,
-    choices: Choices,
-    filters: Filters,
-    /// Every finding's index in sort order; `visible` is the filtered part of it.
-    order: Vec<usize>,
-    visible: Vec<usize>,
-    /// Sort column (index into the table's columns) and direction.
-    sort: Option<(usize, bool)>,
-    /// The row the details show, as a position in `visible`.
-    selected: Option<usize>,
-    /// Rows picked with Ctrl or Shift, by finding index.
-    picked: Vec<bool>,
     scroll_to: Option<usize>,
     pub(super) status: String,
     pub(super) dialog: Dialog,
     /// What the write worker runs (see [`SyncreadyApp::set_writer`]).
     pub(super) writer: super::apply::Writer,
+    /// What the scan worker runs (see [`SyncreadyApp::set_scanner`]).
+    scanner: Scanner,
     pub(super) files: FileDialogs,
     filter_id: egui::Id,
 }
@@ -78,24 +66,15 @@ impl SyncreadyApp {
         SyncreadyApp {
             settings,
             scan: None,
-            findings: Arc::default(),
-            review: ReviewState::default(),
-            outcomes: Vec::new(),
-            objects: Arc::default(),
+            model: ReviewModel::default(),
             ruleset: None,
             view: View::Findings,
             migration: MigrationView::default(),
-            choices: Choices::default(),
-            filters: Filters::default(),
-            order: Vec::new(),
-            visible: Vec::new(),
-            sort: None,
-            selected: None,
-            picked: Vec::new(),
             scroll_to: None,
             status: "Choose a source and scan.".into(),
             dialog: Dialog::None,
             writer: super::apply::write,
+            scanner: read_and_check,
             files: FileDialogs::default(),
             filter_id: egui::Id::unique("findings-filter"),
         }
@@ -113,26 +92,31 @@ impl SyncreadyApp {
         self.writer = writer;
     }
 
+    /// Replaces what the scan worker runs, as [`SyncreadyApp::set_writer`] does for writes.
+    pub fn set_scanner(&mut self, scanner: Scanner) {
+        self.scanner = scanner;
+    }
+
     pub fn is_writing(&self) -> bool {
         self.dialog.is_writing()
     }
 
     pub fn findings(&self) -> &[Finding] {
-        &self.findings
+        &self.model.findings
     }
 
     /// The findings the filters let through, as indexes, in table order.
     pub fn visible(&self) -> &[usize] {
-        &self.visible
+        &self.model.visible
     }
 
     pub fn review(&self) -> &ReviewState {
-        &self.review
+        &self.model.review
     }
 
     /// The result of each finding's write (apply or undo), by index.
     pub fn results(&self) -> &[Option<RowResult>] {
-        &self.outcomes
+        &self.model.outcomes
     }
 
     pub fn status(&self) -> &str {
@@ -151,12 +135,11 @@ impl SyncreadyApp {
 
     /// Replaces every filter and recomputes the visible rows (what the controls do).
     pub fn set_filters(&mut self, filters: Filters) {
-        self.filters = filters;
-        self.refresh();
+        self.model.set_filters(filters);
     }
 
     pub fn filters(&self) -> &Filters {
-        &self.filters
+        &self.model.filters
     }
 
     /// Starts a scan of the built-in demo directory.
@@ -167,15 +150,7 @@ impl SyncreadyApp {
 
     /// Loads the findings of a finished scan as if the worker had sent them (benchmarks).
     pub fn load_findings(&mut self, findings: Vec<Finding>, objects: Vec<DirObject>) {
-        self.review = self.carried_over(&findings);
-        self.outcomes = vec![None; findings.len()];
-        self.picked = vec![false; findings.len()];
-        self.choices = Choices::of(&findings);
-        self.findings = Arc::new(findings);
-        self.objects = Arc::new(objects);
-        self.order = (0..self.findings.len()).collect();
-        self.apply_sort();
-        self.refresh();
+        self.model.load(findings, objects);
     }
 
     /// Starts a scan of the chosen source with the chosen ruleset.
@@ -219,7 +194,7 @@ impl SyncreadyApp {
             }
         };
         let progress = Arc::new(ScanProgress::default());
-        let receiver = spawn_scan(specs, directories, ruleset, ctx.clone(), progress.clone());
+        let receiver = spawn_scan(self.scanner, specs, directories, ruleset, ctx.clone(), progress.clone());
         self.scan = Some(RunningScan { receiver, progress });
         self.status = "Scanning…".into();
     }
@@ -228,7 +203,7 @@ impl SyncreadyApp {
     /// taskbar shows it, and the Windows screenshot check waits for it).
     fn poll_scan(&mut self, ctx: &egui::Context) {
         let Some(running) = &self.scan else { return };
-        let Ok(result) = running.receiver.try_recv() else { return };
+        let Some(result) = answer(&running.receiver, "scan") else { return };
         self.scan = None;
         match result {
             Ok(done) => {
@@ -256,89 +231,29 @@ impl SyncreadyApp {
         }
     }
 
-    /// Decisions for new findings: those of the previous scan where the object still holds the
-    /// same value (a re-scan keeps the review of unchanged objects).
-    fn carried_over(&self, findings: &[Finding]) -> ReviewState {
-        let key = |f: &Finding| (f.dn.to_lowercase(), f.attribute.clone(), f.value.clone());
-        let previous: std::collections::HashMap<_, _> = self
-            .findings
-            .iter()
-            .zip(&self.review.decisions)
-            .filter(|(_, d)| **d != Action::Undecided)
-            .map(|(f, d)| (key(f), d.clone()))
-            .collect();
-        let mut review = ReviewState::new(findings);
-        if previous.is_empty() {
-            return review;
-        }
-        for (finding, decision) in findings.iter().zip(&mut review.decisions) {
-            if let Some(kept) = previous.get(&key(finding)) {
-                *decision = kept.clone();
-            }
-        }
-        review
-    }
-
-    /// Sorts `order` by the chosen column.
-    fn apply_sort(&mut self) {
-        let Some((column, ascending)) = self.sort else {
-            self.order.sort_unstable();
-            return;
-        };
-        let (findings, decisions, outcomes) = (&self.findings, &self.review.decisions, &self.outcomes);
-        self.order.sort_by_cached_key(|&i| table::sort_key(&findings[i], &decisions[i], &outcomes[i], column));
-        if !ascending {
-            self.order.reverse();
-        }
-    }
-
-    /// Recomputes the visible rows, keeping the selected finding selected when it still shows.
-    fn refresh(&mut self) {
-        let selected = self.selected_finding();
-        self.visible = self.filters.apply(&self.order, &self.findings, &self.review.decisions);
-        self.selected = selected.and_then(|index| self.visible.iter().position(|&i| i == index));
-    }
-
     /// The selected finding's index.
     pub fn selected_finding(&self) -> Option<usize> {
-        self.selected.and_then(|s| self.visible.get(s).copied())
+        self.model.selected_finding()
     }
 
     /// Selects a row by its position in the visible list.
     pub fn select(&mut self, position: usize) {
-        self.selected = (position < self.visible.len()).then_some(position);
+        self.model.select(position);
     }
 
     /// The findings an action on "the selection" acts on: the picked rows, or the selected one.
     pub fn selection(&self) -> Vec<usize> {
-        let picked: Vec<usize> = self.visible.iter().copied().filter(|&i| self.picked[i]).collect();
-        if picked.is_empty() { self.selected_finding().into_iter().collect() } else { picked }
+        self.model.selection()
     }
 
     /// Accepts the selected row's proposed value, or takes the decision back.
     pub fn toggle_selected(&mut self) {
-        let Some(index) = self.selected_finding() else { return };
-        let finding = &self.findings[index];
-        let decision = &mut self.review.decisions[index];
-        *decision = match decision {
-            Action::Undecided if !finding.update.is_empty() => Action::Edit(finding.update.clone()),
-            _ => Action::Undecided,
-        };
+        self.model.toggle_selected();
     }
 
     /// Takes back every decision.
     pub fn clear_decisions(&mut self) {
-        self.review = ReviewState::new(&self.findings);
-    }
-
-    /// Selects `dn`'s first row, clearing the filters when they hide it.
-    fn jump_to(&mut self, dn: &str) {
-        if !self.visible.iter().any(|&i| self.findings[i].dn == dn) {
-            self.filters = Filters::default();
-            self.refresh();
-        }
-        self.selected = self.visible.iter().position(|&i| self.findings[i].dn == dn);
-        self.scroll_to = self.selected;
+        self.model.clear_decisions();
     }
 
     /// Ctrl+F goes to the filter; without a focused field, arrows move the selection and Space
@@ -353,14 +268,9 @@ impl SyncreadyApp {
         let (down, up, space) = ctx.input(|i| {
             (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp), i.key_pressed(egui::Key::Space))
         });
-        let last = self.visible.len().saturating_sub(1);
-        if down {
-            self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(last)));
-            self.scroll_to = self.selected;
-        }
-        if up {
-            self.selected = Some(self.selected.map_or(0, |s| s.saturating_sub(1)));
-            self.scroll_to = self.selected;
+        if down || up {
+            self.model.step_selection(down);
+            self.scroll_to = self.model.selected;
         }
         if space {
             self.toggle_selected();
@@ -402,13 +312,13 @@ impl SyncreadyApp {
 
     fn export(&mut self) {
         let path = PathBuf::from(self.settings.export_path.trim());
-        self.status = review_files::export(&path, &self.findings, &self.review.decisions)
+        self.status = review_files::export(&path, &self.model.findings, &self.model.review.decisions)
             .unwrap_or_else(|e| format!("Export failed: {e}"));
     }
 
     fn import(&mut self) {
         let path = PathBuf::from(self.settings.export_path.trim());
-        self.status = review_files::import(&path, &self.findings, &mut self.review.decisions)
+        self.status = review_files::import(&path, &self.model.findings, &mut self.model.review.decisions)
             .unwrap_or_else(|e| format!("Import failed: {e}"));
     }
 
@@ -445,66 +355,67 @@ impl SyncreadyApp {
     fn review_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let label = ui.label("Filter");
-            let filter = egui::TextEdit::singleline(&mut self.filters.text).id(self.filter_id).desired_width(180.0);
+            let filter =
+                egui::TextEdit::singleline(&mut self.model.filters.text).id(self.filter_id).desired_width(180.0);
             let mut changed = ui.add(filter).labelled_by(label.id).on_hover_text("Ctrl+F").changed();
-            changed |= combo(ui, "Only attribute", &mut self.filters.attribute, &self.choices.attributes);
-            changed |= combo(ui, "Only class", &mut self.filters.class, &self.choices.classes);
+            changed |= combo(ui, "Only attribute", &mut self.model.filters.attribute, &self.model.choices.attributes);
+            changed |= combo(ui, "Only class", &mut self.model.filters.class, &self.model.choices.classes);
             let severities: Vec<String> =
                 [Severity::Error, Severity::Warning, Severity::Info].iter().map(|s| s.as_str().to_owned()).collect();
-            let mut severity = self.filters.severity.map(|s| s.as_str().to_owned());
+            let mut severity = self.model.filters.severity.map(|s| s.as_str().to_owned());
             if combo(ui, "Only severity", &mut severity, &severities) {
-                self.filters.severity = [Severity::Error, Severity::Warning, Severity::Info]
+                self.model.filters.severity = [Severity::Error, Severity::Warning, Severity::Info]
                     .into_iter()
                     .find(|s| severity.as_deref() == Some(s.as_str()));
                 changed = true;
             }
             let actions: Vec<String> = ACTIONS.iter().map(|a| a.to_string()).collect();
-            let mut action = self.filters.action.map(str::to_owned);
+            let mut action = self.model.filters.action.map(str::to_owned);
             if combo(ui, "Only action", &mut action, &actions) {
-                self.filters.action = ACTIONS.into_iter().find(|a| action.as_deref() == Some(*a));
+                self.model.filters.action = ACTIONS.into_iter().find(|a| action.as_deref() == Some(*a));
                 changed = true;
             }
             let label = ui.label("OU");
             changed |= ui
-                .add(egui::TextEdit::singleline(&mut self.filters.ou).desired_width(150.0))
+                .add(egui::TextEdit::singleline(&mut self.model.filters.ou).desired_width(150.0))
                 .labelled_by(label.id)
                 .on_hover_text("rows whose DN ends with this, e.g. OU=Sales,DC=contoso,DC=com")
                 .changed();
             if changed {
-                self.refresh();
+                self.model.refresh();
             }
-            ui.label(format!("{} of {} rows", self.visible.len(), self.findings.len()));
+            ui.label(format!("{} of {} rows", self.model.visible.len(), self.model.findings.len()));
         });
         ui.horizontal(|ui| {
             if ui.button("Accept safe fixes").clicked() {
-                let accepted = self.review.accept_safe(&self.findings);
+                let accepted = self.model.review.accept_safe(&self.model.findings);
                 self.status = format!("Accepted {accepted} safe fixes.");
             }
             // Everything filtered, unsafe fixes included: an explicit choice.
             if ui.button("Accept filtered fixes").clicked() {
-                let accepted = self.review.accept_at(&self.findings, &self.visible, true);
-                self.status = format!("Accepted {accepted} fixes of the {} filtered rows.", self.visible.len());
+                let accepted = self.model.review.accept_at(&self.model.findings, &self.model.visible, true);
+                self.status = format!("Accepted {accepted} fixes of the {} filtered rows.", self.model.visible.len());
             }
             if ui.button("Leave filtered as is").clicked() {
-                self.review.set(&self.visible, &Action::Complete);
-                self.status = format!("{} rows left as they are.", self.visible.len());
+                self.model.review.set(&self.model.visible, &Action::Complete);
+                self.status = format!("{} rows left as they are.", self.model.visible.len());
             }
             ui.separator();
             let selection = self.selection();
             ui.label(format!("Selected: {}", selection.len()));
             if ui.add_enabled(!selection.is_empty(), egui::Button::new("Accept selected fixes")).clicked() {
-                let accepted = self.review.accept_at(&self.findings, &selection, true);
+                let accepted = self.model.review.accept_at(&self.model.findings, &selection, true);
                 self.status = format!("Accepted {accepted} fixes of the {} selected rows.", selection.len());
             }
             if ui.add_enabled(!selection.is_empty(), egui::Button::new("Leave selected as is")).clicked() {
-                self.review.set(&selection, &Action::Complete);
+                self.model.review.set(&selection, &Action::Complete);
             }
             if ui.add_enabled(!selection.is_empty(), egui::Button::new("Clear selected decisions")).clicked() {
-                self.review.set(&selection, &Action::Undecided);
+                self.model.review.set(&selection, &Action::Undecided);
             }
             ui.separator();
             let idle = !self.is_scanning() && !self.is_writing();
-            if ui.add_enabled(idle && !self.findings.is_empty(), egui::Button::new("Apply…")).clicked() {
+            if ui.add_enabled(idle && !self.model.findings.is_empty(), egui::Button::new("Apply…")).clicked() {
                 self.open_apply();
             }
             if ui.add_enabled(idle, egui::Button::new("Undo…")).clicked() {
@@ -536,9 +447,9 @@ impl SyncreadyApp {
     fn counts_panel(&mut self, ui: &mut egui::Ui) {
         ui.heading("Findings by error");
         let mut clicked = None;
-        for (name, count) in &self.choices.errors {
+        for (name, count) in &self.model.choices.errors {
             ui.horizontal(|ui| {
-                let selected = self.filters.error.as_deref() == Some(name.as_str());
+                let selected = self.model.filters.error.as_deref() == Some(name.as_str());
                 let response = ui.selectable_label(selected, name.as_str());
                 // Its accessible name says what it does (the table shows the same words).
                 response.widget_info(|| {
@@ -550,18 +461,19 @@ impl SyncreadyApp {
                 ui.label(count.to_string());
             });
         }
-        if !self.choices.errors.is_empty() && ui.button("All errors").clicked() {
-            self.filters.error = None;
-            self.refresh();
+        if !self.model.choices.errors.is_empty() && ui.button("All errors").clicked() {
+            self.model.filters.error = None;
+            self.model.refresh();
         }
         let bars: Vec<Bar> = self
+            .model
             .choices
             .errors
             .iter()
             .enumerate()
             .map(|(i, (name, count))| {
                 let bar = Bar::new(i as f64, *count as f64).name(name).width(0.8);
-                if self.filters.error.as_deref() == Some(name.as_str()) {
+                if self.model.filters.error.as_deref() == Some(name.as_str()) {
                     bar.fill(egui::Color32::from_rgb(230, 140, 30))
                 } else {
                     bar
@@ -581,12 +493,12 @@ impl SyncreadyApp {
             click.map(|point| point.x.round()).filter(|x| *x >= 0.0).map(|x| x as usize)
         });
         chart.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, "Findings chart"));
-        if let Some((name, _)) = chart.inner.and_then(|bar| self.choices.errors.get(bar)) {
+        if let Some((name, _)) = chart.inner.and_then(|bar| self.model.choices.errors.get(bar)) {
             clicked = Some(name.clone());
         }
         if let Some(name) = clicked {
-            self.filters.error = if self.filters.error.as_ref() == Some(&name) { None } else { Some(name) };
-            self.refresh();
+            self.model.filters.error = if self.model.filters.error.as_ref() == Some(&name) { None } else { Some(name) };
+            self.model.refresh();
         }
     }
 
@@ -595,94 +507,55 @@ impl SyncreadyApp {
             ui.label("Select a row to review it. Ctrl+click or Shift+click picks several.");
             return;
         };
-        let finding = &self.findings[index];
+        let finding = &self.model.findings[index];
         let jump = details::show(
             ui,
             finding,
-            &mut self.review.decisions[index],
-            self.outcomes[index].as_ref(),
-            self.objects.get(finding.object as usize),
+            &mut self.model.review.decisions[index],
+            self.model.outcomes[index].as_ref(),
+            &self.model.objects,
         );
-        if let Some(dn) = jump {
-            self.jump_to(&dn);
+        if let Some(object) = jump {
+            self.scroll_to = self.model.jump_to(object);
         }
     }
 
     fn table(&mut self, ui: &mut egui::Ui) {
         let view = table::TableView {
-            findings: &self.findings,
-            decisions: &self.review.decisions,
-            outcomes: &self.outcomes,
-            visible: &self.visible,
-            selected: self.selected,
-            sort: self.sort,
+            findings: &self.model.findings,
+            decisions: &self.model.review.decisions,
+            outcomes: &self.model.outcomes,
+            visible: &self.model.visible,
+            selected: self.model.selected,
+            sort: self.model.sort,
             scroll_to: self.scroll_to.take(),
         };
         let clicks = table::show(ui, &view);
         if let Some(column) = clicks.header {
-            self.sort = match self.sort {
-                Some((c, true)) if c == column => Some((column, false)),
-                _ => Some((column, true)),
-            };
-            self.apply_sort();
-            self.refresh();
+            self.model.sort_by(column);
         }
         if let Some(position) = clicks.row {
             self.click_row(position, ui.input(|i| i.modifiers));
         }
         if let Some((index, value)) = clicks.edited {
-            self.review.decisions[index] = Action::Edit(value);
+            self.model.review.decisions[index] = Action::Edit(value);
         }
     }
 
     /// A click picks one row; Ctrl adds or removes one, Shift a range from the selected row.
     pub fn click_row(&mut self, position: usize, modifiers: egui::Modifiers) {
-        let Some(&index) = self.visible.get(position) else { return };
-        if modifiers.shift {
-            let from = self.selected.unwrap_or(position);
-            for p in from.min(position)..=from.max(position) {
-                self.picked[self.visible[p]] = true;
-            }
-        } else if modifiers.command {
-            self.picked[index] = !self.picked[index];
-        } else {
-            self.picked.iter_mut().for_each(|p| *p = false);
-        }
-        self.selected = Some(position);
+        let pick = match (modifiers.shift, modifiers.command) {
+            (true, _) => Pick::Range,
+            (false, true) => Pick::Toggle,
+            (false, false) => Pick::One,
+        };
+        self.model.click(position, pick);
     }
 
     /// The folder new journals go to.
     pub(super) fn journal_folder(&self) -> PathBuf {
         crate::platform::folders::journals_dir()
     }
-
-    /// The review's plan, checked as `syncready apply` checks a CSV.
-    pub(super) fn plan(&self) -> Result<Vec<crate::fix::Change>, String> {
-        review_files::plan(Path::new("review"), &self.findings, &self.review.decisions).map_err(|e| e.to_string())
-    }
-}
-
-/// A menu for one filter: "any" or one of `choices`; returns whether it changed.
-fn combo(ui: &mut egui::Ui, label: &str, value: &mut Option<String>, choices: &[String]) -> bool {
-    let before = value.clone();
-    let shown = value.clone().unwrap_or_else(|| "any".to_owned());
-    labelled_combo(ui, label, &shown, |ui| {
-        ui.selectable_value(value, None, "any");
-        for choice in choices {
-            ui.selectable_value(value, Some(choice.clone()), choice.as_str());
-        }
-    });
-    *value != before
-}
-
-/// A drop-down menu with its label in front (the label is its accessible name).
-pub(super) fn labelled_combo(ui: &mut egui::Ui, label: &str, selected: &str, menu: impl FnOnce(&mut egui::Ui)) {
-    let label_response = ui.label(label);
-    egui::ComboBox::from_id_salt(label)
-        .selected_text(selected)
-        .show_ui(ui, menu)
-        .response
-        .labelled_by(label_response.id);
 }
 
 /// A source file by its ending: csvde for `.csv`, LDIF otherwise.
@@ -711,7 +584,11 @@ impl eframe::App for SyncreadyApp {
             }
         });
         if self.view == View::Migration {
-            let input = ScanInput { objects: &self.objects, findings: &self.findings, ruleset: self.ruleset.as_ref() };
+            let input = ScanInput {
+                objects: &self.model.objects,
+                findings: &self.model.findings,
+                ruleset: self.ruleset.as_ref(),
+            };
             egui::CentralPanel::default().show(ui, |ui| {
                 self.migration.show(ui, &mut self.settings, &input, &mut self.files);
             });

@@ -15,7 +15,6 @@ use unicode_normalization::UnicodeNormalization as _;
 
 use crate::fix::Change;
 use crate::fix::apply::{ApplyReport, apply, precheck, undo};
-use crate::fix::journal::Outcome;
 use crate::fix::target::Directory;
 use crate::report::count;
 use crate::rules::Ruleset;
@@ -90,30 +89,6 @@ fn bump<K: PartialEq>(counts: &mut Vec<(K, usize)>, key: K) {
     match counts.iter_mut().find(|(k, _)| *k == key) {
         Some((_, n)) => *n += 1,
         None => counts.push((key, 1)),
-    }
-}
-
-/// What happened to one row when its change was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowResult {
-    /// "applied", "conflict", "failed", "skipped", or the same with "undo" for an undo.
-    pub word: &'static str,
-    pub ok: bool,
-    pub message: String,
-}
-
-impl RowResult {
-    pub fn of(outcome: Outcome, message: &str, undo: bool) -> RowResult {
-        let word = match (outcome, undo) {
-            (Outcome::Applied, false) => "applied",
-            (Outcome::Applied, true) => "undone",
-            (Outcome::Conflict, false) => "conflict",
-            (Outcome::Conflict, true) => "undo conflict",
-            (Outcome::Failed, false) => "failed",
-            (Outcome::Failed, true) => "undo failed",
-            (Outcome::Skipped, _) => "skipped",
-        };
-        RowResult { word, ok: outcome == Outcome::Applied, message: message.to_owned() }
     }
 }
 
@@ -229,12 +204,14 @@ mod tests {
                     edit("proxyAddresses", Some("smtp:a"), None),
                 ],
                 rows: vec![2, 3],
+                decisions: vec![0, 1],
             },
             Change {
                 dn: "CN=B,DC=x".into(),
                 guid: crate::model::ObjectGuid([7; 16]),
                 edits: vec![edit("mail", Some("b"), Some("c"))],
                 rows: vec![4],
+                decisions: vec![2],
             },
         ];
         let summary = ChangeSummary::of(&changes);
@@ -248,6 +225,7 @@ mod tests {
             guid: crate::model::ObjectGuid([7; 16]),
             edits: vec![edit("displayName", Some("Rene\u{301}e"), Some("Ren\u{e9}e"))],
             rows: vec![5],
+            decisions: vec![3],
         }];
         assert_eq!(
             ChangeSummary::of(&nfd).first[0],

@@ -4,20 +4,21 @@
 
 use eframe::egui;
 
-use super::apply::RowResult;
+use super::review_model::RowResult;
 use crate::fix::Action;
 use crate::model::DirObject;
 use crate::report::csv::binary_cell;
 use crate::rules::Finding;
 
-/// Shows the row; returns the DN of another holder the admin clicked.
+/// Shows the row; returns the snapshot index of another holder the admin clicked.
 pub fn show(
     ui: &mut egui::Ui,
     finding: &Finding,
     decision: &mut Action,
     outcome: Option<&RowResult>,
-    object: Option<&DirObject>,
-) -> Option<String> {
+    objects: &[DirObject],
+) -> Option<u32> {
+    let object = objects.get(finding.object as usize);
     ui.heading(&finding.common_name);
     ui.add(egui::Label::new(&finding.dn).wrap());
     ui.label(format!("{}: {} ({})", finding.attribute, finding.error_text(), finding.rule_text()));
@@ -61,13 +62,14 @@ pub fn show(
         ui.label(format!("Result: {}{}", result.word, with_colon(&result.message)));
     }
     let mut jump = None;
-    let holders = other_holders(&finding.detail);
+    let holders: Vec<(u32, &str)> =
+        finding.holders.iter().filter_map(|&i| Some((i, objects.get(i as usize)?.dn()))).collect();
     if !holders.is_empty() {
         ui.separator();
         ui.strong("Also held by");
-        for dn in holders {
-            if ui.link(&dn).clicked() {
-                jump = Some(dn);
+        for (index, dn) in holders {
+            if ui.link(dn).clicked() {
+                jump = Some(index);
             }
         }
     }
@@ -91,35 +93,4 @@ pub fn show(
 
 fn with_colon(message: &str) -> String {
     if message.is_empty() { String::new() } else { format!(": {message}") }
-}
-
-/// The DNs a duplicate's DETAIL names ("also held by: A; B and 3 more").
-fn other_holders(detail: &str) -> Vec<String> {
-    detail
-        .split(" | ")
-        .filter_map(|part| part.strip_prefix("also held by: "))
-        .flat_map(|list| list.split("; ").map(|dn| without_more(dn).to_owned()))
-        .collect()
-}
-
-/// A DN from a DETAIL list without its trailing " and N more".
-fn without_more(dn: &str) -> &str {
-    match dn.rsplit_once(" and ") {
-        Some((head, tail)) if tail.strip_suffix(" more").is_some_and(|n| n.parse::<usize>().is_ok()) => head,
-        _ => dn,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn other_holders_come_from_the_detail() {
-        assert_eq!(
-            other_holders("value 2 of 3 | also held by: CN=B,DC=x; CN=C,DC=x and 4 more"),
-            ["CN=B,DC=x", "CN=C,DC=x"]
-        );
-        assert!(other_holders("ImmutableId abc").is_empty());
-    }
 }

@@ -9,10 +9,10 @@ use std::sync::mpsc::Receiver;
 use eframe::egui;
 
 use super::SyncreadyApp;
-use super::app::labelled_combo;
-use super::apply::{ChangeSummary, Job, RowResult, WriteProgress, WriteResult, spawn_write};
+use super::apply::{ChangeSummary, Job, WriteProgress, WriteResult, spawn_write};
 use super::file_dialog::FileTarget;
 use super::settings::{Settings, TlsMode};
+use super::widgets::labelled_combo;
 use crate::fix::Change;
 use crate::fix::apply::undo_changes;
 use crate::fix::journal::{Outcome, new_journal_path};
@@ -101,7 +101,7 @@ enum Click {
 impl SyncreadyApp {
     /// Plans the accepted decisions and asks for confirmation.
     pub(super) fn open_apply(&mut self) {
-        match self.plan() {
+        match self.model.plan() {
             Ok(changes) if changes.is_empty() => {
                 self.status = "No accepted changes to apply: accept fixes, edit values or mark removals first.".into();
             }
@@ -133,7 +133,7 @@ impl SyncreadyApp {
     /// What the scan's rules say about the new values of `changes`, on the scanned objects (the
     /// worker checks again against the directory before it writes).
     fn value_review(&self, changes: &[Change]) -> ValueReview {
-        let (now, holders) = value_check::from_snapshot(&self.objects, changes);
+        let (now, holders) = value_check::from_snapshot(&self.model.objects, changes);
         let (known, objects): (Vec<Change>, Vec<_>) =
             changes.iter().cloned().zip(now).filter_map(|(c, o)| Some((c, o?))).unzip();
         value_check::review(&known, &objects, &holders, &self.write_ruleset())
@@ -323,39 +323,13 @@ impl SyncreadyApp {
     /// Takes a finished write's report into the table and the status line.
     pub(super) fn poll_write(&mut self) {
         let Dialog::Writing { receiver, kind, changes, .. } = &self.dialog else { return };
-        let result = match receiver.try_recv() {
-            Ok(result) => result,
-            Err(std::sync::mpsc::TryRecvError::Empty) => return,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                Err("the write stopped unexpectedly: its worker ended without an answer".to_owned())
-            }
-        };
+        let Some(result) = super::worker::answer(receiver, "write") else { return };
         let (kind, changes) = (kind.clone(), changes.clone());
         let message = match result {
             Ok((report, journal)) => {
                 let undo = matches!(kind, WriteKind::Undo);
-                for (seq, dn, outcome, message) in &report.results {
-                    let result = RowResult::of(*outcome, message, undo);
-                    match kind {
-                        WriteKind::Review => {
-                            for &line in changes.get(seq - 1).map(|c| c.rows.as_slice()).unwrap_or_default() {
-                                let index = super::review_files::index_of(line);
-                                if let Some(slot) = self.outcomes.get_mut(index) {
-                                    *slot = Some(result.clone());
-                                }
-                            }
-                        }
-                        WriteKind::Undo => {
-                            for (finding, slot) in self.findings.iter().zip(&mut self.outcomes) {
-                                if finding.dn.eq_ignore_ascii_case(dn)
-                                    && slot.as_ref().is_some_and(|r| r.word == "applied")
-                                {
-                                    *slot = Some(result.clone());
-                                }
-                            }
-                        }
-                        WriteKind::Anchors { .. } => {}
-                    }
+                if !matches!(kind, WriteKind::Anchors { .. }) {
+                    self.model.record_results(&changes, &report.results, undo);
                 }
                 if !undo {
                     self.settings.journal_path = journal.display().to_string();

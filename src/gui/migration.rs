@@ -14,11 +14,11 @@ use super::file_dialog::{FileDialogs, FileTarget};
 use super::review_files::line_of;
 use super::settings::Settings;
 use crate::fix::{Change, plan_rows};
-use crate::migrate::readiness::Severity;
 use crate::migrate::scope::ScopeChange;
 use crate::migrate::waves::WaveOptions;
 use crate::migrate::{MigrationPlan, plan_migration, read_config, write_plan};
 use crate::model::DirObject;
+use crate::model::Severity;
 use crate::report::count;
 use crate::rules::{Finding, Ruleset};
 
@@ -92,7 +92,7 @@ impl MigrationView {
 
     fn poll(&mut self) {
         let Some(receiver) = &self.running else { return };
-        let Ok(result) = receiver.try_recv() else { return };
+        let Some(result) = super::worker::answer(receiver, "migration plan") else { return };
         self.running = None;
         match result {
             Ok(plan) => {
@@ -209,7 +209,7 @@ fn readiness_table(ui: &mut egui::Ui, plan: &MigrationPlan, height: f32) {
                 body.rows(18.0, plan.assessment.items.len(), |mut row| {
                     let item = &plan.assessment.items[row.index()];
                     let color = match item.severity {
-                        Severity::Blocker => egui::Color32::from_rgb(210, 70, 50),
+                        Severity::Blocker | Severity::Error => egui::Color32::from_rgb(210, 70, 50),
                         Severity::Warning => egui::Color32::from_rgb(220, 160, 40),
                         Severity::Info => ui_text_color(),
                     };

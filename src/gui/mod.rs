@@ -11,13 +11,16 @@ pub mod filters;
 mod fonts;
 mod migration;
 mod review_files;
+pub mod review_model;
 pub mod settings;
 mod source_panel;
 mod table;
+mod widgets;
 mod worker;
 
 pub use app::SyncreadyApp;
 pub use apply::{Job, WriteResult, Writer};
+pub use worker::{ScanDone, ScanProgress, Scanner};
 
 /// Opens the app's window and runs until it is closed; with `demo`, it scans the built-in
 /// demo directory right away.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::fix::ldif::changes_ldif;
-use crate::fix::{Action, Change, PlanError, plan_rows};
+use crate::fix::{self, Action, Change, Decision, PlanError, plan_rows};
 use crate::report::csv::{FindingRow, read_numbered_rows, write_rows};
 use crate::rules::Finding;
 
@@ -30,15 +30,11 @@ pub fn line_of(index: usize) -> u64 {
     index as u64 + 2
 }
 
-/// The finding a plan line names.
-pub fn index_of(line: u64) -> usize {
-    line.saturating_sub(2) as usize
-}
-
-/// Plans the accepted decisions; errors name the finding by its line in an export to `path`.
+/// Plans the accepted decisions straight from the findings (each change's `decisions` are
+/// finding indexes); errors name the finding by its line in an export to `path`.
 pub fn plan(path: &Path, findings: &[Finding], decisions: &[Action]) -> Result<Vec<Change>, PlanError> {
-    let rows = reviewed_rows(findings, decisions).into_iter().enumerate().map(|(i, row)| (line_of(i), row)).collect();
-    plan_rows(path, rows)
+    let decided = findings.iter().zip(decisions).enumerate();
+    fix::plan(path, decided.map(|(i, (finding, action))| Ok(Decision::from_finding(line_of(i), finding, action))))
 }
 
 /// Writes the review to `path`; returns what was written.

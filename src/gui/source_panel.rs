@@ -4,9 +4,9 @@
 
 use eframe::egui;
 
-use super::app::labelled_combo;
 use super::file_dialog::FileTarget;
 use super::settings::{Profile, Settings, SourceKind, TlsMode};
+use super::widgets::labelled_combo;
 
 /// What the admin asked for in the panel.
 #[derive(Default)]

@@ -5,7 +5,7 @@
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
-use super::apply::RowResult;
+use super::review_model::RowResult;
 use crate::fix::Action;
 use crate::rules::Finding;
 
@@ -132,22 +132,4 @@ fn cells(view: &TableView<'_>, index: usize) -> [String; 12] {
         finding.fix.as_str().to_owned(),
         result,
     ]
-}
-
-/// The key a column sorts by (the Action and Result columns sort by the review's state).
-pub fn sort_key(finding: &Finding, decision: &Action, outcome: &Option<RowResult>, column: usize) -> String {
-    match column {
-        0 => finding.dn.to_lowercase(),
-        1 => finding.common_name.to_lowercase(),
-        2 => finding.object_class.to_owned(),
-        3 => finding.attribute.to_lowercase(),
-        4 => finding.error_text(),
-        5 => finding.value.to_lowercase(),
-        6 => finding.update.to_lowercase(),
-        7 => decision.as_str().to_owned(),
-        8 => finding.rule_text(),
-        9 => (finding.severity as u8).to_string(),
-        10 => finding.fix.as_str().to_owned(),
-        _ => outcome.as_ref().map_or("", |r| r.word).to_owned(),
-    }
 }

@@ -3,7 +3,7 @@
 //! [`ScanProgress`] (objects per source, findings so far); the result comes over a channel.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -81,9 +81,27 @@ impl Progress for SharedProgress<'_> {
     }
 }
 
-/// Starts a scan of the files in `specs` and the directories in `directories` (one set of
+/// A worker's answer once it has one: `None` while it runs, an error when it ended without
+/// answering (it panicked), so a dead worker never looks like one still at work.
+pub fn answer<T>(receiver: &Receiver<Result<T, String>>, job: &str) -> Option<Result<T, String>> {
+    match receiver.try_recv() {
+        Ok(result) => Some(result),
+        Err(TryRecvError::Empty) => None,
+        Err(TryRecvError::Disconnected) => {
+            Some(Err(format!("the {job} stopped unexpectedly: its worker ended without an answer")))
+        }
+    }
+}
+
+/// What the scan worker runs: reads the files in `specs` and the directories in `directories`
+/// and checks them.
+pub type Scanner =
+    fn(&[SourceSpec], &[LdapOptions], &Ruleset, &ScanProgress, &egui::Context) -> Result<ScanDone, String>;
+
+/// Starts `scanner` on the files in `specs` and the directories in `directories` (one set of
 /// options per connection profile, read side by side).
 pub fn spawn_scan(
+    scanner: Scanner,
     specs: Vec<SourceSpec>,
     directories: Vec<LdapOptions>,
     ruleset: Ruleset,
@@ -92,14 +110,15 @@ pub fn spawn_scan(
 ) -> Receiver<Result<ScanDone, String>> {
     let (sender, receiver) = channel();
     std::thread::spawn(move || {
-        let result = read_and_check(&specs, &directories, &ruleset, &state, &ctx);
+        let result = scanner(&specs, &directories, &ruleset, &state, &ctx);
         let _ = sender.send(result);
         ctx.request_repaint();
     });
     receiver
 }
 
-fn read_and_check(
+/// The scanner the app runs.
+pub fn read_and_check(
     specs: &[SourceSpec],
     directories: &[LdapOptions],
     ruleset: &Ruleset,

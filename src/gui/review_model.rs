@@ -1,0 +1,375 @@
+//! The review as the app holds it, without egui: the scan's findings and objects, a decision
+//! and a write result per finding, the table's order (sorted by a column), the rows the
+//! filters let through, the selected row and the picked ones, and the plan of the accepted
+//! decisions. The window draws it and forwards clicks and keys to it; tests drive it directly.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::filters::{Choices, Filters};
+use super::review_files;
+use crate::fix::journal::Outcome;
+use crate::fix::{Action, Change, ReviewState};
+use crate::model::DirObject;
+use crate::rules::Finding;
+
+/// What happened to one row when its change was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowResult {
+    /// "applied", "conflict", "failed", "skipped", or the same with "undo" for an undo.
+    pub word: &'static str,
+    pub ok: bool,
+    pub message: String,
+}
+
+impl RowResult {
+    pub fn of(outcome: Outcome, message: &str, undo: bool) -> RowResult {
+        let word = match (outcome, undo) {
+            (Outcome::Applied, false) => "applied",
+            (Outcome::Applied, true) => "undone",
+            (Outcome::Conflict, false) => "conflict",
+            (Outcome::Conflict, true) => "undo conflict",
+            (Outcome::Failed, false) => "failed",
+            (Outcome::Failed, true) => "undo failed",
+            (Outcome::Skipped, _) => "skipped",
+        };
+        RowResult { word, ok: outcome == Outcome::Applied, message: message.to_owned() }
+    }
+}
+
+/// How a click picks rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// This row alone.
+    One,
+    /// This row in or out of the picked ones (Ctrl).
+    Toggle,
+    /// Every row from the selected one to this one (Shift).
+    Range,
+}
+
+/// The review of one scan.
+#[derive(Default)]
+pub struct ReviewModel {
+    pub(super) findings: Arc<Vec<Finding>>,
+    pub(super) review: ReviewState,
+    /// The result of writing each finding's change, once applied or undone.
+    pub(super) outcomes: Vec<Option<RowResult>>,
+    /// The scanned objects, for the details of the selected row.
+    pub(super) objects: Arc<Vec<DirObject>>,
+    pub(super) choices: Choices,
+    pub(super) filters: Filters,
+    /// Every finding's index in sort order; `visible` is the filtered part of it.
+    order: Vec<usize>,
+    pub(super) visible: Vec<usize>,
+    /// Sort column (index into the table's columns) and direction.
+    pub(super) sort: Option<(usize, bool)>,
+    /// The row the details show, as a position in `visible`.
+    pub(super) selected: Option<usize>,
+    /// Rows picked with Ctrl or Shift, by finding index.
+    picked: Vec<bool>,
+}
+
+impl ReviewModel {
+    /// Takes a new scan's findings, keeping the decisions of the previous scan's findings
+    /// where the object still holds the same value.
+    pub fn load(&mut self, findings: Vec<Finding>, objects: Vec<DirObject>) {
+        self.review = self.carried_over(&findings);
+        self.outcomes = vec![None; findings.len()];
+        self.picked = vec![false; findings.len()];
+        self.choices = Choices::of(&findings);
+        self.findings = Arc::new(findings);
+        self.objects = Arc::new(objects);
+        self.order = (0..self.findings.len()).collect();
+        self.apply_sort();
+        self.refresh();
+    }
+
+    /// Decisions for new findings: those of the previous scan where the object still holds the
+    /// same value (a re-scan keeps the review of unchanged objects).
+    fn carried_over(&self, findings: &[Finding]) -> ReviewState {
+        let key = |f: &Finding| (f.dn.to_lowercase(), f.attribute.clone(), f.value.clone());
+        let previous: HashMap<_, _> = self
+            .findings
+            .iter()
+            .zip(&self.review.decisions)
+            .filter(|(_, d)| **d != Action::Undecided)
+            .map(|(f, d)| (key(f), d.clone()))
+            .collect();
+        let mut review = ReviewState::new(findings);
+        if previous.is_empty() {
+            return review;
+        }
+        for (finding, decision) in findings.iter().zip(&mut review.decisions) {
+            if let Some(kept) = previous.get(&key(finding)) {
+                *decision = kept.clone();
+            }
+        }
+        review
+    }
+
+    /// Sorts by `column`: ascending, or descending when it already sorts ascending by it.
+    pub fn sort_by(&mut self, column: usize) {
+        self.sort = match self.sort {
+            Some((c, true)) if c == column => Some((column, false)),
+            _ => Some((column, true)),
+        };
+        self.apply_sort();
+        self.refresh();
+    }
+
+    fn apply_sort(&mut self) {
+        let Some((column, ascending)) = self.sort else {
+            self.order.sort_unstable();
+            return;
+        };
+        let (findings, decisions, outcomes) = (&self.findings, &self.review.decisions, &self.outcomes);
+        self.order.sort_by_cached_key(|&i| sort_key(&findings[i], &decisions[i], &outcomes[i], column));
+        if !ascending {
+            self.order.reverse();
+        }
+    }
+
+    /// Replaces every filter and recomputes the visible rows.
+    pub fn set_filters(&mut self, filters: Filters) {
+        self.filters = filters;
+        self.refresh();
+    }
+
+    /// Recomputes the visible rows, keeping the selected finding selected when it still shows.
+    pub fn refresh(&mut self) {
+        let selected = self.selected_finding();
+        self.visible = self.filters.apply(&self.order, &self.findings, &self.review.decisions);
+        self.selected = selected.and_then(|index| self.visible.iter().position(|&i| i == index));
+    }
+
+    /// The selected finding's index.
+    pub fn selected_finding(&self) -> Option<usize> {
+        self.selected.and_then(|s| self.visible.get(s).copied())
+    }
+
+    /// Selects a row by its position in the visible list.
+    pub fn select(&mut self, position: usize) {
+        self.selected = (position < self.visible.len()).then_some(position);
+    }
+
+    /// Moves the selection one row down (or up), starting at the first row.
+    pub fn step_selection(&mut self, down: bool) {
+        let last = self.visible.len().saturating_sub(1);
+        self.selected = Some(match (self.selected, down) {
+            (None, _) => 0,
+            (Some(s), true) => (s + 1).min(last),
+            (Some(s), false) => s.saturating_sub(1),
+        });
+    }
+
+    /// A click on the row at `position`: it becomes the selected one, and picks rows as `pick`
+    /// says.
+    pub fn click(&mut self, position: usize, pick: Pick) {
+        let Some(&index) = self.visible.get(position) else { return };
+        match pick {
+            Pick::Range => {
+                let from = self.selected.unwrap_or(position);
+                for p in from.min(position)..=from.max(position) {
+                    self.picked[self.visible[p]] = true;
+                }
+            }
+            Pick::Toggle => self.picked[index] = !self.picked[index],
+            Pick::One => self.picked.iter_mut().for_each(|p| *p = false),
+        }
+        self.selected = Some(position);
+    }
+
+    /// The findings an action on "the selection" acts on: the picked rows, or the selected one.
+    pub fn selection(&self) -> Vec<usize> {
+        let picked: Vec<usize> = self.visible.iter().copied().filter(|&i| self.picked[i]).collect();
+        if picked.is_empty() { self.selected_finding().into_iter().collect() } else { picked }
+    }
+
+    /// Accepts the selected row's proposed value, or takes the decision back.
+    pub fn toggle_selected(&mut self) {
+        let Some(index) = self.selected_finding() else { return };
+        let finding = &self.findings[index];
+        let decision = &mut self.review.decisions[index];
+        *decision = match decision {
+            Action::Undecided if !finding.update.is_empty() => Action::Edit(finding.update.clone()),
+            _ => Action::Undecided,
+        };
+    }
+
+    /// Takes back every decision.
+    pub fn clear_decisions(&mut self) {
+        self.review = ReviewState::new(&self.findings);
+    }
+
+    /// Selects the first row of the object at snapshot index `object`, clearing the filters
+    /// when they hide it; returns the row's position.
+    pub fn jump_to(&mut self, object: u32) -> Option<usize> {
+        if !self.visible.iter().any(|&i| self.findings[i].object == object) {
+            self.filters = Filters::default();
+            self.refresh();
+        }
+        self.selected = self.visible.iter().position(|&i| self.findings[i].object == object);
+        self.selected
+    }
+
+    /// The accepted decisions' plan, checked as `syncready apply` checks a CSV.
+    pub fn plan(&self) -> Result<Vec<Change>, String> {
+        review_files::plan(Path::new("review"), &self.findings, &self.review.decisions).map_err(|e| e.to_string())
+    }
+
+    /// Takes a write's results: an apply's by the findings its changes came from, an undo's
+    /// on every applied row of the object it undid.
+    pub fn record_results(&mut self, changes: &[Change], results: &[(usize, String, Outcome, String)], undo: bool) {
+        for (seq, dn, outcome, message) in results {
+            let result = RowResult::of(*outcome, message, undo);
+            if undo {
+                for (finding, slot) in self.findings.iter().zip(&mut self.outcomes) {
+                    if finding.dn.eq_ignore_ascii_case(dn) && slot.as_ref().is_some_and(|r| r.word == "applied") {
+                        *slot = Some(result.clone());
+                    }
+                }
+                continue;
+            }
+            let decided = seq.checked_sub(1).and_then(|i| changes.get(i)).map(|c| c.decisions.as_slice());
+            for &index in decided.unwrap_or_default() {
+                if let Some(slot) = self.outcomes.get_mut(index) {
+                    *slot = Some(result.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The key a column sorts by (the Action and Result columns sort by the review's state).
+pub fn sort_key(finding: &Finding, decision: &Action, outcome: &Option<RowResult>, column: usize) -> String {
+    match column {
+        0 => finding.dn.to_lowercase(),
+        1 => finding.common_name.to_lowercase(),
+        2 => finding.object_class.to_owned(),
+        3 => finding.attribute.to_lowercase(),
+        4 => finding.error_text(),
+        5 => finding.value.to_lowercase(),
+        6 => finding.update.to_lowercase(),
+        7 => decision.as_str().to_owned(),
+        8 => finding.rule_text(),
+        9 => (finding.severity as u8).to_string(),
+        10 => finding.fix.as_str().to_owned(),
+        _ => outcome.as_ref().map_or("", |r| r.word).to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{FixSafety, RuleId, Severity};
+
+    fn finding(object: u32, attribute: &str, value: &str, update: &str, fix: FixSafety) -> Finding {
+        Finding {
+            object,
+            dn: format!("CN=u{object},OU=Staff,DC=x"),
+            common_name: format!("u{object}"),
+            object_class: "user",
+            attribute: attribute.into(),
+            value: value.into(),
+            update: update.into(),
+            rules: vec![if attribute == "mail" { RuleId::MailDuplicate } else { RuleId::DisplayNameWhitespace }],
+            severity: Severity::Error,
+            fix,
+            guid: Some(crate::model::ObjectGuid([object as u8; 16])),
+            detail: String::new(),
+            holders: Vec::new(),
+        }
+    }
+
+    fn model() -> ReviewModel {
+        let mut model = ReviewModel::default();
+        model.load(
+            vec![
+                finding(0, "mail", "b @x.com", "b@x.com", FixSafety::Safe),
+                finding(1, "displayName", "C ", "C", FixSafety::Safe),
+                finding(2, "mail", "a @x.com", "", FixSafety::Manual),
+            ],
+            Vec::new(),
+        );
+        model
+    }
+
+    #[test]
+    fn filters_and_sorting_keep_the_selected_finding() {
+        let mut model = model();
+        model.select(2);
+        model.sort_by(5);
+        assert_eq!(model.visible, [2, 0, 1], "by value: a @, b @, C");
+        assert_eq!(model.selected_finding(), Some(2));
+        model.sort_by(5);
+        assert_eq!(model.visible, [1, 0, 2], "again: descending");
+        model.set_filters(Filters { attribute: Some("MAIL".into()), ..Filters::default() });
+        assert_eq!(model.visible, [0, 2]);
+        assert_eq!((model.selected, model.selected_finding()), (Some(1), Some(2)));
+        model.set_filters(Filters { attribute: Some("displayName".into()), ..Filters::default() });
+        assert_eq!((model.visible.as_slice(), model.selected_finding()), ([1].as_slice(), None));
+    }
+
+    #[test]
+    fn picks_and_decisions_act_on_the_selection() {
+        let mut model = model();
+        model.click(0, Pick::One);
+        assert_eq!(model.selection(), [0], "nothing picked: the selected row");
+        model.click(2, Pick::Range);
+        assert_eq!(model.selection(), [0, 1, 2]);
+        model.click(1, Pick::Toggle);
+        assert_eq!(model.selection(), [0, 2]);
+        model.click(1, Pick::One);
+        assert_eq!(model.selection(), [1]);
+        model.toggle_selected();
+        assert_eq!(model.review.decisions[1], Action::Edit("C".into()));
+        model.step_selection(true);
+        model.toggle_selected();
+        assert_eq!(model.review.decisions[2], Action::Undecided, "no proposed value to accept");
+        model.step_selection(true);
+        assert_eq!(model.selected, Some(2), "the last row stays selected");
+        model.clear_decisions();
+        assert!(model.review.decisions.iter().all(|d| *d == Action::Undecided));
+    }
+
+    #[test]
+    fn jumping_to_a_holder_clears_filters_that_hide_it() {
+        let mut model = model();
+        model.set_filters(Filters { attribute: Some("displayName".into()), ..Filters::default() });
+        assert_eq!(model.jump_to(2), Some(2));
+        assert!(model.filters.is_empty());
+        assert_eq!(model.selected_finding(), Some(2));
+    }
+
+    #[test]
+    fn the_plan_and_its_results_map_back_to_the_findings() {
+        let mut model = model();
+        model.review.decisions[0] = Action::Edit("b@x.com".into());
+        model.review.decisions[1] = Action::Remove;
+        model.review.decisions[2] = Action::Edit("a@x.com".into());
+        let changes = model.plan().unwrap();
+        let planned: Vec<(&str, &[usize])> = changes.iter().map(|c| (c.dn.as_str(), c.decisions.as_slice())).collect();
+        assert_eq!(
+            planned,
+            [("CN=u0,OU=Staff,DC=x", [0].as_slice()), ("CN=u1,OU=Staff,DC=x", &[1]), ("CN=u2,OU=Staff,DC=x", &[2])]
+        );
+        assert_eq!(changes[1].edits[0].after, None, "a REMOVE of a value with a proposed fix removes it");
+        let results = vec![
+            (1, changes[0].dn.clone(), Outcome::Applied, String::new()),
+            (3, changes[2].dn.clone(), Outcome::Conflict, "the value changed".to_owned()),
+        ];
+        model.record_results(&changes, &results, false);
+        let words: Vec<Option<&str>> = model.outcomes.iter().map(|o| o.as_ref().map(|r| r.word)).collect();
+        assert_eq!(words, [Some("applied"), None, Some("conflict")]);
+        model.record_results(&[], &[(1, "cn=U0,ou=Staff,DC=x".to_owned(), Outcome::Applied, String::new())], true);
+        let words: Vec<Option<&str>> = model.outcomes.iter().map(|o| o.as_ref().map(|r| r.word)).collect();
+        assert_eq!(words, [Some("undone"), None, Some("conflict")], "an undo maps to the applied rows of its object");
+        model.review.decisions[2] = Action::Edit(String::new());
+        assert_eq!(
+            model.plan().unwrap_err(),
+            "review: row 4, column UPDATE: EDIT with an empty UPDATE would delete the value; use REMOVE"
+        );
+    }
+}
