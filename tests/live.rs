@@ -78,6 +78,23 @@ fn a_live_scan_of_the_demo_gives_the_offline_findings() {
     );
     let findings = |out: &str| std::fs::read_to_string(dir.join(out).join("findings.csv")).unwrap();
     assert_eq!(findings("twice"), findings("once"));
+
+    // What a live scan read, saved with --save, scans offline to the same report.
+    let snapshot = dir.join("snapshot.ldif");
+    let saved = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args(["scan", "--ldap", &dc.ldaps_url(), "--bind-user", &dc.admin(), "--password-env", "PW"])
+        .args(["--ca-file", dc.ca_file().to_str().unwrap(), "--out", dir.join("saved").to_str().unwrap()])
+        .args(["--save", snapshot.to_str().unwrap()])
+        .env("PW", crate::samba::ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(saved.status.code(), Some(1), "{}", String::from_utf8_lossy(&saved.stderr));
+    assert!(String::from_utf8_lossy(&saved.stdout).contains(&format!("Saved what was read to {}", snapshot.display())));
+    let offline =
+        run_syncready(&["scan", "--ldif", snapshot.to_str().unwrap(), "--out", dir.join("offline").to_str().unwrap()]);
+    assert_eq!(offline.status.code(), Some(1), "{}", String::from_utf8_lossy(&offline.stderr));
+    assert_eq!(findings("saved"), findings("once"));
+    assert_eq!(findings("offline"), findings("once"));
     let read = |output: &std::process::Output| {
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let objects =
@@ -565,4 +582,18 @@ fn continuation_references_are_listed_never_followed_and_only_those_to_objects_m
     let summary = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
     assert!(summary.contains(&format!("\r\nnot read,\"{listed}\",,,,\r\n")), "{summary}");
     assert!(!summary.contains("\r\npartial,"), "{summary}");
+
+    // A read that is partial (a second DC unreachable, --allow-partial) is reported, never saved.
+    let snapshot = dir.join("partial.ldif");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args(["scan", "--ldap", &dc.ldaps_url(), "--ldap", "ldaps://127.0.0.1:1", "--allow-partial"])
+        .args(["--bind-user", &dc.admin(), "--password-env", "PW", "--ca-file", dc.ca_file().to_str().unwrap()])
+        .args(["--out", dir.to_str().unwrap(), "--save", snapshot.to_str().unwrap()])
+        .env("PW", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("WARNING: --save {}: not written, the read was partial.", snapshot.display())));
+    assert!(!snapshot.exists());
 }

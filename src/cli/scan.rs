@@ -18,6 +18,7 @@ use crate::report::summary::{SummaryRow, add_summary, summarize};
 use crate::report::{ReportSet, count};
 use crate::rules::{Ruleset, RulesetOptions, add_attributes, needed_attributes, scan};
 use crate::source::ldap::{LdapOptions, read_ldap};
+use crate::source::ldif_write::write_objects;
 use crate::source::merge::merge_sources;
 use crate::source::{Snapshot, SourceSpec, read_sources};
 
@@ -30,6 +31,10 @@ pub struct ScanArgs {
     /// Folder for findings.csv and summary.csv.
     #[arg(long, value_name = "DIR", default_value_os_t = super::default_out_dir())]
     out: PathBuf,
+    /// Also write every object read as LDIF, to scan again offline with --ldif (not when the
+    /// read was partial: a saved part would scan as if it were the whole directory).
+    #[arg(long, value_name = "FILE.ldif")]
+    save: Option<PathBuf>,
 }
 
 /// Where the objects come from: exports, live directories, or the demo when none is given.
@@ -116,7 +121,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let ruleset = args.rules.options().build()?;
     check_out_dir(&args.out)?;
+    if let Some(parent) = args.save.as_deref().and_then(std::path::Path::parent) {
+        check_out_dir(parent).context("--save")?;
+    }
     let read = args.source.read(&ruleset, &[])?;
+    // References to partitions that hold no objects (DNS, configuration) leave a read whole.
+    let save = args.save.as_deref().filter(|_| read.incomplete.is_empty());
     let result = scan(&read.snapshot.objects, &ruleset);
     let summary = summarize(&result.findings, &result.stats, &read.incomplete, &read.not_read)?;
     let findings_path = args.out.join("findings.csv");
@@ -125,6 +135,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         let mut reports = ReportSet::default();
         add_findings(&mut reports, &findings_path, &result.findings)?;
         add_summary(&mut reports, &summary_path, &summary)?;
+        if let Some(path) = save {
+            reports.file(path, |out| write_objects(out, &read.snapshot.objects))?;
+        }
         if interrupted() {
             return Err(Interrupted.into());
         }
@@ -154,6 +167,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         summary_path.display(),
         started.elapsed().as_secs_f64()
     );
+    match (&args.save, save) {
+        (_, Some(path)) => outln!("Saved what was read to {}.", path.display()),
+        (Some(path), None) => {
+            eprintln!("WARNING: --save {}: not written, the read was partial.", path.display())
+        }
+        (None, None) => {}
+    }
     Ok(if result.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

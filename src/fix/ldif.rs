@@ -1,41 +1,35 @@
 //! Changes as LDIF change records (`changetype: modify`), as `ldapmodify` and `ldifde -i`
 //! take them: the dry run of an apply, byte for byte what would be sent.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use std::io::Write as _;
 
 use super::plan::Change;
-
-/// RFC 2849 SAFE-STRING, not ending in a space: written as is; anything else in base64.
-fn line(name: &str, value: &[u8]) -> String {
-    let safe = !matches!(value.first(), Some(b' ' | b':' | b'<'))
-        && value.iter().all(|&b| (1..=127).contains(&b) && b != b'\n' && b != b'\r')
-        && value.last() != Some(&b' ');
-    if safe {
-        format!("{name}: {}\n", String::from_utf8_lossy(value))
-    } else {
-        format!("{name}:: {}\n", STANDARD.encode(value))
-    }
-}
+use crate::source::ldif_write::write_line;
 
 /// One change as an LDIF modify record.
 pub fn change_record(change: &Change) -> String {
-    let mut out = line("dn", change.dn.as_bytes());
-    out.push_str("changetype: modify\n");
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_record(&mut out, change);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn write_record(out: &mut Vec<u8>, change: &Change) -> std::io::Result<()> {
+    write_line(out, "dn", change.dn.as_bytes(), false)?;
+    out.write_all(b"changetype: modify\n")?;
     for edit in &change.edits {
         if let Some(before) = &edit.before {
-            out.push_str(&format!("delete: {}\n", edit.attribute));
-            out.push_str(&line(&edit.attribute, before));
-            out.push_str("-\n");
+            writeln!(out, "delete: {}", edit.attribute)?;
+            write_line(out, &edit.attribute, before, edit.binary)?;
+            out.write_all(b"-\n")?;
         }
         if let Some(after) = &edit.after {
-            out.push_str(&format!("add: {}\n", edit.attribute));
-            out.push_str(&line(&edit.attribute, after));
-            out.push_str("-\n");
+            writeln!(out, "add: {}", edit.attribute)?;
+            write_line(out, &edit.attribute, after, edit.binary)?;
+            out.write_all(b"-\n")?;
         }
     }
-    out.push('\n');
-    out
+    out.write_all(b"\n")
 }
 
 /// All changes as one LDIF document.
@@ -81,6 +75,7 @@ mod tests {
                 },
             ],
             rows: vec![2],
+            decisions: vec![0],
         };
         assert_eq!(
             change_record(&change),

@@ -6,6 +6,7 @@ pub mod domains;
 pub mod generate;
 pub mod ldap;
 pub mod ldif;
+pub mod ldif_write;
 pub mod merge;
 mod progress;
 

@@ -1,11 +1,9 @@
 //! One generated object before it is written: its DN, classes and attributes, with the small
-//! edits defects make, and its LDIF rendering (base64 where RFC 2849 requires it, lines
-//! folded at 76 columns as ldifde does).
+//! edits defects make, and its LDIF rendering (through the one LDIF writer).
 
 use std::io::{self, Write};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use crate::source::ldif_write::write_line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -103,32 +101,6 @@ impl Record {
         }
         out.write_all(b"\n")
     }
-}
-
-/// Whether RFC 2849 lets the value go out as is (SAFE-STRING, and no trailing space).
-fn is_safe(value: &[u8]) -> bool {
-    let safe_start = !matches!(value.first(), Some(b' ' | b':' | b'<'));
-    let safe_bytes = value.iter().all(|&b| (1..=127).contains(&b) && b != b'\n' && b != b'\r');
-    safe_start && safe_bytes && value.last() != Some(&b' ')
-}
-
-fn write_line(out: &mut impl Write, name: &str, value: &[u8], binary: bool) -> io::Result<()> {
-    let mut line = Vec::with_capacity(name.len() + value.len() + 4);
-    line.extend_from_slice(name.as_bytes());
-    if !binary && is_safe(value) {
-        line.extend_from_slice(b": ");
-        line.extend_from_slice(value);
-    } else {
-        line.extend_from_slice(b":: ");
-        line.extend_from_slice(STANDARD.encode(value).as_bytes());
-    }
-    let mut chunks = line.chunks(76);
-    out.write_all(chunks.next().unwrap_or_default())?;
-    for chunk in chunks {
-        out.write_all(b"\n ")?;
-        out.write_all(chunk)?;
-    }
-    out.write_all(b"\n")
 }
 
 /// Escapes an RDN value (RFC 4514).
