@@ -162,15 +162,15 @@ impl SyncreadyApp {
                 return;
             }
         };
-        let (specs, directories) = match self.settings.source {
-            SourceKind::Demo => (vec![SourceSpec::Demo], Vec::new()),
+        let specs: Vec<SourceSpec> = match self.settings.source {
+            SourceKind::Demo => vec![SourceSpec::Demo],
             SourceKind::Files => {
                 let specs: Vec<SourceSpec> = self.settings.file_paths().into_iter().map(file_spec).collect();
                 if specs.is_empty() {
                     self.status = "Add an LDIF or csvde export to scan.".into();
                     return;
                 }
-                (specs, Vec::new())
+                specs
             }
             SourceKind::Directory => {
                 let mut attributes = needed_attributes(&ruleset);
@@ -181,7 +181,9 @@ impl SyncreadyApp {
                 }
                 let profiles = self.settings.profiles.iter().filter(|p| p.enabled);
                 match profiles.map(|p| p.options(attributes.clone())).collect::<Result<Vec<_>, String>>() {
-                    Ok(directories) if !directories.is_empty() => (Vec::new(), directories),
+                    Ok(directories) if !directories.is_empty() => {
+                        directories.into_iter().map(SourceSpec::Ldap).collect()
+                    }
                     Ok(_) => {
                         self.status = "Tick \"Read\" on at least one connection profile.".into();
                         return;
@@ -194,7 +196,7 @@ impl SyncreadyApp {
             }
         };
         let progress = Arc::new(ScanProgress::default());
-        let receiver = spawn_scan(self.scanner, specs, directories, ruleset, ctx.clone(), progress.clone());
+        let receiver = spawn_scan(self.scanner, specs, ruleset, ctx.clone(), progress.clone());
         self.scan = Some(RunningScan { receiver, progress });
         self.status = "Scanning…".into();
     }

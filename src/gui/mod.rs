@@ -17,6 +17,7 @@ mod source_panel;
 mod table;
 mod widgets;
 mod worker;
+mod writes;
 
 pub use app::SyncreadyApp;
 pub use apply::{Job, WriteResult, Writer};

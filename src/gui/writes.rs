@@ -1,0 +1,207 @@
+//! The app's writes: from what the admin chose in a dialog (apply the review, stamp a wave's
+//! anchors, undo a journal) to the write worker, and its results back into the review and the
+//! status line.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui;
+
+use super::SyncreadyApp;
+use super::apply::{ChangeSummary, Job, WriteProgress, spawn_write};
+use super::dialogs::{Click, Dialog, WriteKind, only_filter, show};
+use super::file_dialog::FileTarget;
+use crate::fix::Change;
+use crate::fix::apply::undo_changes;
+use crate::fix::journal::{Outcome, new_journal_path};
+use crate::fix::value_check::{self, ValueReview};
+
+impl SyncreadyApp {
+    /// Plans the accepted decisions and asks for confirmation.
+    pub(super) fn open_apply(&mut self) {
+        match self.model.plan() {
+            Ok(changes) if changes.is_empty() => {
+                self.status = "No accepted changes to apply: accept fixes, edit values or mark removals first.".into();
+            }
+            Ok(changes) => {
+                self.confirm(WriteKind::Review, changes, "apply");
+            }
+            Err(e) => self.status = format!("The review cannot be applied: {e}"),
+        }
+    }
+
+    /// Asks for confirmation of `changes`, journaled as `<journal_kind>-<time>.jsonl`.
+    fn confirm(&mut self, kind: WriteKind, changes: Vec<Change>, journal_kind: &str) {
+        let journal = new_journal_path(&self.journal_folder(), journal_kind).display().to_string();
+        let summary = ChangeSummary::of(&changes);
+        let values = self.value_review(&changes);
+        self.dialog = Dialog::ConfirmApply {
+            kind,
+            changes,
+            summary,
+            journal,
+            large_confirmed: false,
+            plain_confirmed: false,
+            values,
+            warnings_confirmed: false,
+            error: String::new(),
+        };
+    }
+
+    /// What the scan's rules say about the new values of `changes`, on the scanned objects (the
+    /// worker checks again against the directory before it writes).
+    fn value_review(&self, changes: &[Change]) -> ValueReview {
+        let (now, holders) = value_check::from_snapshot(&self.model.objects, changes);
+        let (known, objects): (Vec<Change>, Vec<_>) =
+            changes.iter().cloned().zip(now).filter_map(|(c, o)| Some((c, o?))).unzip();
+        value_check::review(&known, &objects, &holders, &self.write_ruleset())
+    }
+
+    /// The rules new values are checked with: the last scan's.
+    fn write_ruleset(&self) -> crate::rules::Ruleset {
+        self.ruleset.clone().unwrap_or_else(crate::rules::Ruleset::multi_tenant)
+    }
+
+    /// Asks to stamp the source anchors migration wave `wave` needs (its `anchors-wave-N.csv`).
+    pub(super) fn open_anchor_stamp(&mut self, wave: usize, changes: Vec<Change>) {
+        if changes.is_empty() {
+            self.status = format!("Wave {wave}: every object already has mS-DS-ConsistencyGuid.");
+            return;
+        }
+        self.confirm(WriteKind::Anchors { wave }, changes, &format!("anchors-wave-{wave}"));
+    }
+
+    pub(super) fn open_undo(&mut self) {
+        let journal = self.settings.journal_path.clone();
+        self.dialog = Dialog::PickUndo {
+            journal,
+            only: String::new(),
+            preview: None,
+            plain_confirmed: false,
+            error: String::new(),
+        };
+    }
+
+    /// Draws the open dialog and carries out what the admin chose in it.
+    pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        if !self.dialog.is_open() {
+            return;
+        }
+        let click = show(&mut self.dialog, &mut self.settings, ctx);
+        match click {
+            Click::None => {}
+            Click::Close => self.dialog = Dialog::None,
+            Click::Apply => self.start_apply(ctx),
+            Click::Preview => self.preview_undo(),
+            Click::Undo => self.start_undo(ctx),
+            Click::Browse => self.files.open(FileTarget::Journal, &self.settings.last_folder, ctx),
+        }
+    }
+
+    fn preview_undo(&mut self) {
+        if let Dialog::PickUndo { journal, only, preview, error, .. } = &mut self.dialog {
+            match undo_changes(&PathBuf::from(journal.trim()), only_filter(only)) {
+                Ok(changes) => {
+                    *preview = Some(ChangeSummary::of(&changes));
+                    error.clear();
+                }
+                Err(e) => {
+                    *preview = None;
+                    *error = e.to_string();
+                }
+            }
+        }
+    }
+
+    /// The connection of the profile chosen to write to; what is missing is shown in the dialog.
+    fn write_options(&mut self) -> Option<crate::source::ldap::LdapOptions> {
+        let options = match self.settings.profiles.get(self.settings.write_profile) {
+            Some(profile) => profile.options(Vec::new()),
+            None => Err("add a connection profile to write to".to_owned()),
+        };
+        let problem = options.as_ref().err().cloned().unwrap_or_default();
+        if let Dialog::ConfirmApply { error, .. } | Dialog::PickUndo { error, .. } = &mut self.dialog {
+            *error = problem;
+        }
+        options.ok()
+    }
+
+    fn start_apply(&mut self, ctx: &egui::Context) {
+        let Some(options) = self.write_options() else { return };
+        let Dialog::ConfirmApply { kind, changes, journal, warnings_confirmed, .. } =
+            std::mem::replace(&mut self.dialog, Dialog::None)
+        else {
+            return;
+        };
+        let progress = Arc::new(WriteProgress::default());
+        let journal = PathBuf::from(journal.trim());
+        let source = match &kind {
+            WriteKind::Anchors { wave } => format!("syncready app: source anchors of migration wave {wave}"),
+            _ => "syncready app review".to_owned(),
+        };
+        let ruleset = Box::new(self.write_ruleset());
+        let job = Job::Apply { changes: changes.clone(), journal, source, warnings_confirmed, ruleset };
+        let receiver = spawn_write(self.writer, options, job, progress.clone(), ctx.clone());
+        self.dialog = Dialog::Writing { title: "Applying changes", progress, receiver, kind, changes };
+    }
+
+    fn start_undo(&mut self, ctx: &egui::Context) {
+        let Some(options) = self.write_options() else { return };
+        let Dialog::PickUndo { journal, only, .. } = std::mem::replace(&mut self.dialog, Dialog::None) else { return };
+        let only = only_filter(&only).map(str::to_owned);
+        let journal = PathBuf::from(journal.trim());
+        let stem = journal.file_stem().map_or("journal".into(), |s| s.to_string_lossy().into_owned());
+        let folder = journal.parent().map(PathBuf::from).unwrap_or_default();
+        let undo_journal = new_journal_path(&folder, &format!("{stem}-undo"));
+        let progress = Arc::new(WriteProgress::default());
+        let job = Job::Undo { journal, undo_journal, only };
+        let receiver = spawn_write(self.writer, options, job, progress.clone(), ctx.clone());
+        self.dialog = Dialog::Writing {
+            title: "Undoing changes",
+            progress,
+            receiver,
+            kind: WriteKind::Undo,
+            changes: Vec::new(),
+        };
+    }
+
+    /// Takes a finished write's report into the table and the status line.
+    pub(super) fn poll_write(&mut self) {
+        let Dialog::Writing { receiver, kind, changes, .. } = &self.dialog else { return };
+        let Some(result) = super::worker::answer(receiver, "write") else { return };
+        let (kind, changes) = (kind.clone(), changes.clone());
+        let message = match result {
+            Ok((report, journal)) => {
+                let undo = matches!(kind, WriteKind::Undo);
+                if !matches!(kind, WriteKind::Anchors { .. }) {
+                    self.model.record_results(&changes, &report.results, undo);
+                }
+                if !undo {
+                    self.settings.journal_path = journal.display().to_string();
+                }
+                let verb = if undo { "undone" } else { "applied" };
+                let rescan = match kind {
+                    WriteKind::Anchors { wave } => {
+                        format!(" Wave {wave}'s anchors are stamped: scan again to plan anew.")
+                    }
+                    _ => String::new(),
+                };
+                format!(
+                    "{} {verb}, {} conflicts, {} failed.{rescan} Journal: {}",
+                    report.count(Outcome::Applied),
+                    report.count(Outcome::Conflict),
+                    report.count(Outcome::Failed),
+                    journal.display()
+                )
+            }
+            Err(e) => {
+                // The dialog closes; the error stays in the status line.
+                self.status = format!("Nothing more was written: {e}");
+                self.dialog = Dialog::None;
+                return;
+            }
+        };
+        self.status = message.clone();
+        self.dialog = Dialog::Finished { message };
+    }
+}
