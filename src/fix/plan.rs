@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::review::Action;
 use super::writable;
-use crate::model::{AttrName, GuidParseError, ObjectGuid};
+use crate::model::{AttrName, DnKey, GuidParseError, ObjectGuid};
 use crate::report::csv::{FindingRow, read_numbered_rows};
 use crate::rules::{Finding, RuleId};
 
@@ -119,7 +119,7 @@ impl<'a> Decision<'a> {
         Decision {
             line,
             dn: &finding.dn,
-            attribute: &finding.attribute,
+            attribute: finding.attribute.as_str(),
             value: &finding.value,
             action: action.clone(),
             whole_attribute: finding.rules.iter().copied().any(is_whole_attribute),
@@ -145,9 +145,9 @@ pub fn plan<'a>(
     decisions: impl IntoIterator<Item = Result<Decision<'a>, PlanError>>,
 ) -> Result<Vec<Change>, PlanError> {
     let mut changes: Vec<Change> = Vec::new();
-    let mut by_dn: HashMap<String, usize> = HashMap::new();
+    let mut by_dn: HashMap<DnKey, usize> = HashMap::new();
     // The decision on each (object, attribute, value), old values and new ones apart.
-    let mut decided: HashMap<(String, String, bool, Vec<u8>), u64> = HashMap::new();
+    let mut decided: HashMap<(DnKey, String, bool, Vec<u8>), u64> = HashMap::new();
     for (position, decision) in decisions.into_iter().enumerate() {
         let decision = decision?;
         let line = decision.line;
@@ -200,7 +200,7 @@ pub fn plan<'a>(
             .guid
             .clone()
             .map_err(|e| error("OBJECTGUID", format!("{e}: a row must name the object the scan read")))?;
-        let key = decision.dn.to_lowercase();
+        let key = DnKey::of(decision.dn);
         let sides = [(false, before.as_ref(), "VALUE"), (true, after.as_ref(), "UPDATE")];
         for (new, value, column) in sides.into_iter().filter_map(|(n, v, c)| Some((n, v?, c))) {
             let decided_value = (key.clone(), attr.as_str().to_ascii_lowercase(), new, value.clone());

@@ -12,7 +12,7 @@ use ldap3::ldap_escape;
 
 use super::plan::{Change, Edit};
 use super::target::{Directory, ObjectState};
-use crate::model::{AttrName, DirObject, ObjectBuilder};
+use crate::model::{AttrName, DirObject, DnKey, ObjectBuilder};
 use crate::rules::duplicates::key_of;
 use crate::rules::{ErrorName, Finding, RuleId, Ruleset, Severity, scan};
 
@@ -50,8 +50,8 @@ pub struct ValueReview {
 /// `others` are other objects that may hold the same values (the plan's own objects among
 /// them are ignored: their new state counts).
 pub fn review(changes: &[Change], now: &[DirObject], others: &[DirObject], ruleset: &Ruleset) -> ValueReview {
-    let planned: HashSet<String> = now.iter().map(|o| o.dn().to_lowercase()).collect();
-    let others: Vec<DirObject> = others.iter().filter(|o| !planned.contains(&o.dn().to_lowercase())).cloned().collect();
+    let planned: HashSet<DnKey> = now.iter().map(|o| DnKey::of(o.dn())).collect();
+    let others: Vec<DirObject> = others.iter().filter(|o| !planned.contains(&DnKey::of(o.dn()))).cloned().collect();
     let snapshot = |objects: Vec<DirObject>| {
         let mut all = objects;
         all.extend(others.iter().cloned());
@@ -107,7 +107,9 @@ pub fn review(changes: &[Change], now: &[DirObject], others: &[DirObject], rules
 fn rules_on(findings: &[Finding], index: usize, attribute: &str, value: &str) -> (Vec<RuleId>, String) {
     findings
         .iter()
-        .find(|f| f.object as usize == index && f.attribute.eq_ignore_ascii_case(attribute) && f.value == value)
+        .find(|f| {
+            f.object as usize == index && f.attribute.as_str().eq_ignore_ascii_case(attribute) && f.value == value
+        })
         .map(|f| (f.rules.clone(), f.detail.clone()))
         .unwrap_or_default()
 }
@@ -167,9 +169,8 @@ pub fn from_snapshot(objects: &[DirObject], changes: &[Change]) -> (Vec<Option<D
             })
         })
     };
-    let by_dn: std::collections::HashMap<String, &DirObject> =
-        objects.iter().map(|o| (o.dn().to_lowercase(), o)).collect();
-    let now = changes.iter().map(|c| by_dn.get(&c.dn.to_lowercase()).map(|o| (*o).clone())).collect();
+    let by_dn: std::collections::HashMap<DnKey, &DirObject> = objects.iter().map(|o| (DnKey::of(o.dn()), o)).collect();
+    let now = changes.iter().map(|c| by_dn.get(&DnKey::of(&c.dn)).map(|o| (*o).clone())).collect();
     let holders = if keys.is_empty() { Vec::new() } else { objects.iter().filter(|o| holds(o)).cloned().collect() };
     (now, holders)
 }
@@ -235,7 +236,7 @@ pub fn read_holders(
     for chunk in edits.chunks(VALUES_PER_SEARCH) {
         let Some(filter) = holders_filter(chunk.iter().copied()) else { continue };
         for (dn, state) in directory.search(&filter, attributes)? {
-            if seen.insert(dn.to_lowercase()) {
+            if seen.insert(DnKey::of(&dn)) {
                 holders.push(object_of(&dn, &state));
             }
         }

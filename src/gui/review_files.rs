@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::fix::ldif::changes_ldif;
 use crate::fix::{self, Action, Change, Decision, PlanError, plan_rows};
+use crate::model::DnKey;
 use crate::report::csv::{FindingRow, read_numbered_rows, write_rows};
 use crate::rules::Finding;
 
@@ -65,7 +66,7 @@ pub fn import(path: &Path, findings: &[Finding], decisions: &mut [Action]) -> Re
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let rows = read_numbered_rows(path, std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
     plan_rows(path, rows.clone()).map_err(|e| e.to_string())?;
-    let key = |dn: &str, attribute: &str, value: &str| (dn.to_lowercase(), attribute.to_owned(), value.to_owned());
+    let key = |dn: &str, attribute: &str, value: &str| (DnKey::of(dn), attribute.to_owned(), value.to_owned());
     let mut decided = HashMap::new();
     for (_, row) in &rows {
         // The plan check above has parsed every ACTION cell already.
@@ -74,7 +75,7 @@ pub fn import(path: &Path, findings: &[Finding], decisions: &mut [Action]) -> Re
     }
     let mut matched = 0;
     for (finding, decision) in findings.iter().zip(decisions) {
-        if let Some(action) = decided.get(&key(&finding.dn, &finding.attribute, &finding.value)) {
+        if let Some(action) = decided.get(&key(&finding.dn, finding.attribute.as_str(), &finding.value)) {
             *decision = action.clone();
             matched += 1;
         }

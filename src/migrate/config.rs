@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::rdns;
+use crate::model::DnKey;
 
 /// The configuration of one Connect Sync server.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -174,16 +174,9 @@ impl Partition {
     }
 }
 
-/// Whether `dn` is `container` or below it (any case, spaces after commas ignored).
+/// Whether `dn` is `container` or below it, by their [`DnKey`]s.
 pub fn is_under(dn: &str, container: &str) -> bool {
-    let (dn, container) = (normalize_dn(dn), normalize_dn(container));
-    dn == container || dn.ends_with(&format!(",{container}"))
-}
-
-/// A DN lower-cased, without spaces around the commas between its RDNs (escaped commas
-/// stay inside their RDN).
-pub fn normalize_dn(dn: &str) -> String {
-    rdns(dn).map(str::trim).collect::<Vec<_>>().join(",").to_lowercase()
+    DnKey::of(dn).is_within(&DnKey::of(container))
 }
 
 /// Global settings and optional features (`GlobalSettings/MV.xml`).
@@ -324,7 +317,7 @@ mod tests {
         assert!(partition.contains("CN=A,OU=Keep,OU=Old,DC=contoso,DC=com"));
         assert!(!partition.contains("CN=A,DC=fabrikam,DC=com"));
         assert!(!partition.contains("CN=A,OU=CORPX,DC=contoso,DC=com"));
-        assert_eq!(normalize_dn(r"CN=A, OU=Sales\, East ,DC=X"), r"cn=a,ou=sales\, east,dc=x");
+        assert_eq!(DnKey::of(r"CN=A, OU=Sales\, East ,DC=X").as_str(), r"cn=a,ou=sales\, east,dc=x");
     }
 
     #[test]

@@ -5,12 +5,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::config::{
-    ConnectorKind, Direction, Partition, ScopeCondition, SyncConfig, SyncRule, is_under, normalize_dn,
-};
+use super::config::{ConnectorKind, Direction, Partition, ScopeCondition, SyncConfig, SyncRule, is_under};
 use super::expressions::is_attribute_filter;
-use crate::model::parent_dn;
 use crate::model::{AttrName, DirObject};
+use crate::model::{DnKey, parent_dn};
 use crate::rules::{Ruleset, Scope, scope::classify};
 
 /// What happens to one object when the scoping moves to Cloud Sync.
@@ -79,8 +77,8 @@ impl ScopeSimulation {
 pub fn default_cloud_ous(config: &SyncConfig) -> Vec<String> {
     let mut ous: Vec<String> =
         config.ad_connectors().flat_map(|c| c.selected_partitions()).flat_map(Partition::selected_containers).collect();
-    ous.sort_by_key(|ou| normalize_dn(ou));
-    ous.dedup_by_key(|ou| normalize_dn(ou));
+    ous.sort_by_cached_key(|ou| DnKey::of(ou));
+    ous.dedup_by_key(|ou| DnKey::of(ou));
     ous
 }
 
@@ -104,7 +102,7 @@ fn standard_scoping(class: &str) -> Vec<ScopeCondition> {
 /// Evaluates scoping conditions against objects.
 struct Evaluator<'a> {
     /// Lower-case DN of each group to the lower-case DNs of its members.
-    members: HashMap<String, BTreeSet<String>>,
+    members: HashMap<DnKey, BTreeSet<DnKey>>,
     unevaluated: BTreeSet<String>,
     objects: &'a [DirObject],
 }
@@ -142,10 +140,8 @@ impl Evaluator<'_> {
             "LESSTHAN" => values.iter().any(|v| number(v).zip(number(&wanted)).is_some_and(|(a, b)| a < b)),
             "GREATERTHAN" => values.iter().any(|v| number(v).zip(number(&wanted)).is_some_and(|(a, b)| a > b)),
             "ISMEMBEROF" | "ISNOTMEMBEROF" => {
-                let member = self
-                    .members
-                    .get(&normalize_dn(&condition.value))
-                    .is_some_and(|m| m.contains(&normalize_dn(object.dn())));
+                let member =
+                    self.members.get(&DnKey::of(&condition.value)).is_some_and(|m| m.contains(&DnKey::of(object.dn())));
                 member == (condition.operator == "ISMEMBEROF")
             }
             other => {
@@ -161,11 +157,11 @@ impl Evaluator<'_> {
     }
 }
 
-fn member_index(objects: &[DirObject]) -> HashMap<String, BTreeSet<String>> {
+fn member_index(objects: &[DirObject]) -> HashMap<DnKey, BTreeSet<DnKey>> {
     objects
         .iter()
         .filter(|o| o.has_class("group"))
-        .map(|g| (normalize_dn(g.dn()), g.texts(&AttrName::parse("member")).map(normalize_dn).collect()))
+        .map(|g| (DnKey::of(g.dn()), g.texts(&AttrName::parse("member")).map(DnKey::of).collect()))
         .collect()
 }
 
@@ -179,8 +175,7 @@ pub fn simulate(
 ) -> ScopeSimulation {
     let cloud_ous = if cloud_ous.is_empty() { default_cloud_ous(config) } else { cloud_ous.to_vec() };
     let mut evaluator = Evaluator { members: member_index(objects), unevaluated: BTreeSet::new(), objects };
-    let cloud_suffixes: Vec<(String, String)> =
-        cloud_ous.iter().map(|ou| (normalize_dn(ou), format!(",{}", normalize_dn(ou)))).collect();
+    let cloud_keys: Vec<DnKey> = cloud_ous.iter().map(|ou| DnKey::of(ou)).collect();
     let rules = RuleIndex::of(config);
     let mut scoped = Vec::new();
     for (index, object) in evaluator.objects.iter().enumerate() {
@@ -195,8 +190,8 @@ pub fn simulate(
         let connect = connect_reason(config, &rules, object, class, &mut evaluator)
             .or_else(|| system.clone())
             .or_else(|| filters.clone());
-        let dn = normalize_dn(object.dn());
-        let under_cloud_ou = cloud_suffixes.iter().any(|(ou, suffix)| dn == *ou || dn.ends_with(suffix.as_str()));
+        let dn = DnKey::of(object.dn());
+        let under_cloud_ou = cloud_keys.iter().any(|ou| dn.is_within(ou));
         let cloud = if under_cloud_ou { system.or(filters) } else { Some("not under a Cloud Sync OU".to_owned()) };
         scoped.push(ObjectScope { object: index, class, connect, cloud });
     }
@@ -276,7 +271,7 @@ fn connect_reason(
         return Some(format!("outside the scoping of {rules}"));
     }
     if !connector.filter_group.is_empty()
-        && !evaluator.members.get(&normalize_dn(&connector.filter_group)).is_some_and(|m| m.contains(&normalize_dn(dn)))
+        && !evaluator.members.get(&DnKey::of(&connector.filter_group)).is_some_and(|m| m.contains(&DnKey::of(dn)))
     {
         return Some(format!("not a member of the filtering group {}", connector.filter_group));
     }

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::config::{is_under, normalize_dn};
+use super::config::is_under;
 use super::scope::{ScopeSimulation, container_of};
-use crate::model::{AttrName, DirObject, parent_dn};
+use crate::model::{AttrName, DirObject, DnKey, parent_dn};
 use crate::rules::{Finding, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,14 +122,14 @@ pub fn plan_waves(
     options: &WaveOptions,
 ) -> Result<Vec<Wave>, String> {
     let moving: Vec<usize> = simulation.objects.iter().filter(|o| o.cloud.is_none()).map(|o| o.object).collect();
-    let containers: Vec<String> = moving.iter().map(|&i| normalize_dn(container_of(&objects[i]))).collect();
+    let containers: Vec<String> = moving.iter().map(|&i| dn_key(container_of(&objects[i]))).collect();
     let counts = container_counts(containers).map_err(|e| format!("counting objects per container: {e}"))?;
     let mut display: BTreeMap<String, String> = BTreeMap::new();
     for &i in &moving {
         let container = container_of(&objects[i]);
-        display.entry(normalize_dn(container)).or_insert_with(|| container.to_owned());
+        display.entry(dn_key(container)).or_insert_with(|| container.to_owned());
     }
-    let roots: Vec<String> = simulation.cloud_ous.iter().map(|ou| normalize_dn(ou)).collect();
+    let roots: Vec<String> = simulation.cloud_ous.iter().map(|ou| dn_key(ou)).collect();
     let mut tree = Tree { nodes: BTreeMap::new(), roots: Vec::new() };
     for (container, count) in counts {
         let Some(root) = roots.iter().filter(|r| is_under(&container, r)).max_by_key(|r| r.len()) else { continue };
@@ -172,8 +172,13 @@ pub fn plan_waves(
     Ok(waves)
 }
 
+/// The tree's key of a container: its [`DnKey`] as text, whose parent is its parent's key.
+fn dn_key(dn: &str) -> String {
+    DnKey::of(dn).as_str().to_owned()
+}
+
 fn original_case(ous: &[String], normalized: &str) -> String {
-    ous.iter().find(|ou| normalize_dn(ou) == normalized).cloned().unwrap_or_else(|| normalized.to_owned())
+    ous.iter().find(|ou| dn_key(ou) == normalized).cloned().unwrap_or_else(|| normalized.to_owned())
 }
 
 /// The pilot (the smallest leaf units split to the pilot size, up to the pilot size, at least
@@ -217,15 +222,12 @@ fn assign(
     moving: &[usize],
     classes: &BTreeMap<usize, &'static str>,
 ) {
-    let owner: std::collections::HashMap<String, usize> = waves
-        .iter()
-        .enumerate()
-        .flat_map(|(w, wave)| wave.containers.iter().map(move |c| (normalize_dn(c), w)))
-        .collect();
+    let owner: std::collections::HashMap<String, usize> =
+        waves.iter().enumerate().flat_map(|(w, wave)| wave.containers.iter().map(move |c| (dn_key(c), w))).collect();
     let mut wave_of = BTreeMap::new();
     for &i in moving {
         // Up from the object's container to the first one a wave scopes.
-        let mut container = normalize_dn(container_of(&objects[i]));
+        let mut container = dn_key(container_of(&objects[i]));
         let found = loop {
             if let Some(&w) = owner.get(&container) {
                 break Some(w);

@@ -1,4 +1,5 @@
-//! Distinguished-name helpers that respect RFC 4514 escaping (`CN=Smith\, John,OU=...`).
+//! Distinguished-name helpers that respect RFC 4514 escaping (`CN=Smith\, John,OU=...`),
+//! and [`DnKey`], the one way two DNs are compared.
 
 /// Byte index of the first unescaped comma, if any.
 fn first_separator(dn: &str) -> Option<usize> {
@@ -19,12 +20,51 @@ pub fn first_rdn(dn: &str) -> &str {
     first_separator(dn).map_or(dn, |i| &dn[..i])
 }
 
-/// Whether `dn` is `base` or lies under it: RDNs compared from the root, ignoring spaces
-/// around them and ASCII case.
+/// A DN as it is compared: its RDNs without the spaces around them, lower-cased, joined by
+/// commas (escaped commas stay inside their RDN). Two spellings of one DN (`CN=A, OU=X` and
+/// `cn=a,ou=x`) have one key. Made once per DN; comparisons then allocate nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DnKey(Box<str>);
+
+impl DnKey {
+    pub fn of(dn: &str) -> DnKey {
+        let mut key = String::with_capacity(dn.len());
+        for (i, rdn) in rdns(dn).enumerate() {
+            if i > 0 {
+                key.push(',');
+            }
+            key.extend(rdn.trim().chars().flat_map(char::to_lowercase));
+        }
+        DnKey(key.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this DN is `base` or lies under it (whole RDNs only).
+    pub fn is_within(&self, base: &DnKey) -> bool {
+        let (dn, base) = (self.0.as_bytes(), base.0.as_bytes());
+        if base.is_empty() || dn.len() < base.len() || !dn.ends_with(base) {
+            return false;
+        }
+        let before = dn.len() - base.len();
+        // What precedes the base must be a separator: a comma with an even run of backslashes
+        // before it (`\\,` separates, `\,` is a comma inside an RDN).
+        let backslashes = dn[..before.saturating_sub(1)].iter().rev().take_while(|&&b| b == b'\\').count();
+        before == 0 || (dn[before - 1] == b',' && backslashes.is_multiple_of(2))
+    }
+}
+
+impl std::fmt::Display for DnKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether `dn` is `base` or lies under it, by their [`DnKey`]s.
 pub fn is_within(dn: &str, base: &str) -> bool {
-    let key = |dn: &str| -> Vec<String> { rdns(dn).map(|r| r.trim().to_ascii_lowercase()).collect() };
-    let (dn, base) = (key(dn), key(base));
-    !base.is_empty() && dn.len() >= base.len() && dn[dn.len() - base.len()..] == base[..]
+    DnKey::of(dn).is_within(&DnKey::of(base))
 }
 
 /// The DN of the container holding `dn` (empty for a top-level DN).
@@ -95,6 +135,22 @@ mod tests {
         assert_eq!(parent_dn("DC=com"), "");
         assert_eq!(rdns(dn).collect::<Vec<_>>(), [r"CN=Smith\, John", "OU=Sales", "DC=contoso", "DC=com"]);
         assert_eq!(rdns("").count(), 0);
+    }
+
+    #[test]
+    fn one_dn_has_one_key_and_lies_within_its_parents_only() {
+        let key = DnKey::of(r"CN=Zoë Ray, OU=Sales\, East ,DC=Contoso,DC=com");
+        assert_eq!(key.as_str(), r"cn=zoë ray,ou=sales\, east,dc=contoso,dc=com");
+        assert_eq!(key, DnKey::of(r"cn=ZOË RAY,ou=SALES\, EAST,dc=contoso,dc=com"));
+        assert!(key.is_within(&DnKey::of("DC=contoso, DC=com")));
+        assert!(key.is_within(&key));
+        assert!(!key.is_within(&DnKey::of("DC=com,DC=x")));
+        // Not a whole RDN: the base's first RDN must start at a separator.
+        assert!(!DnKey::of("CN=A,OU=Sales,DC=x").is_within(&DnKey::of("Sales,DC=x")));
+        // An escaped comma is inside an RDN, an escaped backslash before a comma is not.
+        assert!(!DnKey::of(r"CN=A\,OU=X,DC=y").is_within(&DnKey::of("OU=X,DC=y")));
+        assert!(DnKey::of(r"CN=A\\,OU=X,DC=y").is_within(&DnKey::of("OU=X,DC=y")));
+        assert!(!key.is_within(&DnKey::of("")));
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod object;
 mod severity;
 
 pub use attr::AttrName;
-pub use dn::{first_rdn, first_rdn_value, is_within, parent_dn, rdns};
+pub use dn::{DnKey, first_rdn, first_rdn_value, is_within, parent_dn, rdns};
 pub use guid::{GuidParseError, ObjectGuid};
 pub use object::{DirObject, ObjectBuilder, ValueRef};
 pub use severity::Severity;

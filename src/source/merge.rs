@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash as _, Hasher as _};
 
 use super::{Snapshot, SourceError};
-use crate::model::ObjectGuid;
+use crate::model::{DnKey, ObjectGuid};
 
 /// Drops the objects an earlier source already gave; returns how many were dropped.
 pub fn merge_sources(snapshot: &mut Snapshot) -> Result<u64, SourceError> {
@@ -32,11 +32,11 @@ pub fn merge_sources(snapshot: &mut Snapshot) -> Result<u64, SourceError> {
             keep.push(false);
             continue;
         }
-        let dn = object.dn().to_lowercase();
+        let dn = DnKey::of(object.dn());
         let mut hasher = std::hash::DefaultHasher::new();
         dn.hash(&mut hasher);
         let firsts = dns.entry(hasher.finish()).or_default();
-        let same = firsts.iter().copied().find(|&f| snapshot.objects[f].dn().to_lowercase() == dn);
+        let same = firsts.iter().copied().find(|&f| DnKey::of(snapshot.objects[f].dn()) == dn);
         match same {
             None => {
                 firsts.push(index);

@@ -19,7 +19,7 @@ pub use referral::{Partition, Reference};
 pub(crate) use search::adapters as paged_search;
 
 use super::{Progress, SourceSummary};
-use crate::model::DirObject;
+use crate::model::{DirObject, DnKey};
 use search::{Query, Subtree};
 
 /// How to read one or more directories.
@@ -262,7 +262,7 @@ fn read_forest(
     let mut references: Vec<Reference> = Vec::new();
     let mut objects = Vec::new();
     for (_, read) in results {
-        objects.extend(read.objects.into_iter().filter(|o| seen.insert(o.dn().to_ascii_lowercase())));
+        objects.extend(read.objects.into_iter().filter(|o| seen.insert(DnKey::of(o.dn()))));
         for reference in read.references {
             let reference = Reference::new(url, &reference);
             if !references.contains(&reference) {
