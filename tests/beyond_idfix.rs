@@ -147,7 +147,7 @@ fn source_anchor_cases_land_on_the_right_objects() {
     let got: Vec<_> = found
         .findings
         .iter()
-        .map(|f| (f.common_name.clone(), f.attribute.clone(), f.value.clone(), f.rule_text(), f.update.clone()))
+        .map(|f| (f.common_name.clone(), f.attribute.to_string(), f.value.clone(), f.rule_text(), f.update.clone()))
         .collect();
     let row = |cn: &str, attr: &str, value: String, rules: &str, update: String| {
         (cn.to_owned(), attr.to_owned(), value, rules.to_owned(), update)
@@ -209,7 +209,7 @@ fn dedicated_reads_mail_enabled_objects_and_checks_its_own_list() {
 #[test]
 fn a_ruleset_file_that_disables_a_rule_removes_exactly_its_findings() {
     let objects = parse_str(DEMO_LDIF.as_bytes(), Path::new("demo.ldif")).unwrap();
-    let key = |f: &syncready::rules::Finding| (f.dn.clone(), f.attribute.clone(), f.value.clone());
+    let key = |f: &syncready::rules::Finding| (f.dn.clone(), f.attribute.to_string(), f.value.clone());
     let all = scan(&objects, &Ruleset::multi_tenant()).findings;
     let dir = temp_dir("disable-rule");
     for code in ["PRX010", "UPN002", "DSP002"] {

@@ -21,7 +21,7 @@ fn found(ldif: &[u8]) -> BTreeSet<Planted> {
         .iter()
         .map(|f| Planted {
             dn: f.dn.clone(),
-            attribute: f.attribute.clone(),
+            attribute: f.attribute.to_string(),
             value: f.value.clone(),
             error: f.error_text(),
         })

@@ -17,10 +17,9 @@ use crate::report::csv::add_findings;
 use crate::report::summary::{SummaryRow, add_summary, summarize};
 use crate::report::{ReportSet, count};
 use crate::rules::{Ruleset, RulesetOptions, add_attributes, needed_attributes, scan};
-use crate::source::ldap::{LdapOptions, read_ldap};
+use crate::source::ldap::LdapOptions;
 use crate::source::ldif_write::write_objects;
-use crate::source::merge::merge_sources;
-use crate::source::{Snapshot, SourceSpec, read_sources};
+use crate::source::{Snapshot, SourceSpec, read_all};
 
 #[derive(Args)]
 pub struct ScanArgs {
@@ -205,33 +204,28 @@ impl SourceArgs {
     pub fn read(&self, ruleset: &Ruleset, extra_attributes: &[String]) -> anyhow::Result<SourceRead> {
         let mut specs: Vec<SourceSpec> = self.ldif.iter().cloned().map(SourceSpec::Ldif).collect();
         specs.extend(self.csvde.iter().cloned().map(SourceSpec::Csvde));
-        if specs.is_empty() && self.connection.urls.is_empty() {
+        if !self.connection.urls.is_empty() {
+            let mut attributes = needed_attributes(ruleset);
+            add_attributes(&mut attributes, extra_attributes);
+            specs.push(SourceSpec::Ldap(self.read.options(&self.connection, attributes)?));
+        }
+        if specs.is_empty() {
             eprintln!("No --ldif, --csvde or --ldap given: scanning the built-in demo directory.");
             specs.push(SourceSpec::Demo);
         }
         let progress = TerminalProgress::new();
-        let snapshot = read_sources(&specs, &progress);
+        let read = read_all(&specs, &progress, &AtomicBool::new(false), self.read.allow_partial);
         progress.finish();
-        let mut snapshot = snapshot?;
-        let mut incomplete = Vec::new();
-        let mut not_read = Vec::new();
-        if !self.connection.urls.is_empty() {
-            let mut attributes = needed_attributes(ruleset);
-            add_attributes(&mut attributes, extra_attributes);
-            let options = self.read.options(&self.connection, attributes)?;
-            let live = read_ldap(&options, &progress, &AtomicBool::new(false), self.read.allow_partial);
-            progress.finish();
-            let live = live?;
-            snapshot.objects.extend(live.objects);
-            snapshot.sources.extend(live.sources);
-            for failure in live.failures {
-                eprintln!("WARNING: partial scan: {failure}");
-                incomplete.push(failure.to_string());
-            }
-            not_read.extend(live.not_read.iter().map(|reference| reference.describe()));
+        let read = read?;
+        for failure in &read.failures {
+            eprintln!("WARNING: partial scan: {failure}");
         }
-        let seen_twice = merge_sources(&mut snapshot)?;
-        Ok(SourceRead { snapshot, incomplete, not_read, seen_twice })
+        Ok(SourceRead {
+            incomplete: read.failures.iter().map(ToString::to_string).collect(),
+            not_read: read.not_read.iter().map(|reference| reference.describe()).collect(),
+            seen_twice: read.seen_twice,
+            snapshot: read.snapshot,
+        })
     }
 }
 

@@ -305,7 +305,6 @@ pub fn apply(
     }
     let count = numbered.len();
     let state = JournalState {
-        operation: operation.into(),
         directory: directory.identity().clone(),
         changes: numbered,
         started: vec![false; count],

@@ -196,7 +196,6 @@ impl Journal {
 /// whether it started and how it ended (the last outcome wins).
 #[derive(Debug)]
 pub struct JournalState {
-    pub operation: String,
     pub directory: DomainIdentity,
     pub changes: Vec<(usize, Change)>,
     pub started: Vec<bool>,
@@ -249,8 +248,8 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<(JournalState, usize), JournalErro
             Record::Finished { .. } => {}
         }
     }
-    let (operation, directory) = header.ok_or_else(|| JournalError::NoHeader { path: path.to_owned() })?;
-    Ok((JournalState { operation, directory, changes, started, outcomes }, complete))
+    let (_, directory) = header.ok_or_else(|| JournalError::NoHeader { path: path.to_owned() })?;
+    Ok((JournalState { directory, changes, started, outcomes }, complete))
 }
 
 /// The UTC time as `YYYYMMDD-HHMMSS`, for journal names.

@@ -72,7 +72,7 @@ impl FindingFilter {
                 .iter()
                 .any(|field| field.to_lowercase().contains(&t))
         });
-        rule && error && ou && text && same(&self.attribute, &finding.attribute)
+        rule && error && ou && text && same(&self.attribute, finding.attribute.as_str())
     }
 }
 

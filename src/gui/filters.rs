@@ -42,7 +42,7 @@ impl Filters {
     fn matches(&self, finding: &Finding, decision: &Action, text: &Needle, ou: &str) -> bool {
         let error =
             || self.error.as_ref().is_none_or(|e| finding.rules.iter().any(|rule| rule.rule().error.as_str() == e));
-        let attribute = || self.attribute.as_ref().is_none_or(|a| a.eq_ignore_ascii_case(&finding.attribute));
+        let attribute = || self.attribute.as_ref().is_none_or(|a| finding.attribute == a.as_str());
         let class = || self.class.as_ref().is_none_or(|c| c == finding.object_class);
         let severity = || self.severity.is_none_or(|s| s == finding.severity);
         let action = || {
@@ -51,7 +51,9 @@ impl Filters {
         let in_ou = || ou.is_empty() || ends_with_ignore_case(&finding.dn, ou);
         let text = || {
             text.is_empty()
-                || [&finding.dn, &finding.attribute, &finding.value, &finding.update].iter().any(|f| text.found_in(f))
+                || [finding.dn.as_str(), finding.attribute.as_str(), &finding.value, &finding.update]
+                    .iter()
+                    .any(|f| text.found_in(f))
                 || finding.rules.iter().any(|rule| text.found_in(rule.rule().error.as_str()))
         };
         error() && attribute() && class() && severity() && action() && in_ou() && text()
@@ -111,7 +113,7 @@ impl Choices {
                 *errors.entry(error.as_str()).or_default() += 1;
             }
             if !attributes.contains(finding.attribute.as_str()) {
-                attributes.insert(finding.attribute.clone());
+                attributes.insert(finding.attribute.as_str().to_owned());
             }
             classes.insert(finding.object_class);
         }

@@ -11,7 +11,7 @@ use super::filters::{Choices, Filters};
 use super::review_files;
 use crate::fix::journal::Outcome;
 use crate::fix::{Action, Change, ReviewState};
-use crate::model::DirObject;
+use crate::model::{DirObject, DnKey};
 use crate::rules::Finding;
 
 /// What happened to one row when its change was written.
@@ -89,7 +89,7 @@ impl ReviewModel {
     /// Decisions for new findings: those of the previous scan where the object still holds the
     /// same value (a re-scan keeps the review of unchanged objects).
     fn carried_over(&self, findings: &[Finding]) -> ReviewState {
-        let key = |f: &Finding| (f.dn.to_lowercase(), f.attribute.clone(), f.value.clone());
+        let key = |f: &Finding| (DnKey::of(&f.dn), f.attribute.clone(), f.value.clone());
         let previous: HashMap<_, _> = self
             .findings
             .iter()
@@ -222,13 +222,23 @@ impl ReviewModel {
     /// Takes a write's results: an apply's by the findings its changes came from, an undo's
     /// on every applied row of the object it undid.
     pub fn record_results(&mut self, changes: &[Change], results: &[(usize, String, Outcome, String)], undo: bool) {
+        // An undo names objects: their applied rows, found through one map (not a pass over
+        // every finding per result).
+        let mut applied: HashMap<DnKey, Vec<usize>> = HashMap::new();
+        if undo {
+            for (index, slot) in self.outcomes.iter().enumerate() {
+                if slot.as_ref().is_some_and(|r| r.word == "applied") {
+                    applied.entry(DnKey::of(&self.findings[index].dn)).or_default().push(index);
+                }
+            }
+        }
         for (seq, dn, outcome, message) in results {
             let result = RowResult::of(*outcome, message, undo);
             if undo {
-                for (finding, slot) in self.findings.iter().zip(&mut self.outcomes) {
-                    if finding.dn.eq_ignore_ascii_case(dn) && slot.as_ref().is_some_and(|r| r.word == "applied") {
-                        *slot = Some(result.clone());
-                    }
+                // Once undone, the rows are no longer applied: a second result for the object
+                // finds none.
+                for index in applied.remove(&DnKey::of(dn)).unwrap_or_default() {
+                    self.outcomes[index] = Some(result.clone());
                 }
                 continue;
             }
@@ -248,7 +258,7 @@ pub fn sort_key(finding: &Finding, decision: &Action, outcome: &Option<RowResult
         0 => finding.dn.to_lowercase(),
         1 => finding.common_name.to_lowercase(),
         2 => finding.object_class.to_owned(),
-        3 => finding.attribute.to_lowercase(),
+        3 => finding.attribute.as_str().to_lowercase(),
         4 => finding.error_text(),
         5 => finding.value.to_lowercase(),
         6 => finding.update.to_lowercase(),
@@ -271,7 +281,7 @@ mod tests {
             dn: format!("CN=u{object},OU=Staff,DC=x"),
             common_name: format!("u{object}"),
             object_class: "user",
-            attribute: attribute.into(),
+            attribute: crate::model::AttrName::parse(attribute),
             value: value.into(),
             update: update.into(),
             rules: vec![if attribute == "mail" { RuleId::MailDuplicate } else { RuleId::DisplayNameWhitespace }],

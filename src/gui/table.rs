@@ -122,7 +122,7 @@ fn cells(view: &TableView<'_>, index: usize) -> [String; 12] {
         finding.dn.clone(),
         finding.common_name.clone(),
         finding.object_class.to_owned(),
-        finding.attribute.clone(),
+        finding.attribute.as_str().to_owned(),
         finding.error_text(),
         finding.value.clone(),
         update,

@@ -1,6 +1,7 @@
 //! The scan worker: reads the chosen sources (files, the demo, or each connection profile's
-//! directory in parallel) and runs the ruleset on its own thread. Counts it shares through
-//! [`ScanProgress`] (objects per source, findings so far); the result comes over a channel.
+//! directory in parallel, through the same `read_all` as the CLI) and runs the ruleset on its
+//! own thread. Counts it shares through [`ScanProgress`] (objects per source, findings so
+//! far); the result comes over a channel.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -11,9 +12,7 @@ use eframe::egui;
 
 use crate::model::DirObject;
 use crate::rules::{Finding, Ruleset, ScanStats, scan_counting};
-use crate::source::ldap::{LdapOptions, read_ldap};
-use crate::source::merge::merge_sources;
-use crate::source::{Progress, SourceSpec, SourceSummary, read_sources};
+use crate::source::{Progress, SourceSpec, SourceSummary, read_all};
 
 /// A finished scan: the objects (for the details panel), their findings and the counts.
 pub struct ScanDone {
@@ -93,24 +92,21 @@ pub fn answer<T>(receiver: &Receiver<Result<T, String>>, job: &str) -> Option<Re
     }
 }
 
-/// What the scan worker runs: reads the files in `specs` and the directories in `directories`
-/// and checks them.
-pub type Scanner =
-    fn(&[SourceSpec], &[LdapOptions], &Ruleset, &ScanProgress, &egui::Context) -> Result<ScanDone, String>;
+/// What the scan worker runs: reads the sources and checks them.
+pub type Scanner = fn(&[SourceSpec], &Ruleset, &ScanProgress, &egui::Context) -> Result<ScanDone, String>;
 
-/// Starts `scanner` on the files in `specs` and the directories in `directories` (one set of
-/// options per connection profile, read side by side).
+/// Starts `scanner` on `specs` (files, the demo, or one directory per connection profile,
+/// read side by side).
 pub fn spawn_scan(
     scanner: Scanner,
     specs: Vec<SourceSpec>,
-    directories: Vec<LdapOptions>,
     ruleset: Ruleset,
     ctx: egui::Context,
     state: Arc<ScanProgress>,
 ) -> Receiver<Result<ScanDone, String>> {
     let (sender, receiver) = channel();
     std::thread::spawn(move || {
-        let result = scanner(&specs, &directories, &ruleset, &state, &ctx);
+        let result = scanner(&specs, &ruleset, &state, &ctx);
         let _ = sender.send(result);
         ctx.request_repaint();
     });
@@ -120,32 +116,15 @@ pub fn spawn_scan(
 /// The scanner the app runs.
 pub fn read_and_check(
     specs: &[SourceSpec],
-    directories: &[LdapOptions],
     ruleset: &Ruleset,
     state: &ScanProgress,
     ctx: &egui::Context,
 ) -> Result<ScanDone, String> {
     let progress = SharedProgress { state, ctx };
-    let mut snapshot = read_sources(specs, &progress).map_err(|e| e.to_string())?;
-    let live: Vec<_> = std::thread::scope(|scope| {
-        let reads: Vec<_> = directories
-            .iter()
-            .map(|options| scope.spawn(|| read_ldap(options, &progress, &state.cancel, false)))
-            .collect();
-        reads
-            .into_iter()
-            .map(|read| read.join().map_err(|_| "a directory read stopped unexpectedly".to_owned()))
-            .collect()
-    });
-    for read in live {
-        let read = read?.map_err(|e| e.to_string())?;
-        snapshot.objects.extend(read.objects);
-        snapshot.sources.extend(read.sources);
-    }
+    let snapshot = read_all(specs, &progress, &state.cancel, false).map_err(|e| e.to_string())?.snapshot;
     if state.cancel.load(Ordering::Relaxed) {
         return Err("cancelled".to_owned());
     }
-    merge_sources(&mut snapshot).map_err(|e| e.to_string())?;
     state.checking.store(true, Ordering::Relaxed);
     let result = scan_counting(&snapshot.objects, ruleset, &state.findings);
     Ok(ScanDone {

@@ -78,6 +78,31 @@ impl PartialEq for AttrName {
     }
 }
 
+/// Hashes what [`PartialEq`] compares: the known name, or the other name in ASCII lower case.
+impl std::hash::Hash for AttrName {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        if let AttrName::Other(name) = self {
+            for byte in name.bytes() {
+                state.write_u8(byte.to_ascii_lowercase());
+            }
+        }
+    }
+}
+
+/// A name compared with text as Active Directory compares names: ignoring ASCII case.
+impl PartialEq<str> for AttrName {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str().eq_ignore_ascii_case(other)
+    }
+}
+
+impl PartialEq<&str> for AttrName {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
 impl fmt::Display for AttrName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -52,7 +52,7 @@ impl FindingRow {
             distinguished_name: finding.dn.clone(),
             common_name: finding.common_name.clone(),
             object_class: finding.object_class.to_owned(),
-            attribute: finding.attribute.clone(),
+            attribute: finding.attribute.as_str().to_owned(),
             error: finding.error_text(),
             value: finding.value.clone(),
             update: finding.update.clone(),

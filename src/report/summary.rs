@@ -229,7 +229,7 @@ mod tests {
             dn: format!("CN=o{object},OU=ou{ou:02},DC=x"),
             common_name: String::new(),
             object_class: if object.is_multiple_of(2) { "user" } else { "group" },
-            attribute: "mail".into(),
+            attribute: crate::model::AttrName::Mail,
             value: String::new(),
             update: String::new(),
             rules,

@@ -1,7 +1,7 @@
 //! A finding: one report row per (object, attribute, value), with every failing rule.
 
 use super::catalog::{ErrorName, FixSafety, RuleId, Severity};
-use crate::model::ObjectGuid;
+use crate::model::{AttrName, ObjectGuid};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -10,7 +10,7 @@ pub struct Finding {
     pub dn: String,
     pub common_name: String,
     pub object_class: &'static str,
-    pub attribute: String,
+    pub attribute: AttrName,
     /// The value as the directory holds it (empty for whole-attribute and missing values).
     pub value: String,
     /// The value after every fix in the chain (empty when none proposes one).

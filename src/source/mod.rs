@@ -1,5 +1,6 @@
-//! Sources of directory objects: LDIF and csvde exports (and, later, live LDAP), all read into
-//! one immutable `Snapshot`, with progress reported as they go.
+//! Sources of directory objects: LDIF and csvde exports, the built-in demo and live
+//! directories over LDAP, all read by [`read_all`] into one immutable `Snapshot` (what more
+//! than one source holds merged into one object), with progress reported as they go.
 
 pub mod csvde;
 pub mod domains;
@@ -13,8 +14,10 @@ mod progress;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use crate::model::{AttrName, DirObject};
+use ldap::{LdapError, LdapOptions, Reference, read_ldap};
 pub use progress::{NoProgress, Progress};
 
 /// Why a source could not be read. Every variant names the file; parse errors name the line.
@@ -29,15 +32,31 @@ pub enum SourceError {
     Content { path: PathBuf, message: String },
     #[error("{source_name}: cancelled")]
     Cancelled { source_name: String },
+    #[error(transparent)]
+    Ldap(#[from] LdapError),
 }
 
 /// Where objects come from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum SourceSpec {
     Ldif(PathBuf),
     Csvde(PathBuf),
     /// The demo directory compiled into the binary.
     Demo,
+    /// Live directories: every URL of the options, read side by side.
+    Ldap(LdapOptions),
+}
+
+/// Names the source; a directory by its URLs, never its credentials.
+impl std::fmt::Debug for SourceSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceSpec::Ldif(path) => f.debug_tuple("Ldif").field(path).finish(),
+            SourceSpec::Csvde(path) => f.debug_tuple("Csvde").field(path).finish(),
+            SourceSpec::Demo => f.write_str("Demo"),
+            SourceSpec::Ldap(options) => f.debug_tuple("Ldap").field(&options.urls).finish(),
+        }
+    }
 }
 
 /// The demo directory (`fixtures/demo/demo.ldif`), embedded so the binary runs anywhere.
@@ -58,12 +77,61 @@ pub struct Snapshot {
     pub sources: Vec<SourceSummary>,
 }
 
-/// Reads every source into one snapshot, stopping at the first error.
+/// What a read of every source gave: the snapshot, and what could not be read.
+#[derive(Debug, Default)]
+pub struct SourceRead {
+    pub snapshot: Snapshot,
+    /// Live sources that failed, when partial results were allowed.
+    pub failures: Vec<LdapError>,
+    /// The continuation references that no source read, each once.
+    pub not_read: Vec<Reference>,
+    /// Objects more than one source held (the same objectGUID or DN), kept once.
+    pub seen_twice: u64,
+}
+
+/// Reads the files and the demo in order, then every directory side by side, and merges
+/// what more than one source holds. A failed source stops the read, except a directory when
+/// `allow_partial` is set: its failure is recorded and the others' objects are kept.
+pub fn read_all(
+    specs: &[SourceSpec],
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+    allow_partial: bool,
+) -> Result<SourceRead, SourceError> {
+    let mut read = SourceRead { snapshot: read_files(specs, progress)?, ..SourceRead::default() };
+    let directories: Vec<&LdapOptions> = specs
+        .iter()
+        .filter_map(|spec| if let SourceSpec::Ldap(options) = spec { Some(options) } else { None })
+        .collect();
+    let live: Vec<_> = std::thread::scope(|scope| {
+        let reads: Vec<_> = directories
+            .iter()
+            .map(|options| scope.spawn(|| read_ldap(options, progress, cancel, allow_partial)))
+            .collect();
+        reads.into_iter().map(|read| read.join().unwrap_or(Err(LdapError::WorkerPanicked))).collect()
+    });
+    for live in live {
+        let live = live?;
+        read.snapshot.objects.extend(live.objects);
+        read.snapshot.sources.extend(live.sources);
+        read.failures.extend(live.failures);
+        read.not_read.extend(live.not_read);
+    }
+    read.seen_twice = merge::merge_sources(&mut read.snapshot)?;
+    Ok(read)
+}
+
+/// Reads every source into one snapshot, stopping at the first error (no partial results).
 pub fn read_sources(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Snapshot, SourceError> {
+    Ok(read_all(specs, progress, &AtomicBool::new(false), false)?.snapshot)
+}
+
+fn read_files(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Snapshot, SourceError> {
     let mut snapshot = Snapshot::default();
     for spec in specs {
         let before = snapshot.objects.len();
         let (name, total, mut reader): (String, Option<u64>, Box<dyn ObjectReader>) = match spec {
+            SourceSpec::Ldap(_) => continue,
             SourceSpec::Ldif(path) => {
                 let (file, total) = open(path)?;
                 let reader = ldif::LdifReader::new(BufReader::with_capacity(1 << 20, file), path);

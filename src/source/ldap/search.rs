@@ -117,7 +117,12 @@ pub fn read_subtree(
         Subtree::OneLevel(dn) => (dn.as_str(), Scope::OneLevel),
         Subtree::Whole(dn) => (dn.as_str(), Scope::Subtree),
     };
-    let mut entries = Vec::new();
+    // Objects in the order the server sent them, built as the entries arrive. An entry with a
+    // ranged attribute waits, raw, for the rest of its values (the connection is busy with the
+    // search until it ends); its place is kept.
+    let mut objects: Vec<Option<DirObject>> = Vec::new();
+    let mut ranged: Vec<(usize, SearchEntry)> = Vec::new();
+    let mut builder = ObjectBuilder::default();
     // A server whose paging cookie loops would send the same entries for ever.
     let mut seen = HashSet::new();
     let references;
@@ -133,27 +138,33 @@ pub fn read_subtree(
                 let _ = conn.abandon(id);
                 return Err(LdapError::Cancelled);
             }
-            let next = stream.next().map_err(|e| fail(query, base, Some(entries.len() as u64), e))?;
+            let next = stream.next().map_err(|e| fail(query, base, Some(objects.len() as u64), e))?;
             let Some(entry) = next else { break };
             let entry = SearchEntry::construct(entry);
             if !seen.insert(dn_hash(&entry.dn)) {
                 return Err(LdapError::Repeating { url: query.url.into(), base: base.into(), what: entry.dn });
             }
-            entries.push(entry);
-            if entries.len() % 1000 == 0 {
+            if ranged_attributes(&entry).is_empty() {
+                objects.push(Some(build(entry, &mut builder)));
+            } else {
+                ranged.push((objects.len(), entry));
+                objects.push(None);
+            }
+            if objects.len().is_multiple_of(1000) {
                 read(1000);
             }
         }
         // EntriesOnly gathers the search's continuation references into the final result.
         let result = stream.result();
         references = result.refs.clone();
-        result.success().map_err(|e| fail(query, base, Some(entries.len() as u64), e))?;
+        result.success().map_err(|e| fail(query, base, Some(objects.len() as u64), e))?;
     }
-    read(entries.len() as u64 % 1000);
-    let mut builder = ObjectBuilder::default();
-    let objects =
-        entries.into_iter().map(|entry| to_object(conn, query, entry, &mut builder)).collect::<Result<_, _>>()?;
-    Ok(SubtreeRead { objects, references })
+    read(objects.len() as u64 % 1000);
+    for (at, mut entry) in ranged {
+        fetch_ranges(conn, query, &mut entry)?;
+        objects[at] = Some(build(entry, &mut builder));
+    }
+    Ok(SubtreeRead { objects: objects.into_iter().flatten().collect(), references })
 }
 
 fn dn_hash(dn: &str) -> u64 {
@@ -170,15 +181,10 @@ fn parse_range(key: &str) -> Option<(&str, Option<u32>)> {
     Some((name, if high == "*" { None } else { high.parse().ok() }))
 }
 
-/// Builds an object from an entry, fetching the rest of any ranged attribute.
-fn to_object(
-    conn: &mut LdapConn,
-    query: &Query,
-    mut entry: SearchEntry,
-    builder: &mut ObjectBuilder,
-) -> Result<DirObject, LdapError> {
-    builder.set_dn(&entry.dn);
-    let ranged: Vec<(String, u32)> = entry
+/// The attributes of `entry` the server sent only part of (`member;range=0-1499`), with the
+/// index of the last value sent.
+fn ranged_attributes(entry: &SearchEntry) -> Vec<(String, u32)> {
+    entry
         .attrs
         .keys()
         .chain(entry.bin_attrs.keys())
@@ -186,13 +192,23 @@ fn to_object(
             (name, Some(high)) => Some((name.to_owned(), high)),
             (_, None) => None,
         })
-        .collect();
-    for (name, high) in ranged {
+        .collect()
+}
+
+/// Adds the rest of every ranged attribute's values to `entry`.
+fn fetch_ranges(conn: &mut LdapConn, query: &Query, entry: &mut SearchEntry) -> Result<(), LdapError> {
+    for (name, high) in ranged_attributes(entry) {
         let (text, binary) = fetch_rest(conn, query, &entry.dn, &name, high)?;
         let key = format!("{name};range=rest");
         entry.attrs.entry(key.clone()).or_default().extend(text);
         entry.bin_attrs.entry(key).or_default().extend(binary);
     }
+    Ok(())
+}
+
+/// Builds an object from a whole entry.
+fn build(entry: SearchEntry, builder: &mut ObjectBuilder) -> DirObject {
+    builder.set_dn(&entry.dn);
     let mut text: Vec<(String, Vec<String>)> = entry.attrs.into_iter().collect();
     text.sort_by(|a, b| a.0.cmp(&b.0));
     for (key, values) in text {
@@ -213,7 +229,7 @@ fn to_object(
             builder.add_binary(attr.clone(), &value);
         }
     }
-    Ok(builder.build())
+    builder.build()
 }
 
 /// The values of `name` after index `high`, range by range.
