@@ -26,6 +26,13 @@ fn run_until_scanned(harness: &mut Harness<'_, SyncreadyApp>) {
     run_while(harness, |app| app.is_scanning() || app.findings().is_empty(), 60, "the scan did not finish");
 }
 
+/// Clicks the export or import button and waits for its worker.
+fn click_and_wait_for_files(harness: &mut Harness<'_, SyncreadyApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+    run_while(harness, SyncreadyApp::is_moving_files, 60, &format!("{label} did not finish"));
+}
+
 /// Steps the app while `busy` says it is, failing after `seconds` with `what` and the status.
 fn run_while(harness: &mut Harness<'_, SyncreadyApp>, busy: impl Fn(&SyncreadyApp) -> bool, seconds: u64, what: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
@@ -161,8 +168,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     let dir = temp_dir("gui-export");
     let path = dir.join("reviewed.csv");
     replace_text(&mut harness, "Export path", path.to_str().unwrap());
-    harness.get_by_label("Export").click();
-    harness.run();
+    click_and_wait_for_files(&mut harness, "Export");
     assert!(harness.state().status().starts_with("Exported"), "{}", harness.state().status());
     let rows = read_rows(&path, std::fs::File::open(&path).unwrap()).unwrap();
     assert_eq!(rows.len(), total);
@@ -178,8 +184,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     {
         let target = dir.join(name);
         replace_text(&mut harness, "Export path", target.to_str().unwrap());
-        harness.get_by_label("Export").click();
-        harness.run();
+        click_and_wait_for_files(&mut harness, "Export");
         let text =
             std::fs::read_to_string(&target).unwrap_or_else(|e| panic!("{name}: {e}; {}", harness.state().status()));
         assert_eq!(text.matches(expected).count(), count, "{name}");
@@ -187,8 +192,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
     // Decisions made elsewhere come back through the reviewed CSV.
     harness.state_mut().clear_decisions();
     replace_text(&mut harness, "Export path", path.to_str().unwrap());
-    harness.get_by_label("Import reviewed CSV").click();
-    harness.run();
+    click_and_wait_for_files(&mut harness, "Import reviewed CSV");
     assert_eq!(harness.state().review().decisions.iter().filter(|d| matches!(d, Action::Edit(_))).count(), safe);
 
     // A reviewed CSV that `syncready apply` refuses is refused by the app with the same words
@@ -210,8 +214,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         assert!(cli.contains(expected), "{cli}");
         harness.state_mut().clear_decisions();
         replace_text(&mut harness, "Export path", broken.to_str().unwrap());
-        harness.get_by_label("Import reviewed CSV").click();
-        harness.run();
+        click_and_wait_for_files(&mut harness, "Import reviewed CSV");
         assert_eq!(harness.state().status(), format!("Import failed: {cli}"));
         assert!(harness.state().review().decisions.iter().all(|d| *d == Action::Undecided));
     }

@@ -12,13 +12,14 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::dialogs::Dialog;
 use super::file_dialog::{FileDialogs, FileTarget};
+use super::file_jobs::{FileJob, FileJobDone};
 use super::filters::{ACTIONS, Filters};
 use super::migration::{MigrationView, ScanInput};
 use super::review_model::{Pick, ReviewModel, RowResult};
 use super::settings::{Settings, SourceKind};
 use super::widgets::combo;
 use super::worker::{ScanDone, ScanProgress, Scanner, answer, read_and_check, spawn_scan};
-use super::{details, review_files, source_panel, table};
+use super::{details, source_panel, table};
 use crate::fix::{Action, ReviewState};
 use crate::model::DirObject;
 use crate::rules::{Finding, Ruleset, Severity, add_attributes, needed_attributes};
@@ -55,6 +56,8 @@ pub struct SyncreadyApp {
     pub(super) writer: super::apply::Writer,
     /// What the scan worker runs (see [`SyncreadyApp::set_scanner`]).
     scanner: Scanner,
+    /// An export or import on its worker.
+    file_job: Option<FileJob>,
     pub(super) files: FileDialogs,
     filter_id: egui::Id,
 }
@@ -75,6 +78,7 @@ impl SyncreadyApp {
             dialog: Dialog::None,
             writer: super::apply::write,
             scanner: read_and_check,
+            file_job: None,
             files: FileDialogs::default(),
             filter_id: egui::Id::unique("findings-filter"),
         }
@@ -280,7 +284,7 @@ impl SyncreadyApp {
     }
 
     /// Puts a chosen file's path where it belongs.
-    fn take_file(&mut self, target: FileTarget, paths: Vec<PathBuf>) {
+    fn take_file(&mut self, target: FileTarget, paths: Vec<PathBuf>, ctx: &egui::Context) {
         let Some(first) = paths.first() else { return };
         if let Some(folder) = first.parent() {
             self.settings.last_folder = folder.display().to_string();
@@ -301,27 +305,54 @@ impl SyncreadyApp {
             FileTarget::VerifiedDomainsFile => self.settings.ruleset.verified_domains_file = Some(first.clone()),
             FileTarget::Export => {
                 self.settings.export_path = text;
-                self.export();
+                self.export(ctx);
             }
             FileTarget::Import => {
                 self.settings.export_path = text;
-                self.import();
+                self.import(ctx);
             }
             FileTarget::Journal => self.dialog.set_journal(text),
             FileTarget::MigrationConfig => self.settings.migration_config = text,
         }
     }
 
-    fn export(&mut self) {
+    /// Starts writing the review to the export path on a worker.
+    fn export(&mut self, ctx: &egui::Context) {
         let path = PathBuf::from(self.settings.export_path.trim());
-        self.status = review_files::export(&path, &self.model.findings, &self.model.review.decisions)
-            .unwrap_or_else(|e| format!("Export failed: {e}"));
+        self.status = format!("Exporting to {}…", path.display());
+        let (findings, decisions) = (self.model.findings.clone(), self.model.review.decisions.clone());
+        self.file_job = Some(FileJob::export(path, findings, decisions, ctx));
     }
 
-    fn import(&mut self) {
+    /// Starts reading a reviewed CSV's decisions from the export path on a worker.
+    fn import(&mut self, ctx: &egui::Context) {
         let path = PathBuf::from(self.settings.export_path.trim());
-        self.status = review_files::import(&path, &self.model.findings, &mut self.model.review.decisions)
-            .unwrap_or_else(|e| format!("Import failed: {e}"));
+        self.status = format!("Importing {}…", path.display());
+        let (findings, decisions) = (self.model.findings.clone(), self.model.review.decisions.clone());
+        self.file_job = Some(FileJob::import(path, findings, decisions, ctx));
+    }
+
+    /// Takes a finished export's or import's answer.
+    fn poll_file_job(&mut self) {
+        let Some(job) = &self.file_job else { return };
+        let Some(result) = job.poll() else { return };
+        let current = job.is_for(&self.model.findings);
+        self.status = match result {
+            Ok(FileJobDone::Exported(message)) => message,
+            Ok(FileJobDone::Imported { message, decisions }) if current => {
+                self.model.review.decisions = decisions;
+                self.model.refresh();
+                message
+            }
+            Ok(FileJobDone::Imported { .. }) => "Import discarded: a new scan replaced the findings.".into(),
+            Err(e) => format!("{}: {e}", job.failed()),
+        };
+        self.file_job = None;
+    }
+
+    /// Whether an export or import is running.
+    pub fn is_moving_files(&self) -> bool {
+        self.file_job.is_some()
     }
 
     fn scan_bar(&mut self, ui: &mut egui::Ui) {
@@ -429,12 +460,12 @@ impl SyncreadyApp {
             ui.add(egui::TextEdit::singleline(&mut self.settings.export_path).desired_width(300.0))
                 .labelled_by(label.id)
                 .on_hover_text(".csv (for syncready apply), .ldif of the accepted changes, or .json");
-            let has_path = !self.settings.export_path.trim().is_empty();
-            if ui.add_enabled(has_path, egui::Button::new("Export")).clicked() {
-                self.export();
+            let ready = !self.settings.export_path.trim().is_empty() && !self.is_moving_files();
+            if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
+                self.export(ui.ctx());
             }
-            if ui.add_enabled(has_path, egui::Button::new("Import reviewed CSV")).clicked() {
-                self.import();
+            if ui.add_enabled(ready, egui::Button::new("Import reviewed CSV")).clicked() {
+                self.import(ui.ctx());
             }
             if ui.button("Export as…").clicked() {
                 self.files.open(FileTarget::Export, &self.settings.last_folder, ui.ctx());
@@ -570,8 +601,9 @@ impl eframe::App for SyncreadyApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_scan(ui.ctx());
         self.poll_write();
+        self.poll_file_job();
         if let Some((target, paths)) = self.files.poll() {
-            self.take_file(target, paths);
+            self.take_file(target, paths, ui.ctx());
         }
         self.keyboard(ui.ctx());
         egui::Panel::top("toolbar").show(ui, |ui| {

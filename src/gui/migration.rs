@@ -13,12 +13,12 @@ use egui_plot::{Bar, BarChart, Plot};
 use super::file_dialog::{FileDialogs, FileTarget};
 use super::review_files::line_of;
 use super::settings::Settings;
-use crate::fix::{Change, plan_rows};
+use crate::fix::{self, Action, Change, Decision};
+use crate::migrate::plan::anchor_stamps;
 use crate::migrate::scope::ScopeChange;
 use crate::migrate::waves::WaveOptions;
 use crate::migrate::{MigrationPlan, plan_migration, read_config, write_plan};
-use crate::model::DirObject;
-use crate::model::Severity;
+use crate::model::{AttrName, DirObject, Severity};
 use crate::report::count;
 use crate::rules::{Finding, Ruleset};
 
@@ -61,10 +61,22 @@ impl MigrationView {
     pub fn take_stamp_request(&mut self) -> Option<(usize, Result<Vec<Change>, String>)> {
         let wave = self.stamp.take()?;
         let plan = self.plan.as_ref()?;
-        let rows = plan.waves.iter().find(|w| w.number == wave).map(|w| plan.anchor_rows(&self.objects, w))?;
-        let numbered = rows.into_iter().enumerate().map(|(i, row)| (line_of(i), row)).collect();
+        let stamps = plan.waves.iter().find(|w| w.number == wave).map(|w| anchor_stamps(&self.objects, w))?;
+        let attribute = AttrName::MsDsConsistencyGuid;
+        // Errors name the row the stamp has in the wave's anchors-wave-N.csv.
+        let decisions = stamps.iter().enumerate().map(|(i, stamp)| {
+            Ok(Decision {
+                line: line_of(i),
+                dn: self.objects[stamp.object].dn(),
+                attribute: attribute.as_str(),
+                value: "",
+                action: Action::Edit(stamp.anchor.clone()),
+                whole_attribute: false,
+                guid: Ok(stamp.guid),
+            })
+        });
         let path = PathBuf::from(format!("anchors-wave-{wave}.csv"));
-        Some((wave, plan_rows(&path, numbered).map_err(|e| e.to_string())))
+        Some((wave, fix::plan(&path, decisions).map_err(|e| e.to_string())))
     }
 
     fn start(&mut self, settings: &Settings, input: &ScanInput<'_>, ctx: &egui::Context) {

@@ -7,6 +7,7 @@ mod apply;
 mod details;
 mod dialogs;
 mod file_dialog;
+mod file_jobs;
 pub mod filters;
 mod fonts;
 mod migration;

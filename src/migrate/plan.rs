@@ -6,7 +6,7 @@ use super::SyncConfig;
 use super::readiness::{Assessment, assess};
 use super::scope::{ScopeSimulation, simulate};
 use super::waves::{Wave, WaveOptions, plan_waves};
-use crate::model::{AttrName, DirObject, first_rdn_value};
+use crate::model::{AttrName, DirObject, ObjectGuid, first_rdn_value};
 use crate::report::count;
 use crate::report::csv::{FindingRow, binary_cell};
 use crate::rules::{Finding, Ruleset, Severity};
@@ -76,34 +76,55 @@ impl MigrationPlan {
             let found = self.simulation.objects.binary_search_by_key(&i, |o| o.object);
             found.map_or("user", |at| self.simulation.objects[at].class)
         };
-        wave.objects
-            .iter()
-            .filter(|&&i| !objects[i].has(&AttrName::MsDsConsistencyGuid))
-            .filter_map(|&i| {
-                let object = &objects[i];
-                let guid = object.guid()?;
-                let (_, bytes) = object.values(&AttrName::ObjectGuid).next()?;
-                Some(FindingRow {
-                    distinguished_name: object.dn().to_owned(),
-                    common_name: first_rdn_value(object.dn()),
-                    object_class: class_of(i).to_owned(),
+        anchor_stamps(objects, wave)
+            .into_iter()
+            .map(|stamp| {
+                let dn = objects[stamp.object].dn();
+                FindingRow {
+                    distinguished_name: dn.to_owned(),
+                    common_name: first_rdn_value(dn),
+                    object_class: class_of(stamp.object).to_owned(),
                     attribute: AttrName::MsDsConsistencyGuid.as_str().to_owned(),
                     error: "SourceAnchor".into(),
                     value: String::new(),
-                    update: binary_cell(bytes.as_bytes()),
+                    update: stamp.anchor,
                     action: "EDIT".into(),
                     rule: "ANC004".into(),
                     severity: "info".into(),
                     fix: "safe".into(),
-                    object_guid: guid.to_string(),
+                    object_guid: stamp.guid.to_string(),
                     detail: format!(
                         "wave {}: Cloud Sync hard-matches on mS-DS-ConsistencyGuid; stamped with the objectGUID, the ImmutableId stays the same",
                         wave.name()
                     ),
-                })
+                }
             })
             .collect()
     }
+}
+
+/// One object of a wave whose source anchor is to be stamped: it has no mS-DS-ConsistencyGuid
+/// and gets its objectGUID there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorStamp {
+    /// Its index in the snapshot.
+    pub object: usize,
+    pub guid: ObjectGuid,
+    /// The value to write, as the reports write binary values (base64).
+    pub anchor: String,
+}
+
+/// The stamps `wave` needs, in the wave's order.
+pub fn anchor_stamps(objects: &[DirObject], wave: &Wave) -> Vec<AnchorStamp> {
+    wave.objects
+        .iter()
+        .filter(|&&i| !objects[i].has(&AttrName::MsDsConsistencyGuid))
+        .filter_map(|&i| {
+            let guid = objects[i].guid()?;
+            let (_, bytes) = objects[i].values(&AttrName::ObjectGuid).next()?;
+            Some(AnchorStamp { object: i, guid, anchor: binary_cell(bytes.as_bytes()) })
+        })
+        .collect()
 }
 
 /// Whether a plan is ready, and what is left: "Not ready: 0 blockers, 99 findings to fix

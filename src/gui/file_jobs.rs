@@ -1,0 +1,83 @@
+//! The review's export and import on a worker thread: writing or reading a million rows never
+//! freezes the window. The window polls the job each frame and takes its answer.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use eframe::egui;
+
+use super::review_files;
+use super::worker::answer;
+use crate::fix::Action;
+use crate::rules::Finding;
+
+/// What a finished job gives the window.
+pub enum FileJobDone {
+    /// The status line of an export.
+    Exported(String),
+    /// The status line of an import and the review's decisions with the file's taken in.
+    Imported { message: String, decisions: Vec<Action> },
+}
+
+/// An export or import on its worker, for the findings it was started on.
+pub struct FileJob {
+    receiver: Receiver<Result<FileJobDone, String>>,
+    /// "export" or "import", for messages.
+    what: &'static str,
+    findings: Arc<Vec<Finding>>,
+}
+
+impl FileJob {
+    /// Writes the review (`decisions` of `findings`) to `path`.
+    pub fn export(path: PathBuf, findings: Arc<Vec<Finding>>, decisions: Vec<Action>, ctx: &egui::Context) -> FileJob {
+        let job_findings = findings.clone();
+        FileJob::spawn("export", findings, ctx, move || {
+            review_files::export(&path, &job_findings, &decisions).map(FileJobDone::Exported)
+        })
+    }
+
+    /// Takes the decisions of the reviewed CSV at `path` into a copy of `decisions`.
+    pub fn import(
+        path: PathBuf,
+        findings: Arc<Vec<Finding>>,
+        mut decisions: Vec<Action>,
+        ctx: &egui::Context,
+    ) -> FileJob {
+        let job_findings = findings.clone();
+        FileJob::spawn("import", findings, ctx, move || {
+            let message = review_files::import(&path, &job_findings, &mut decisions)?;
+            Ok(FileJobDone::Imported { message, decisions })
+        })
+    }
+
+    fn spawn(
+        what: &'static str,
+        findings: Arc<Vec<Finding>>,
+        ctx: &egui::Context,
+        job: impl FnOnce() -> Result<FileJobDone, String> + Send + 'static,
+    ) -> FileJob {
+        let (sender, receiver) = channel();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(job());
+            ctx.request_repaint();
+        });
+        FileJob { receiver, what, findings }
+    }
+
+    /// The job's answer once it has one (a worker that died is an error).
+    pub fn poll(&self) -> Option<Result<FileJobDone, String>> {
+        answer(&self.receiver, self.what)
+    }
+
+    /// Whether the job ran on `findings` (a scan since then replaced them).
+    pub fn is_for(&self, findings: &Arc<Vec<Finding>>) -> bool {
+        Arc::ptr_eq(&self.findings, findings)
+    }
+
+    /// "Export failed" or "Import failed".
+    pub fn failed(&self) -> &'static str {
+        if self.what == "export" { "Export failed" } else { "Import failed" }
+    }
+}
