@@ -1,0 +1,30 @@
+//! The sAMAccountName checks (SAM).
+
+use super::*;
+
+impl<'a> ObjectChecker<'a> {
+    pub(super) fn sam_account_name(&mut self) {
+        let attr = AttrName::SamAccountName;
+        for (index, value) in self.text_values(&attr) {
+            let chain = self.sam_chain(value, Some(index));
+            self.emit_checked(&attr, value, chain, |checker, value| checker.sam_chain(value, None).into_rules());
+        }
+    }
+
+    /// sAMAccountName's checks on `value`; the duplicate step too when `index` names the
+    /// object's value.
+    fn sam_chain<'v>(&self, value: &'v str, index: Option<u32>) -> Chain<'v>
+    where
+        'a: 'v,
+    {
+        let limits = &self.ruleset().limits;
+        let limit = if self.kind.is_user() { limits.sam_account_name_user } else { limits.sam_account_name_other };
+        let mut chain = Chain::new(value, self.ruleset());
+        chain.check(RuleId::SamLength, truncation(limit));
+        chain.check(RuleId::SamCharacter, without(|c| "\\\"|,/[]:<>+=;?*".contains(c)));
+        if let Some(index) = index {
+            self.duplicate(&mut chain, RuleId::SamDuplicate, index);
+        }
+        chain
+    }
+}

@@ -1,0 +1,61 @@
+//! The source anchor checks (ANC): objectGUID and mS-DS-ConsistencyGuid, against every other
+//! object's anchors.
+
+use super::*;
+
+impl<'a> ObjectChecker<'a> {
+    /// Anchor checks: on a user's mS-DS-ConsistencyGuid, and on any object's objectGUID that
+    /// a user took as its anchor.
+    pub(super) fn source_anchor(&mut self) {
+        if self.ruleset().anchor != Anchor::ConsistencyGuid {
+            return;
+        }
+        let guid = self.object.guid();
+        if let Some(guid) = guid {
+            let takers = self.ctx.anchors.holders(&guid.0, Source::ConsistencyGuid, self.index);
+            if !takers.is_empty() {
+                let shown = immutable_id(&guid.0);
+                let mut chain = Chain::new(&shown, self.ruleset());
+                if chain.check(RuleId::AnchorIsOtherGuid, |_| Some(Fix::manual())) {
+                    chain.note(format!("taken as mS-DS-ConsistencyGuid by: {}", self.dns(&takers)));
+                }
+                self.emit(&AttrName::ObjectGuid, &shown, chain);
+            }
+        }
+        if !uses_consistency_guid(self.kind) {
+            return;
+        }
+        let attr = AttrName::MsDsConsistencyGuid;
+        let stamp = guid.map(|g| immutable_id(&g.0));
+        let stamp_fix = |safety| stamp.clone().map_or_else(Fix::manual, |s| Fix::to(s, safety));
+        let values: Vec<Vec<u8>> = self.object.values(&attr).map(|(_, v)| v.as_bytes().to_vec()).collect();
+        if values.is_empty() {
+            let mut chain = Chain::empty(self.ruleset());
+            if chain.check(RuleId::AnchorMissing, |_| Some(stamp_fix(FixSafety::Safe))) {
+                chain.note("no ImmutableId until it is stamped (Cloud Sync never stamps it)".into());
+            }
+            return self.emit(&attr, "", chain);
+        }
+        for bytes in values {
+            let shown = immutable_id(&bytes);
+            let mut chain = Chain::new(&shown, self.ruleset());
+            let anchor: Option<[u8; 16]> = bytes.as_slice().try_into().ok();
+            if chain.check(RuleId::AnchorLength, |_| anchor.is_none().then(|| stamp_fix(FixSafety::Unsafe))) {
+                chain.note(format!("{} bytes", bytes.len()));
+            }
+            if let Some(anchor) = anchor {
+                let sharers = self.ctx.anchors.holders(&anchor, Source::ConsistencyGuid, self.index);
+                if chain.check(RuleId::AnchorShared, |_| (!sharers.is_empty()).then(Fix::manual)) {
+                    chain.note_holders(format!("also held by: {}", self.dns(&sharers)), &sharers);
+                }
+                let owners = self.ctx.anchors.holders(&anchor, Source::ObjectGuid, self.index);
+                if chain.check(RuleId::AnchorIsOtherGuid, |_| (!owners.is_empty()).then(Fix::manual)) {
+                    chain.note(format!("objectGUID of: {}", self.dns(&owners)));
+                }
+                chain.check(RuleId::AnchorDiffers, |_| guid.is_some_and(|g| g.0 != anchor).then(Fix::manual));
+                chain.note(format!("ImmutableId {shown}"));
+            }
+            self.emit(&attr, &shown, chain);
+        }
+    }
+}
