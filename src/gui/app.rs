@@ -560,6 +560,7 @@ impl SyncreadyApp {
             outcomes: &self.model.outcomes,
             visible: &self.model.visible,
             selected: self.model.selected,
+            picked: &self.model.picked,
             sort: self.model.sort,
             scroll_to: self.scroll_to.take(),
         };

@@ -38,14 +38,14 @@ impl RowResult {
     }
 }
 
-/// How a click picks rows.
+/// How a click picks rows, as in Explorer and IdFix's grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pick {
     /// This row alone.
     One,
-    /// This row in or out of the picked ones (Ctrl).
+    /// This row in or out of the picked ones (Ctrl), the rows picked before kept.
     Toggle,
-    /// Every row from the selected one to this one (Shift).
+    /// Every row from the selected one to this one (Shift), added to the picked ones.
     Range,
 }
 
@@ -67,8 +67,8 @@ pub struct ReviewModel {
     pub(super) sort: Option<(usize, bool)>,
     /// The row the details show, as a position in `visible`.
     pub(super) selected: Option<usize>,
-    /// Rows picked with Ctrl or Shift, by finding index.
-    picked: Vec<bool>,
+    /// Rows picked with a click, Ctrl or Shift, by finding index.
+    pub(super) picked: Vec<bool>,
 }
 
 impl ReviewModel {
@@ -176,7 +176,10 @@ impl ReviewModel {
                 }
             }
             Pick::Toggle => self.picked[index] = !self.picked[index],
-            Pick::One => self.picked.iter_mut().for_each(|p| *p = false),
+            Pick::One => {
+                self.picked.iter_mut().for_each(|p| *p = false);
+                self.picked[index] = true;
+            }
         }
         self.selected = Some(position);
     }
@@ -333,6 +336,13 @@ mod tests {
         assert_eq!(model.selection(), [0, 2]);
         model.click(1, Pick::One);
         assert_eq!(model.selection(), [1]);
+        // A click, then Ctrl-clicks: the first row stays picked.
+        model.click(0, Pick::One);
+        model.click(1, Pick::Toggle);
+        model.click(2, Pick::Toggle);
+        assert_eq!(model.selection(), [0, 1, 2]);
+        assert_eq!(model.picked, [true, true, true]);
+        model.click(1, Pick::One);
         model.toggle_selected();
         assert_eq!(model.review.decisions[1], Action::Edit("C".into()));
         model.step_selection(true);

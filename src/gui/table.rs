@@ -20,6 +20,8 @@ pub struct TableView<'a> {
     pub outcomes: &'a [Option<RowResult>],
     pub visible: &'a [usize],
     pub selected: Option<usize>,
+    /// Picked rows, by finding index: highlighted like the selected one.
+    pub picked: &'a [bool],
     pub sort: Option<(usize, bool)>,
     /// Scroll so that this visible position shows.
     pub scroll_to: Option<usize>,
@@ -73,8 +75,8 @@ fn rows(ui: &mut egui::Ui, view: &TableView<'_>) -> TableClicks {
         .body(|body| {
             body.rows(18.0, view.visible.len(), |mut row| {
                 let position = row.index();
-                row.set_selected(view.selected == Some(position));
                 let index = view.visible[position];
+                row.set_selected(view.selected == Some(position) || view.picked.get(index).copied().unwrap_or(false));
                 let selected = view.selected == Some(position);
                 for (column, cell) in cells(view, index).iter().enumerate() {
                     row.col(|ui| {
