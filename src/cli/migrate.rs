@@ -45,7 +45,7 @@ pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     let config = read_config(&args.config)?;
     let ruleset = args.rules.options().build()?;
     let read = args.source.read(&ruleset, &needed_attributes(&config))?;
-    anyhow::ensure!(read.incomplete.is_empty(), "a source was read only in part: a plan needs the whole directory");
+    anyhow::ensure!(read.failures.is_empty(), "a source was read only in part: a plan needs the whole directory");
     let objects = &read.snapshot.objects;
     let findings = scan(objects, &ruleset).findings;
     let options = WaveOptions { pilot_size: args.pilot_size, wave_size: args.wave_size };

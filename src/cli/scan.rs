@@ -1,7 +1,7 @@
 //! `syncready scan`: read the sources, run the ruleset, write `findings.csv` and
 //! `summary.csv`, print a one-screen summary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -18,8 +18,9 @@ use crate::report::summary::{SummaryRow, add_summary, summarize};
 use crate::report::{ReportSet, count};
 use crate::rules::{Ruleset, RulesetOptions, add_attributes, needed_attributes, scan};
 use crate::source::ldap::LdapOptions;
+use crate::source::ldap::Reference;
 use crate::source::ldif_write::write_objects;
-use crate::source::{Snapshot, SourceSpec, read_all};
+use crate::source::{SourceRead, SourceSpec, read_all};
 
 #[derive(Args)]
 pub struct ScanArgs {
@@ -119,15 +120,18 @@ impl ReadArgs {
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let ruleset = args.rules.options().build()?;
-    check_out_dir(&args.out)?;
-    if let Some(parent) = args.save.as_deref().and_then(std::path::Path::parent) {
-        check_out_dir(parent).context("--save")?;
+    check_writable("--out", &args.out)?;
+    if let Some(save) = &args.save {
+        let folder = save.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        check_writable("--save", folder)?;
     }
     let read = args.source.read(&ruleset, &[])?;
+    let incomplete: Vec<String> = read.failures.iter().map(ToString::to_string).collect();
+    let not_read: Vec<String> = read.not_read.iter().map(Reference::describe).collect();
     // References to partitions that hold no objects (DNS, configuration) leave a read whole.
-    let save = args.save.as_deref().filter(|_| read.incomplete.is_empty());
+    let save = args.save.as_deref().filter(|_| incomplete.is_empty());
     let result = scan(&read.snapshot.objects, &ruleset);
-    let summary = summarize(&result.findings, &result.stats, &read.incomplete, &read.not_read)?;
+    let summary = summarize(&result.findings, &result.stats, &incomplete, &not_read)?;
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
     interrupt::deferred(|interrupted| -> anyhow::Result<()> {
@@ -153,10 +157,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             count(read.seen_twice as usize, "object")
         );
     }
-    for reason in &read.incomplete {
+    for reason in &incomplete {
         outln!("  PARTIAL: {reason}");
     }
-    for reference in &read.not_read {
+    for reference in &not_read {
         outln!("  NOT READ: {reference}");
     }
     print_summary(&summary);
@@ -176,31 +180,21 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     Ok(if result.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// Makes sure reports can be written to `out` before anything is read (a scan of millions of
-/// objects should not end on a folder it cannot write).
-fn check_out_dir(out: &std::path::Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("--out {}: cannot create the folder", out.display()))?;
-    let probe = out.join(format!(".syncready-write-test-{}", std::process::id()));
-    std::fs::File::create_new(&probe)
-        .with_context(|| format!("--out {}: cannot write reports there", out.display()))?;
-    std::fs::remove_file(&probe).with_context(|| format!("--out {}", out.display()))?;
+/// Makes sure files can be written to `folder` (given by `option`) before anything is read (a
+/// scan of millions of objects should not end on a folder it cannot write).
+fn check_writable(option: &str, folder: &Path) -> anyhow::Result<()> {
+    let named = || format!("{option} {}", folder.display());
+    std::fs::create_dir_all(folder).with_context(|| format!("{}: cannot create the folder", named()))?;
+    let probe = folder.join(format!(".syncready-write-test-{}", std::process::id()));
+    std::fs::File::create_new(&probe).with_context(|| format!("{}: cannot write reports there", named()))?;
+    std::fs::remove_file(&probe).with_context(named)?;
     Ok(())
 }
 
-/// What the sources gave: the objects, and the sources that failed when partial results
-/// were allowed.
-pub struct SourceRead {
-    pub snapshot: Snapshot,
-    pub incomplete: Vec<String>,
-    /// The continuation references no source read (never followed), described.
-    pub not_read: Vec<String>,
-    /// Objects more than one source held, checked once.
-    pub seen_twice: u64,
-}
-
 impl SourceArgs {
-    /// Reads every source (the demo when none is given), with progress on the terminal; live
-    /// reads fetch the ruleset's attributes and `extra_attributes`.
+    /// Reads every source (the demo when none is given), with progress on the terminal, and
+    /// warns of each failed one; live reads fetch the ruleset's attributes and
+    /// `extra_attributes`.
     pub fn read(&self, ruleset: &Ruleset, extra_attributes: &[String]) -> anyhow::Result<SourceRead> {
         let mut specs: Vec<SourceSpec> = self.ldif.iter().cloned().map(SourceSpec::Ldif).collect();
         specs.extend(self.csvde.iter().cloned().map(SourceSpec::Csvde));
@@ -220,12 +214,7 @@ impl SourceArgs {
         for failure in &read.failures {
             eprintln!("WARNING: partial scan: {failure}");
         }
-        Ok(SourceRead {
-            incomplete: read.failures.iter().map(ToString::to_string).collect(),
-            not_read: read.not_read.iter().map(|reference| reference.describe()).collect(),
-            seen_twice: read.seen_twice,
-            snapshot: read.snapshot,
-        })
+        Ok(read)
     }
 }
 
