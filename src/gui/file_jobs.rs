@@ -20,11 +20,17 @@ pub enum FileJobDone {
     Imported { message: String, decisions: Vec<Action> },
 }
 
+/// Which way a job moves the review.
+#[derive(Debug, Clone, Copy)]
+enum Direction {
+    Export,
+    Import,
+}
+
 /// An export or import on its worker, for the findings it was started on.
 pub struct FileJob {
     receiver: Receiver<Result<FileJobDone, String>>,
-    /// "export" or "import", for messages.
-    what: &'static str,
+    direction: Direction,
     findings: Arc<Vec<Finding>>,
 }
 
@@ -32,7 +38,7 @@ impl FileJob {
     /// Writes the review (`decisions` of `findings`) to `path`.
     pub fn export(path: PathBuf, findings: Arc<Vec<Finding>>, decisions: Vec<Action>, ctx: &egui::Context) -> FileJob {
         let job_findings = findings.clone();
-        FileJob::spawn("export", findings, ctx, move || {
+        FileJob::spawn(Direction::Export, findings, ctx, move || {
             review_files::export(&path, &job_findings, &decisions).map(FileJobDone::Exported)
         })
     }
@@ -45,14 +51,14 @@ impl FileJob {
         ctx: &egui::Context,
     ) -> FileJob {
         let job_findings = findings.clone();
-        FileJob::spawn("import", findings, ctx, move || {
+        FileJob::spawn(Direction::Import, findings, ctx, move || {
             let message = review_files::import(&path, &job_findings, &mut decisions)?;
             Ok(FileJobDone::Imported { message, decisions })
         })
     }
 
     fn spawn(
-        what: &'static str,
+        direction: Direction,
         findings: Arc<Vec<Finding>>,
         ctx: &egui::Context,
         job: impl FnOnce() -> Result<FileJobDone, String> + Send + 'static,
@@ -63,12 +69,16 @@ impl FileJob {
             let _ = sender.send(job());
             ctx.request_repaint();
         });
-        FileJob { receiver, what, findings }
+        FileJob { receiver, direction, findings }
     }
 
     /// The job's answer once it has one (a worker that died is an error).
     pub fn poll(&self) -> Option<Result<FileJobDone, String>> {
-        answer(&self.receiver, self.what)
+        let job = match self.direction {
+            Direction::Export => "export",
+            Direction::Import => "import",
+        };
+        answer(&self.receiver, job)
     }
 
     /// Whether the job ran on `findings` (a scan since then replaced them).
@@ -78,6 +88,9 @@ impl FileJob {
 
     /// "Export failed" or "Import failed".
     pub fn failed(&self) -> &'static str {
-        if self.what == "export" { "Export failed" } else { "Import failed" }
+        match self.direction {
+            Direction::Export => "Export failed",
+            Direction::Import => "Import failed",
+        }
     }
 }
