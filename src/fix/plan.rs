@@ -72,7 +72,7 @@ pub fn import_plan(path: &Path) -> Result<Vec<Change>, PlanError> {
         }
         other => PlanError::File { path: path.to_owned(), message: other.to_string() },
     })?;
-    plan_rows(path, rows)
+    plan_rows(path, &rows)
 }
 
 /// One reviewed decision on one value of one object, as the planner takes it: from a row of a
@@ -134,7 +134,7 @@ fn is_whole_attribute(rule: RuleId) -> bool {
 }
 
 /// Plans the EDIT and REMOVE rows of a report (`path` and line numbers name them in errors).
-pub fn plan_rows(path: &Path, rows: Vec<(u64, FindingRow)>) -> Result<Vec<Change>, PlanError> {
+pub fn plan_rows(path: &Path, rows: &[(u64, FindingRow)]) -> Result<Vec<Change>, PlanError> {
     plan(path, rows.iter().map(|(line, row)| Decision::from_row(path, *line, row)))
 }
 

@@ -10,7 +10,9 @@ use crate::model::DnKey;
 use crate::report::csv::{FindingRow, read_numbered_rows, write_rows};
 use crate::rules::Finding;
 
-/// The findings as report rows with the review's decisions in ACTION and UPDATE.
+/// The findings as report rows with the review's decisions in ACTION and UPDATE (empty for a
+/// REMOVE, as `syncready apply` requires), so that applying the exported file plans what the
+/// app plans.
 pub fn reviewed_rows(findings: &[Finding], decisions: &[Action]) -> Vec<FindingRow> {
     findings
         .iter()
@@ -18,8 +20,10 @@ pub fn reviewed_rows(findings: &[Finding], decisions: &[Action]) -> Vec<FindingR
         .map(|(finding, decision)| {
             let mut row = FindingRow::from_finding(finding);
             row.action = decision.as_str().to_owned();
-            if let Action::Edit(value) = decision {
-                row.update = value.clone();
+            match decision {
+                Action::Edit(value) => row.update = value.clone(),
+                Action::Remove => row.update.clear(),
+                Action::Undecided | Action::Complete => {}
             }
             row
         })
@@ -65,7 +69,7 @@ pub fn export(path: &Path, findings: &[Finding], decisions: &[Action]) -> Result
 pub fn import(path: &Path, findings: &[Finding], decisions: &mut [Action]) -> Result<String, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let rows = read_numbered_rows(path, std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
-    plan_rows(path, rows.clone()).map_err(|e| e.to_string())?;
+    plan_rows(path, &rows).map_err(|e| e.to_string())?;
     let key = |dn: &str, attribute: &str, value: &str| (DnKey::of(dn), attribute.to_owned(), value.to_owned());
     let mut decided = HashMap::new();
     for (_, row) in &rows {

@@ -376,6 +376,10 @@ mod tests {
             [("CN=u0,OU=Staff,DC=x", [0].as_slice()), ("CN=u1,OU=Staff,DC=x", &[1]), ("CN=u2,OU=Staff,DC=x", &[2])]
         );
         assert_eq!(changes[1].edits[0].after, None, "a REMOVE of a value with a proposed fix removes it");
+        // The exported review plans the same changes through `syncready apply`'s reader.
+        let exported = review_files::reviewed_rows(&model.findings, &model.review.decisions);
+        let numbered: Vec<(u64, _)> = exported.into_iter().enumerate().map(|(i, row)| (i as u64 + 2, row)).collect();
+        assert_eq!(crate::fix::plan_rows(Path::new("review"), &numbered).unwrap(), changes);
         let results = vec![
             (1, changes[0].dn.clone(), Outcome::Applied, String::new()),
             (3, changes[2].dn.clone(), Outcome::Conflict, "the value changed".to_owned()),

@@ -21,7 +21,7 @@ pub fn merge_sources(snapshot: &mut Snapshot) -> Result<u64, SourceError> {
         owners.extend(std::iter::repeat_n(index, source.objects as usize));
     }
     let mut guids: HashSet<ObjectGuid> = HashSet::new();
-    // The first object of each DN, by a hash of the lower-case DN (several when hashes collide).
+    // The first object of each DN, by a hash of its DnKey (several when hashes collide).
     let mut dns: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut keep = Vec::with_capacity(snapshot.objects.len());
     for (index, (object, &owner)) in snapshot.objects.iter().zip(&owners).enumerate() {
