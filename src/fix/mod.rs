@@ -5,11 +5,11 @@
 pub mod apply;
 pub mod journal;
 pub mod ldif;
-pub mod plan;
-pub mod review;
+pub(crate) mod plan;
+pub(crate) mod review;
 pub mod target;
-pub mod value_check;
-pub mod writable;
+pub(crate) mod value_check;
+pub(crate) mod writable;
 
 pub use plan::{Change, Decision, Edit, PlanError, import_plan, plan, plan_rows};
 pub use review::{Action, FindingFilter, ReviewState};

@@ -4,9 +4,9 @@
 
 pub mod catalog;
 pub mod config;
-pub mod expressions;
+pub(crate) mod expressions;
 mod output;
-pub mod plan;
+pub(crate) mod plan;
 mod plan_md;
 mod policy_json;
 pub mod readiness;

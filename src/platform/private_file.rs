@@ -29,6 +29,7 @@ pub fn sync_folder_of(path: &Path) -> io::Result<()> {
 /// The Windows security descriptor, in SDDL, of a file only `user_sid` may open: the user owns
 /// it, and the DACL is protected (no entry inherited from the folder) with one entry granting
 /// that user full control.
+#[cfg(any(windows, test))]
 pub fn owner_only_sddl(user_sid: &str) -> String {
     format!("O:{user_sid}D:P(A;;FA;;;{user_sid})")
 }

@@ -6,13 +6,13 @@ pub mod catalog;
 mod chain;
 mod checks;
 pub mod docs;
-pub mod duplicates;
+pub(crate) mod duplicates;
 mod email;
 mod finding;
 mod options;
-pub mod ruleset;
+pub(crate) mod ruleset;
 pub mod scope;
-pub mod text;
+pub(crate) mod text;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -174,7 +174,10 @@ mod tests {
             ("CN=Ann,OU=Staff,DC=contoso,DC=com", "user", "*")
         );
         assert_eq!(finding.rules, [RuleId::InternalError]);
-        assert_eq!((finding.severity, finding.fix, finding.update.as_str()), (Severity::Error, FixSafety::Manual, ""));
+        assert_eq!(
+            (finding.severity, finding.fix, finding.update.as_deref()),
+            (Severity::Error, FixSafety::Manual, None)
+        );
         assert_eq!(finding.detail, "index out of bounds in a check");
         let fine = guarded(&ctx, 0, ObjectKind::User, || check_object(&ctx, 0, ObjectKind::User));
         assert!(fine.iter().all(|f| f.rules != [RuleId::InternalError]));
@@ -186,9 +189,9 @@ mod tests {
         let findings = scan(&objects, &Ruleset::multi_tenant()).findings;
         let manual: Vec<&Finding> =
             findings.iter().filter(|f| f.rules.iter().all(|r| r.rule().fix == FixOffer::Manual)).collect();
-        let proposing: Vec<&Finding> = findings.iter().filter(|f| !f.update.is_empty()).collect();
+        let proposing: Vec<&Finding> = findings.iter().filter(|f| f.update.is_some()).collect();
         assert_eq!((findings.len(), manual.len(), proposing.len()), (118, 57, 56));
-        assert!(manual.iter().all(|f| f.update.is_empty() && f.fix == FixSafety::Manual));
+        assert!(manual.iter().all(|f| f.update.is_none() && f.fix == FixSafety::Manual));
         assert!(proposing.iter().all(|f| f.rules.iter().any(|r| r.rule().fix == FixOffer::Proposes)));
     }
 }

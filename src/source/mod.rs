@@ -3,12 +3,12 @@
 //! than one source holds merged into one object), with progress reported as they go.
 
 pub mod csvde;
-pub mod domains;
+pub(crate) mod domains;
 pub mod generate;
 pub mod ldap;
 pub mod ldif;
-pub mod ldif_write;
-pub mod merge;
+pub(crate) mod ldif_write;
+pub(crate) mod merge;
 mod progress;
 
 use std::fs::File;
