@@ -147,7 +147,15 @@ fn source_anchor_cases_land_on_the_right_objects() {
     let got: Vec<_> = found
         .findings
         .iter()
-        .map(|f| (f.common_name.clone(), f.attribute.to_string(), f.value.clone(), f.rule_text(), f.update.clone()))
+        .map(|f| {
+            (
+                f.common_name.clone(),
+                f.attribute.to_string(),
+                f.value.clone(),
+                f.rule_text(),
+                f.update.clone().unwrap_or_default(),
+            )
+        })
         .collect();
     let row = |cn: &str, attr: &str, value: String, rules: &str, update: String| {
         (cn.to_owned(), attr.to_owned(), value, rules.to_owned(), update)

@@ -88,9 +88,9 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         .collect();
     assert!(attributes.windows(2).all(|w| w[0] <= w[1]), "{attributes:?}");
     let position =
-        harness.state().visible().iter().position(|&i| !harness.state().findings()[i].update.is_empty()).unwrap();
+        harness.state().visible().iter().position(|&i| !harness.state().findings()[i].update.is_some()).unwrap();
     let index = harness.state().visible()[position];
-    let update = harness.state().findings()[index].update.clone();
+    let update = harness.state().findings()[index].update.clone().unwrap();
     harness.state_mut().select(position);
     harness.key_press(egui::Key::Space);
     harness.run();
@@ -133,7 +133,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         .iter()
         .filter(|&&i| {
             harness.state().findings()[i].fix != syncready::rules::FixSafety::Manual
-                && !harness.state().findings()[i].update.is_empty()
+                && harness.state().findings()[i].update.is_some()
         })
         .count();
     assert!(fixable > 0);
@@ -151,7 +151,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         .state()
         .findings()
         .iter()
-        .filter(|f| f.fix == syncready::rules::FixSafety::Safe && !f.update.is_empty())
+        .filter(|f| f.fix == syncready::rules::FixSafety::Safe && f.update.is_some())
         .count();
     assert_eq!(harness.state().status(), format!("Accepted {safe} safe fixes."));
     // Applying needs a directory: the dialog says what is missing and writes nothing.
@@ -261,7 +261,7 @@ fn scan_a_domain_controller_apply_the_review_and_undo_it() {
         .iter()
         .map(|&i| {
             let f = &harness.state().findings()[i];
-            (f.common_name.clone(), f.attribute.to_string(), f.update.clone())
+            (f.common_name.clone(), f.attribute.to_string(), f.update.clone().unwrap_or_default())
         })
         .collect();
     let expected = [

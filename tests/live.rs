@@ -22,7 +22,7 @@ fn read(options: &LdapOptions) -> Result<syncready::source::ldap::LdapSnapshot, 
 }
 
 fn key(f: &Finding) -> (String, String, String, String, String) {
-    (f.dn.clone(), f.attribute.to_string(), f.error_text(), f.update.clone(), f.value.clone())
+    (f.dn.clone(), f.attribute.to_string(), f.error_text(), f.update.clone().unwrap_or_default(), f.value.clone())
 }
 
 #[test]

@@ -97,7 +97,13 @@ pub fn group(cn: &str, attrs: &[(&str, &str)]) -> String {
 /// A finding as (DN's first RDN value, attribute, value, ERROR, UPDATE).
 pub fn row(finding: &Finding) -> (String, String, String, String, String) {
     let cn = finding.dn.split(',').next().unwrap_or("").trim_start_matches("CN=").to_owned();
-    (cn, finding.attribute.to_string(), finding.value.clone(), finding.error_text(), finding.update.clone())
+    (
+        cn,
+        finding.attribute.to_string(),
+        finding.value.clone(),
+        finding.error_text(),
+        finding.update.clone().unwrap_or_default(),
+    )
 }
 
 pub fn rows(result: &ScanResult) -> Vec<(String, String, String, String, String)> {

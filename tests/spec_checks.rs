@@ -574,7 +574,7 @@ fn a_fix_that_would_leave_no_name_is_manual_and_says_why() {
         let found = scan_ldif(&user("T", &attrs)).findings;
         assert_eq!(found.len(), 1, "{found:?}");
         let f = found.into_iter().next().unwrap();
-        (f.rule_text(), f.update, f.fix, f.detail)
+        (f.rule_text(), f.update.unwrap_or_default(), f.fix, f.detail)
     };
     let nothing = "transliteration leaves no name: enter one".to_owned();
     // A private-use character has no Latin letters at all.

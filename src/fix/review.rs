@@ -68,7 +68,7 @@ impl FindingFilter {
         let ou = self.ou.as_ref().is_none_or(|ou| finding.dn.to_lowercase().ends_with(&ou.to_lowercase()));
         let text = self.text.as_ref().is_none_or(|t| {
             let t = t.to_lowercase();
-            [&finding.dn, &finding.value, &finding.update, &finding.detail]
+            [&finding.dn, &finding.value, finding.update.as_deref().unwrap_or_default(), &finding.detail]
                 .iter()
                 .any(|field| field.to_lowercase().contains(&t))
         });
@@ -116,8 +116,8 @@ impl ReviewState {
                 FixSafety::Unsafe => include_unsafe,
                 FixSafety::Manual => false,
             };
-            if allowed && !finding.update.is_empty() {
-                *decision = Action::Edit(finding.update.clone());
+            if let Some(update) = finding.update.as_ref().filter(|_| allowed) {
+                *decision = Action::Edit(update.clone());
                 accepted += 1;
             }
         }

@@ -31,7 +31,7 @@ pub fn show(
     }
     let mut value = match decision {
         Action::Edit(value) => value.clone(),
-        _ => finding.update.clone(),
+        _ => finding.update.clone().unwrap_or_default(),
     };
     let label = ui.label("New value");
     if ui.add(egui::TextEdit::singleline(&mut value).desired_width(f32::INFINITY)).labelled_by(label.id).changed() {

@@ -51,9 +51,14 @@ impl Filters {
         let in_ou = || ou.is_empty() || ends_with_ignore_case(&finding.dn, ou);
         let text = || {
             text.is_empty()
-                || [finding.dn.as_str(), finding.attribute.as_str(), &finding.value, &finding.update]
-                    .iter()
-                    .any(|f| text.found_in(f))
+                || [
+                    finding.dn.as_str(),
+                    finding.attribute.as_str(),
+                    &finding.value,
+                    finding.update.as_deref().unwrap_or_default(),
+                ]
+                .iter()
+                .any(|f| text.found_in(f))
                 || finding.rules.iter().any(|rule| text.found_in(rule.rule().error.as_str()))
         };
         error() && attribute() && class() && severity() && action() && in_ou() && text()

@@ -195,8 +195,8 @@ impl ReviewModel {
         let Some(index) = self.selected_finding() else { return };
         let finding = &self.findings[index];
         let decision = &mut self.review.decisions[index];
-        *decision = match decision {
-            Action::Undecided if !finding.update.is_empty() => Action::Edit(finding.update.clone()),
+        *decision = match (&decision, &finding.update) {
+            (Action::Undecided, Some(update)) => Action::Edit(update.clone()),
             _ => Action::Undecided,
         };
     }
@@ -264,7 +264,7 @@ pub fn sort_key(finding: &Finding, decision: &Action, outcome: &Option<RowResult
         3 => finding.attribute.as_str().to_lowercase(),
         4 => finding.error_text(),
         5 => finding.value.to_lowercase(),
-        6 => finding.update.to_lowercase(),
+        6 => finding.update.as_deref().unwrap_or_default().to_lowercase(),
         7 => decision.as_str().to_owned(),
         8 => finding.rule_text(),
         9 => (finding.severity as u8).to_string(),
@@ -286,7 +286,7 @@ mod tests {
             object_class: "user",
             attribute: crate::model::AttrName::parse(attribute),
             value: value.into(),
-            update: update.into(),
+            update: (!update.is_empty()).then(|| update.to_owned()),
             rules: vec![if attribute == "mail" { RuleId::MailDuplicate } else { RuleId::DisplayNameWhitespace }],
             severity: Severity::Error,
             fix,

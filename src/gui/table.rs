@@ -117,7 +117,7 @@ fn cells(view: &TableView<'_>, index: usize) -> [String; 12] {
     let decision = &view.decisions[index];
     let update = match decision {
         Action::Edit(value) => value.clone(),
-        _ => finding.update.clone(),
+        _ => finding.update.clone().unwrap_or_default(),
     };
     let result = view.outcomes[index].as_ref().map_or("", |r| r.word).to_owned();
     [

@@ -55,7 +55,7 @@ impl FindingRow {
             attribute: finding.attribute.as_str().to_owned(),
             error: finding.error_text(),
             value: finding.value.clone(),
-            update: finding.update.clone(),
+            update: finding.update.clone().unwrap_or_default(),
             action: String::new(),
             rule: finding.rule_text(),
             severity: finding.severity.as_str().to_owned(),

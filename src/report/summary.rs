@@ -231,7 +231,7 @@ mod tests {
             object_class: if object.is_multiple_of(2) { "user" } else { "group" },
             attribute: crate::model::AttrName::Mail,
             value: String::new(),
-            update: String::new(),
+            update: None,
             rules,
             severity: Severity::Error,
             fix: FixSafety::Manual,

@@ -37,7 +37,7 @@ impl Fix {
 /// The failing checks of one value, with the value after their fixes.
 pub struct Outcome {
     pub rules: Vec<RuleId>,
-    pub update: String,
+    pub update: Option<String>,
     pub fix: FixSafety,
     pub notes: Vec<String>,
     /// The other objects holding the value, as DETAIL names them.
@@ -136,7 +136,7 @@ impl<'a> Chain<'a> {
             fix = FixSafety::Manual;
             notes.push("the fixes leave nothing: enter a value or remove it".into());
         }
-        let update = if changed { self.current } else { String::new() };
+        let update = (changed && !self.current.is_empty()).then_some(self.current);
         Some(Outcome { rules: self.rules, update, fix, notes, holders: self.holders })
     }
 }

@@ -13,8 +13,8 @@ pub struct Finding {
     pub attribute: AttrName,
     /// The value as the directory holds it (empty for whole-attribute and missing values).
     pub value: String,
-    /// The value after every fix in the chain (empty when none proposes one).
-    pub update: String,
+    /// The value after every fix in the chain, when they propose one (never empty).
+    pub update: Option<String>,
     /// The failing rules, in chain order.
     pub rules: Vec<RuleId>,
     /// The most severe of the failing rules, as the ruleset rates them.

@@ -71,7 +71,7 @@ pub fn internal_error(ctx: &ScanContext, index: u32, kind: ObjectKind, message: 
         object_class: kind.class_name(),
         attribute: AttrName::parse("*"),
         value: String::new(),
-        update: String::new(),
+        update: None,
         rules: vec![RuleId::InternalError],
         severity: Severity::Error,
         fix: FixSafety::Manual,
@@ -206,9 +206,9 @@ impl<'a> ObjectChecker<'a> {
         recheck: impl Fn(&Self, &str) -> Vec<RuleId>,
     ) {
         let Some(mut outcome) = chain.finish() else { return };
-        if !outcome.update.is_empty() {
+        if let Some(update) = &outcome.update {
             let ruleset = self.ruleset();
-            let failing: Vec<&str> = recheck(self, &outcome.update)
+            let failing: Vec<&str> = recheck(self, update)
                 .into_iter()
                 .filter(|&rule| ruleset.severity(rule) == Severity::Error)
                 .map(RuleId::code)
@@ -216,10 +216,10 @@ impl<'a> ObjectChecker<'a> {
             if !failing.is_empty() {
                 outcome.notes.push(format!(
                     "the fixes would give '{}', which still fails {}: enter a value",
-                    outcome.update,
+                    update,
                     failing.join(", ")
                 ));
-                outcome.update.clear();
+                outcome.update = None;
                 outcome.fix = FixSafety::Manual;
             }
         }
@@ -228,8 +228,8 @@ impl<'a> ObjectChecker<'a> {
 
     fn record(&mut self, attr: &AttrName, value: &str, outcome: Outcome) {
         let mut notes = outcome.notes;
-        if !outcome.update.is_empty() {
-            let clash = self.ctx.duplicates.holders_of(self.ctx.objects, attr, &outcome.update, self.index);
+        if let Some(update) = &outcome.update {
+            let clash = self.ctx.duplicates.holders_of(self.ctx.objects, attr, update, self.index);
             if let Some(&first) = clash.first() {
                 let dn = self.ctx.objects[first as usize].dn();
                 notes.push(format!("the proposed value is already held by {dn}"));
