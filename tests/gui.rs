@@ -88,7 +88,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         .collect();
     assert!(attributes.windows(2).all(|w| w[0] <= w[1]), "{attributes:?}");
     let position =
-        harness.state().visible().iter().position(|&i| !harness.state().findings()[i].update.is_some()).unwrap();
+        harness.state().visible().iter().position(|&i| harness.state().findings()[i].update.is_some()).unwrap();
     let index = harness.state().visible()[position];
     let update = harness.state().findings()[index].update.clone().unwrap();
     harness.state_mut().select(position);

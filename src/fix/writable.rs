@@ -5,7 +5,7 @@
 //! member, servicePrincipalName, description...) is refused.
 
 use crate::model::AttrName;
-use crate::rules::catalog::RULES;
+use crate::rules::catalog::rules;
 
 /// How an attribute may be changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub fn writable(attribute: &AttrName) -> Writable {
         AttrName::ObjectGuid => Writable::No,
         AttrName::MsDsConsistencyGuid => Writable::Values,
         // (The Encoding rule's `*` stands for the attributes the others check.)
-        other if RULES.iter().any(|rule| rule.attribute != "*" && AttrName::parse(rule.attribute) == *other) => {
+        other if rules().any(|rule| rule.attribute != "*" && AttrName::parse(rule.attribute) == *other) => {
             Writable::Values
         }
         _ => Writable::No,
@@ -34,8 +34,7 @@ pub fn writable(attribute: &AttrName) -> Writable {
 
 /// The attributes whose values syncready may replace, for messages.
 pub fn writable_names() -> String {
-    let mut names: Vec<String> = RULES
-        .iter()
+    let mut names: Vec<String> = rules()
         .map(|rule| AttrName::parse(rule.attribute))
         .filter(|attribute| writable(attribute) == Writable::Values)
         .map(|attribute| attribute.as_str().to_owned())

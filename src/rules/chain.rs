@@ -2,9 +2,19 @@
 //! records its rule when it fails and hands its fixed value to the next (IdFix chains fixes
 //! the same way). Encoding (NFC) always runs first.
 
-use super::catalog::{FixSafety, RuleId};
+use super::catalog::{FixSafety, RuleId, rule_family};
 use super::ruleset::Ruleset;
 use super::text::nfc;
+
+rule_family! {
+    /// The check every value gets first: Unicode normalization (ENC).
+    EncodingRule in Unicode:
+    /// Entra ID compares values after Unicode normalization, but Active Directory stores what it
+    /// is given: a decomposed `e` + U+0301 looks like `é` and yet fails matching and duplicate
+    /// detection against the composed form. The fix rewrites the value in NFC, which shows the
+    /// same characters: safe.
+    Encoding => "ENC001", Encoding, "*", Warning, "value is not in Unicode NFC form", Proposes "normalize to NFC";
+}
 
 /// What a failing check proposes: a replacement value (or none) and how safe it is.
 pub struct Fix {

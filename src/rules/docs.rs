@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::catalog::RULES;
+use super::catalog::rules;
 use super::ruleset::{BUILT_IN, Ruleset};
 use super::scope::{OutOfScopeReason, SkipReason};
 
@@ -18,7 +18,7 @@ pub fn markdown() -> String {
          | code | error | attribute | severity | rulesets | message | fix |\n\
          |---|---|---|---|---|---|---|\n",
     );
-    for rule in RULES {
+    for rule in rules() {
         let on: Vec<&str> = rulesets.iter().filter(|r| r.is_enabled(rule.id)).map(|r| r.name.as_str()).collect();
         let on = if on.is_empty() { "none by default".to_owned() } else { on.join(", ") };
         let _ = writeln!(
@@ -34,7 +34,7 @@ pub fn markdown() -> String {
         );
     }
     out.push_str(&scope_section());
-    for rule in RULES {
+    for rule in rules() {
         let _ = write!(
             out,
             "\n## {code}\n\n**{error}** on `{attribute}`, {severity}: {message}.\n\nFix: {fix}.\n\n{doc}",
@@ -76,8 +76,7 @@ fn scope_section() -> String {
 
 /// The catalogue as plain text, one rule a line.
 pub fn text() -> String {
-    RULES
-        .iter()
+    rules()
         .map(|r| {
             format!(
                 "{:<8} {:<18} {:<22} {:<8} {}\n",

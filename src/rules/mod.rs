@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-pub use catalog::{ErrorName, FixOffer, FixSafety, RULES, Rule, RuleId, Severity};
+pub use catalog::{ErrorName, FixOffer, FixSafety, Rule, RuleId, Severity, rules};
 pub use finding::Finding;
 pub use options::{RulesetOptions, RulesetOptionsError};
 pub use ruleset::{Anchor, Ruleset, RulesetError};

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::catalog::{RULES, RuleId, Severity};
+use super::catalog::{RULE_COUNT, RuleId, Severity, rules};
 use crate::model::AttrName;
 
 const MULTI_TENANT: &str = include_str!("../../rulesets/multi-tenant.toml");
@@ -186,8 +186,8 @@ impl Ruleset {
                 upn_domain_part: 0,
                 certificates: 0,
             },
-            disabled: vec![false; RULES.len()],
-            severity: RULES.iter().map(|r| r.severity).collect(),
+            disabled: vec![false; RULE_COUNT],
+            severity: rules().map(|r| r.severity).collect(),
         }
     }
 
@@ -296,7 +296,7 @@ impl Ruleset {
             for code in codes.unwrap_or_default() {
                 let rule = rule_code(code.get_ref())
                     .ok_or_else(|| invalid(code.span().start, key, unknown_code(code.get_ref())))?;
-                self.disabled[rule as usize] = off;
+                self.disabled[rule.index()] = off;
             }
             Ok::<(), RulesetError>(())
         };
@@ -309,7 +309,7 @@ impl Ruleset {
                 let message = "'blocker' rates migration readiness items; a rule is error, warning or info".into();
                 return Err(invalid(severity.span().start, &key, message));
             }
-            self.severity[rule as usize] = *severity.get_ref();
+            self.severity[rule.index()] = *severity.get_ref();
         }
         Ok(())
     }
@@ -344,11 +344,11 @@ impl Ruleset {
     }
 
     pub fn is_enabled(&self, rule: RuleId) -> bool {
-        !self.disabled[rule as usize]
+        !self.disabled[rule.index()]
     }
 
     pub fn severity(&self, rule: RuleId) -> Severity {
-        self.severity[rule as usize]
+        self.severity[rule.index()]
     }
 
     /// Whether `tld` (one label, any case) is a real top-level domain or one the ruleset adds.

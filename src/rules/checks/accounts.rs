@@ -2,6 +2,20 @@
 
 use super::*;
 
+rule_family! {
+    /// The sAMAccountName rules (SAM).
+    AccountRule in Accounts:
+    /// Users' sAMAccountName is at most 20 characters (256 for other objects); longer values
+    /// fail to sync. Truncation changes the logon name: unsafe.
+    SamLength => "SAM001", Length, "sAMAccountName", Error, "sAMAccountName is too long (20 for users, 256 otherwise)", Proposes "truncate";
+    /// AD reserves `\ " | , / [ ] : < > + = ; ? *` in logon names. Removing them changes the
+    /// logon name: unsafe.
+    SamCharacter => "SAM002", Character, "sAMAccountName", Error, "sAMAccountName has characters AD reserves", Proposes "remove the invalid characters";
+    /// Objects without a userPrincipalName are matched on sAMAccountName; two such objects
+    /// with one name (from two domains or forests) collide. Only a person can decide.
+    SamDuplicate => "SAM003", Duplicate, "sAMAccountName", Error, "sAMAccountName is held by another object without a userPrincipalName", Manual "decide which object keeps it";
+}
+
 impl<'a> ObjectChecker<'a> {
     pub(super) fn sam_account_name(&mut self) {
         let attr = AttrName::SamAccountName;

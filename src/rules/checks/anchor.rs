@@ -3,6 +3,31 @@
 
 use super::*;
 
+rule_family! {
+    /// The source anchor rules (ANC).
+    AnchorRule in Anchor:
+    /// With anchor mS-DS-ConsistencyGuid, the value becomes the user's immutableId and must be
+    /// exactly 16 bytes. The fix stamps the objectGUID, as Connect Sync does for empty values;
+    /// it replaces a value some tool wrote: unsafe.
+    AnchorLength => "ANC001", SourceAnchor, "mS-DS-ConsistencyGuid", Error, "mS-DS-ConsistencyGuid is not 16 bytes", Proposes "stamp the objectGUID";
+    /// Two users with one anchor value hard-match to one Entra ID object: one of them fails
+    /// (InvalidHardMatch) or takes over the other's account. Only a person can tell which user
+    /// owns the cloud object.
+    AnchorShared => "ANC002", SourceAnchor, "mS-DS-ConsistencyGuid", Error, "mS-DS-ConsistencyGuid is held by another object too", Manual "decide which object keeps it";
+    /// A user's anchor equal to another object's objectGUID collides with that object's
+    /// anchor (objectGUID is the anchor of groups and contacts, and the default stamp for
+    /// users). Reported on both sides; only a person can decide.
+    AnchorIsOtherGuid => "ANC003", SourceAnchor, "mS-DS-ConsistencyGuid", Error, "mS-DS-ConsistencyGuid equals another object's objectGUID", Manual "decide which object keeps it";
+    /// No mS-DS-ConsistencyGuid (AD cannot hold an empty one): Connect Sync stamps it when it
+    /// has write permission, Cloud Sync never does. Stamping the objectGUID is exactly what
+    /// Connect Sync would write: safe.
+    AnchorMissing => "ANC004", SourceAnchor, "mS-DS-ConsistencyGuid", Info, "mS-DS-ConsistencyGuid is not set", Proposes "stamp the objectGUID";
+    /// The anchor differs from the object's own objectGUID: it was moved between forests or
+    /// re-created, and hard matching uses the stored value. Nothing to change unless that is
+    /// unexpected.
+    AnchorDiffers => "ANC005", SourceAnchor, "mS-DS-ConsistencyGuid", Info, "mS-DS-ConsistencyGuid differs from the object's objectGUID", Manual "expected after a move";
+}
+
 impl<'a> ObjectChecker<'a> {
     /// Anchor checks: on a user's mS-DS-ConsistencyGuid, and on any object's objectGUID that
     /// a user took as its anchor.

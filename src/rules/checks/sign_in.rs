@@ -3,6 +3,45 @@
 
 use super::*;
 
+rule_family! {
+    /// The sign-in name rules (UPN).
+    SignInRule in SignIn:
+    /// Entra ID accepts at most 113 characters, 64 before `@` and 48 after
+    /// (IdentityDataValidationFailed). Truncating the part before `@` changes the sign-in
+    /// name (unsafe); a suffix over 48 characters needs another domain (manual).
+    UpnLength => "UPN001", Length, "userPrincipalName", Error, "userPrincipalName is too long (113 in all, 64 before '@', 48 after)", Proposes "truncate the part before '@'";
+    /// Before the `@`, Entra ID accepts only `A-Z a-z 0-9 ' . - _ ! # ^ ~`. Every letter is
+    /// transliterated to Latin (`Jürgen` → `Jurgen`, `Łukasz` → `Lukasz`, `Иван` → `Ivan`,
+    /// `王伟` → `WangWei`), other characters removed: the sign-in name changes, so unsafe.
+    /// When nothing is left before the `@`, no value is proposed (manual).
+    UpnCharacter => "UPN002", Character, "userPrincipalName", Error, "userPrincipalName has characters Entra ID rejects before '@'", Proposes "transliterate and remove the invalid characters";
+    /// A UPN needs one `@`, with no period right before it, at the start, or doubled. The fix
+    /// turns `.@` into `@` (unsafe); other misplaced periods need a person.
+    UpnFormat => "UPN003", Format, "userPrincipalName", Error, "userPrincipalName has no '@', or misplaced periods before it", Proposes "turn '.@' into '@'";
+    /// The suffix must be a valid domain name. Removing stray characters is safe only when it
+    /// just trims.
+    UpnDomainPart => "UPN004", DomainPart, "userPrincipalName", Error, "userPrincipalName suffix is not a valid domain name", Proposes "remove the invalid characters";
+    /// The suffix must end in a real top-level domain: Entra ID cannot verify `.con`. No fix
+    /// can guess the intended domain.
+    UpnTopLevelDomain => "UPN005", TopLevelDomain, "userPrincipalName", Error, "userPrincipalName suffix ends in an unknown top-level domain", Manual "correct the suffix";
+    /// UPNs are unique across the tenant; with Duplicate Attribute Resiliency the second
+    /// object gets `<prefix>+<4 digits>@<tenant>.onmicrosoft.com`. Only a person can decide.
+    UpnDuplicate => "UPN006", Duplicate, "userPrincipalName", Error, "userPrincipalName is held by another object too", Manual "decide which object keeps it";
+    /// With verified domains given: a UPN suffix that is not a verified domain (or a subdomain
+    /// of one) is replaced by `<tenant>.onmicrosoft.com`, so the user cannot sign in with the
+    /// name they know. With `--target-domain` the fix moves the suffix there: the sign-in name
+    /// changes, so unsafe.
+    UpnUnverifiedDomain => "UPN007", UnverifiedDomain, "userPrincipalName", Error, "userPrincipalName suffix is not a verified domain of the tenant", Proposes "use the target domain";
+    /// Suffixes such as `.local`, `.corp` or a single label can never be verified, so every such
+    /// user ends up with an onmicrosoft.com sign-in name. With `--target-domain` the fix moves
+    /// the suffix there (unsafe: the sign-in name changes); or use an alternate login ID.
+    UpnNonRoutableDomain => "UPN008", NonRoutableDomain, "userPrincipalName", Error, "userPrincipalName suffix is not routable on the internet", Proposes "use the target domain";
+    /// With an alternate login ID, userPrincipalName no longer reaches Entra ID as the sign-in
+    /// name and is only checked for what AD itself rejects: control characters. Removing them
+    /// is unsafe.
+    UpnAdCharacter => "UPN009", Character, "userPrincipalName", Error, "userPrincipalName has control characters", Proposes "remove them";
+}
+
 fn is_upn_local_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "'.-_!#^~".contains(c)
 }

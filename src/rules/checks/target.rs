@@ -2,6 +2,31 @@
 
 use super::*;
 
+rule_family! {
+    /// The targetAddress rules (TGT).
+    TargetRule in Target:
+    /// Exchange accepts targetAddress values of at most 255 characters. No automatic value.
+    TargetLength => "TGT001", Length, "targetAddress", Error, "targetAddress is longer than 255 characters", Manual "shorten the address";
+    /// A targetAddress needs a `type:` prefix (normally `SMTP:`). The type cannot be guessed.
+    TargetPrefix => "TGT002", Format, "targetAddress", Error, "targetAddress has no 'type:' prefix", Manual "add the right prefix";
+    /// As for SMTP proxy addresses (PRX003).
+    TargetSmtpCharacter => "TGT003", Character, "targetAddress", Error, "SMTP targetAddress has whitespace or reserved characters", Proposes "remove the invalid characters";
+    /// As for mail (MAIL003), on the address after `smtp:`.
+    TargetLocalPart => "TGT004", LocalPart, "targetAddress", Error, "targetAddress local part has invalid characters", Proposes "remove the invalid characters";
+    /// As for mail (MAIL004), on the address after `smtp:`.
+    TargetDomainPart => "TGT005", DomainPart, "targetAddress", Error, "targetAddress domain part is not a valid domain name", Proposes "remove the invalid characters";
+    /// As for mail (MAIL005), on the address after `smtp:`.
+    TargetTopLevelDomain => "TGT006", TopLevelDomain, "targetAddress", Error, "targetAddress ends in an unknown top-level domain", Manual "correct the domain";
+    /// As for mail (MAIL006), on the address after `smtp:`.
+    TargetFormat => "TGT007", Format, "targetAddress", Error, "targetAddress is not a valid address", Manual "enter a valid address";
+    /// Two mail users or contacts routing to one external address confuse Exchange's
+    /// recipient resolution. Only a person can decide.
+    TargetDuplicate => "TGT008", Duplicate, "targetAddress", Error, "targetAddress is held by another object too", Manual "decide which object keeps it";
+    /// Dedicated ruleset: a mail-enabled contact needs a targetAddress. The fix uses
+    /// `SMTP:` + mail, which is where its mail goes anyway: safe.
+    TargetBlank => "TGT009", Blank, "targetAddress", Error, "contact has no targetAddress", Proposes "use SMTP: + mail";
+}
+
 const TARGET_RULES: AddressRules = AddressRules {
     local_part: RuleId::TargetLocalPart,
     domain_part: RuleId::TargetDomainPart,
