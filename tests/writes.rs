@@ -4,7 +4,6 @@
 //! rules, a journal that survives losing its last records, a locked journal, and timeouts on a
 //! frozen DC.
 
-use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::AtomicBool;
 
@@ -216,7 +215,7 @@ fn hand_typed_values_are_refused_with_their_reason() {
 /// A journal with only its header and change records: what a run that stopped before its
 /// first write leaves (resuming it applies every change).
 #[cfg(unix)]
-fn unstarted_copy(journal: &Path, copy: &Path) {
+fn unstarted_copy(journal: &std::path::Path, copy: &std::path::Path) {
     let text = std::fs::read_to_string(journal).unwrap();
     let kept: String = text
         .lines()
