@@ -14,7 +14,7 @@ use crate::samba::{ADMIN_PASSWORD, SambaDc};
 use crate::temp_dir;
 
 /// Picks the demo directory as the source and scans it.
-fn scan_demo(harness: &mut Harness<'_, SyncreadyApp>) {
+pub(crate) fn scan_demo(harness: &mut Harness<'_, SyncreadyApp>) {
     harness.get_by_label("Demo directory").click();
     harness.run();
     harness.get_by_label("Scan").click();
@@ -22,19 +22,47 @@ fn scan_demo(harness: &mut Harness<'_, SyncreadyApp>) {
     run_until_scanned(harness);
 }
 
-fn run_until_scanned(harness: &mut Harness<'_, SyncreadyApp>) {
+pub(crate) fn run_until_scanned(harness: &mut Harness<'_, SyncreadyApp>) {
     run_while(harness, |app| app.is_scanning() || app.findings().is_empty(), 60, "the scan did not finish");
 }
 
 /// Clicks the export or import button and waits for its worker.
-fn click_and_wait_for_files(harness: &mut Harness<'_, SyncreadyApp>, label: &str) {
+pub(crate) fn click_and_wait_for_files(harness: &mut Harness<'_, SyncreadyApp>, label: &str) {
     harness.get_by_label(label).click();
     harness.run();
     run_while(harness, SyncreadyApp::is_moving_files, 60, &format!("{label} did not finish"));
 }
 
+/// Exports the review to `path` through the Export… dialog.
+pub(crate) fn export_to(harness: &mut Harness<'_, SyncreadyApp>, path: &std::path::Path) {
+    harness.get_by_label("Export…").click();
+    harness.run();
+    replace_text(harness, "File", path.to_str().unwrap());
+    click_and_wait_for_files(harness, "Export");
+}
+
+/// Imports the reviewed CSV at `path` through the Import reviewed CSV… dialog.
+pub(crate) fn import_from(harness: &mut Harness<'_, SyncreadyApp>, path: &std::path::Path) {
+    harness.get_by_label("Import reviewed CSV…").click();
+    harness.run();
+    replace_text(harness, "File", path.to_str().unwrap());
+    click_and_wait_for_files(harness, "Import");
+}
+
+/// Chooses the directory source and types the server Apply… and Undo… write to.
+pub(crate) fn set_write_directory(harness: &mut Harness<'_, SyncreadyApp>, url: &str) {
+    harness.get_by_label("Directory (LDAP)").click();
+    harness.run();
+    replace_text(harness, "Server URL", url);
+}
+
 /// Steps the app while `busy` says it is, failing after `seconds` with `what` and the status.
-fn run_while(harness: &mut Harness<'_, SyncreadyApp>, busy: impl Fn(&SyncreadyApp) -> bool, seconds: u64, what: &str) {
+pub(crate) fn run_while(
+    harness: &mut Harness<'_, SyncreadyApp>,
+    busy: impl Fn(&SyncreadyApp) -> bool,
+    seconds: u64,
+    what: &str,
+) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
     while busy(harness.state()) {
         assert!(std::time::Instant::now() < deadline, "{what}: {}", harness.state().status());
@@ -45,7 +73,7 @@ fn run_while(harness: &mut Harness<'_, SyncreadyApp>, busy: impl Fn(&SyncreadyAp
 }
 
 /// Focuses the text field with accessible `label` and replaces what it holds with `text`.
-fn replace_text(harness: &mut Harness<'_, SyncreadyApp>, label: &str, text: &str) {
+pub(crate) fn replace_text(harness: &mut Harness<'_, SyncreadyApp>, label: &str, text: &str) {
     harness.get_by_label(label).click();
     harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -154,21 +182,18 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         .filter(|f| f.fix == syncready::rules::FixSafety::Safe && f.update.is_some())
         .count();
     assert_eq!(harness.state().status(), format!("Accepted {safe} safe fixes."));
-    // Applying needs a directory: the dialog says what is missing and writes nothing.
-    harness.get_by_label("Apply…").click();
-    harness.run();
-    harness.get_by_label_contains("edits on");
-    harness.get_by_label("Apply changes").click();
-    harness.run();
-    harness.get_by_label("profile 'Forest 1': no server URL");
+    // Applying needs a directory: until one is given Apply… and Undo… say so and stay shut.
+    {
+        use egui_kittest::kittest::NodeT as _;
+        assert!(harness.get_by_label("Apply…").accesskit_node().is_disabled());
+        assert!(harness.get_by_label("Undo…").accesskit_node().is_disabled());
+        harness.get_by_label_contains("need a directory to write to");
+    }
     assert!(!harness.state().is_writing());
-    harness.get_by_label("Cancel").click();
-    harness.run();
 
     let dir = temp_dir("gui-export");
     let path = dir.join("reviewed.csv");
-    replace_text(&mut harness, "Export path", path.to_str().unwrap());
-    click_and_wait_for_files(&mut harness, "Export");
+    export_to(&mut harness, &path);
     assert!(harness.state().status().starts_with("Exported"), "{}", harness.state().status());
     let rows = read_rows(&path, std::fs::File::open(&path).unwrap()).unwrap();
     assert_eq!(rows.len(), total);
@@ -183,16 +208,14 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         [("accepted.ldif", "changetype: modify", objects.len()), ("review.json", "\"action\": \"EDIT\"", safe)]
     {
         let target = dir.join(name);
-        replace_text(&mut harness, "Export path", target.to_str().unwrap());
-        click_and_wait_for_files(&mut harness, "Export");
+        export_to(&mut harness, &target);
         let text =
             std::fs::read_to_string(&target).unwrap_or_else(|e| panic!("{name}: {e}; {}", harness.state().status()));
         assert_eq!(text.matches(expected).count(), count, "{name}");
     }
     // Decisions made elsewhere come back through the reviewed CSV.
     harness.state_mut().clear_decisions();
-    replace_text(&mut harness, "Export path", path.to_str().unwrap());
-    click_and_wait_for_files(&mut harness, "Import reviewed CSV");
+    import_from(&mut harness, &path);
     assert_eq!(harness.state().review().decisions.iter().filter(|d| matches!(d, Action::Edit(_))).count(), safe);
 
     // A reviewed CSV that `syncready apply` refuses is refused by the app with the same words
@@ -213,8 +236,7 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
         let cli = syncready::fix::import_plan(&broken).unwrap_err().to_string();
         assert!(cli.contains(expected), "{cli}");
         harness.state_mut().clear_decisions();
-        replace_text(&mut harness, "Export path", broken.to_str().unwrap());
-        click_and_wait_for_files(&mut harness, "Import reviewed CSV");
+        import_from(&mut harness, &broken);
         assert_eq!(harness.state().status(), format!("Import failed: {cli}"));
         assert!(harness.state().review().decisions.iter().all(|d| *d == Action::Undecided));
     }
@@ -311,6 +333,7 @@ fn scan_a_domain_controller_apply_the_review_and_undo_it() {
     assert_eq!(value(&after, "Bo Berg", "displayname"), "Bo Berg");
     assert_eq!(value(&after, "Bo Berg", "mail"), "boberg@contoso.com");
     assert_eq!(value(&after, "Bo Berg", "ms-ds-consistencyguid"), value(&after, "Bo Berg", "objectguid"));
+    harness.get_by_label("Applied");
     harness.get_by_label("Close").click();
     harness.run();
 
@@ -367,7 +390,7 @@ fn scan_a_domain_controller_apply_the_review_and_undo_it() {
     let plan = harness.state().migration().plan().unwrap_or_else(|| panic!("{}", harness.state().migration().status()));
     let missing = plan.waves[0].anchors_missing;
     assert!(missing >= 2, "Ann Lee and Bo Berg at least: {missing}");
-    harness.get_by_label(&format!("Stamp the {missing} anchors of wave 1…")).click();
+    harness.get_by_label(&format!("Stamp {missing} anchors of wave 1…")).click();
     harness.run();
     harness.get_by_label(&format!("{missing} edits on {missing} objects."));
     replace_text(&mut harness, "Journal file", dir.join("anchors.jsonl").to_str().unwrap());
@@ -441,6 +464,7 @@ fn every_interactive_widget_has_an_accessible_name() {
         }
         assert_eq!(unnamed_controls(&harness), Vec::<String>::new(), "the source view {source}");
     }
+    replace_text(&mut harness, "Server URL", "ldaps://dc1.contoso.com");
     harness.get_by_label("Accept safe fixes").click();
     harness.run();
     harness.get_by_label("Apply…").click();
@@ -586,6 +610,7 @@ fn the_apply_dialog_refuses_new_values_the_rules_refuse_and_asks_about_warnings(
     let first = type_new_value(&mut harness, "proxyAddresses", &named, "smtp:same.new@contoso.com");
     let second = type_new_value(&mut harness, "proxyAddresses", &first, "smtp:same.new@contoso.com");
     assert_ne!(first, second);
+    set_write_directory(&mut harness, "ldaps://dc1.contoso.com");
     harness.get_by_label("Apply…").click();
     harness.run();
     harness.get_by_label("2 new values refused by the rules:");

@@ -7,6 +7,8 @@ mod demo;
 mod generated;
 #[cfg(feature = "gui")]
 mod gui;
+#[cfg(feature = "gui")]
+mod gui_grid;
 mod inputs;
 mod live;
 mod migrate;

@@ -5,7 +5,7 @@
 use crate::rules::{Finding, FixSafety};
 
 /// What to do with one finding's value.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Action {
     #[default]
     Undecided,
@@ -25,6 +25,16 @@ impl Action {
             Action::Edit(_) => "EDIT",
             Action::Remove => "REMOVE",
             Action::Complete => "COMPLETE",
+        }
+    }
+
+    /// The decision as the app names it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Action::Undecided => "Undecided",
+            Action::Edit(_) => "Edit",
+            Action::Remove => "Remove",
+            Action::Complete => "Leave as is",
         }
     }
 

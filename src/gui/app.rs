@@ -11,13 +11,14 @@ use eframe::egui;
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::dialogs::Dialog;
-use super::file_dialog::{FileDialogs, FileTarget};
-use super::file_jobs::{FileJob, FileJobDone};
-use super::filters::{ACTIONS, Filters};
+use super::file_dialog::{Answer, FileDialogs, FileTarget};
+use super::file_jobs::{Direction, FileJob, FileJobDone};
+use super::filters::{ACTION_LABELS, ACTIONS, Filters};
 use super::migration::{MigrationView, ScanInput};
-use super::review_model::{Pick, ReviewModel, RowResult};
+use super::review_model::{Chosen, Column, Pick, ReviewModel, RowChoice, RowResult};
+use super::saved_review::SavedReview;
 use super::settings::{Settings, SourceKind};
-use super::widgets::combo;
+use super::widgets::{combo, row};
 use super::worker::{ScanDone, ScanProgress, Scanner, answer, read_and_check, spawn_scan};
 use super::{details, source_panel, table};
 use crate::fix::{Action, ReviewState};
@@ -26,6 +27,9 @@ use crate::rules::{Finding, Ruleset, Severity, add_attributes, needed_attributes
 use crate::source::SourceSpec;
 
 const SETTINGS_KEY: &str = "syncready-settings";
+
+/// From this width on, the window shows the counts by error name on the left.
+const WIDE_WINDOW: f32 = 1200.0;
 
 /// What the window's middle shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +54,11 @@ pub struct SyncreadyApp {
     view: View,
     migration: MigrationView,
     scroll_to: Option<usize>,
+    /// Give the selected row's Update cell the keyboard next frame (after a double-click).
+    focus_update: bool,
     pub(super) status: String,
+    /// The status line's text when it reports a failure (shown in red while it is the status).
+    failure: Option<String>,
     pub(super) dialog: Dialog,
     /// What the write worker runs (see [`SyncreadyApp::set_writer`]).
     pub(super) writer: super::apply::Writer,
@@ -60,13 +68,23 @@ pub struct SyncreadyApp {
     file_job: Option<FileJob>,
     pub(super) files: FileDialogs,
     filter_id: egui::Id,
+    /// Where the review is kept between runs, what was saved there last (a fingerprint), and
+    /// a saved review waiting for a scan of its sources.
+    review_file: PathBuf,
+    saved_fingerprint: u64,
+    saved_review: Option<SavedReview>,
+    /// The saved review offered back after a scan of its sources.
+    offer: Option<SavedReview>,
+    /// The last scan's sources, by name.
+    sources: Vec<String>,
 }
 
 impl SyncreadyApp {
     pub fn new(cc: &eframe::CreationContext<'_>) -> SyncreadyApp {
         super::fonts::add_system_fallbacks(&cc.egui_ctx);
+        super::look::apply(&cc.egui_ctx);
         let settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
-        SyncreadyApp {
+        let mut app = SyncreadyApp {
             settings,
             scan: None,
             model: ReviewModel::default(),
@@ -74,6 +92,8 @@ impl SyncreadyApp {
             view: View::Findings,
             migration: MigrationView::default(),
             scroll_to: None,
+            focus_update: false,
+            failure: None,
             status: "Choose a source and scan.".into(),
             dialog: Dialog::None,
             writer: super::apply::write,
@@ -81,7 +101,75 @@ impl SyncreadyApp {
             file_job: None,
             files: FileDialogs::default(),
             filter_id: egui::Id::unique("findings-filter"),
+            review_file: PathBuf::new(),
+            saved_fingerprint: 0,
+            saved_review: None,
+            offer: None,
+            sources: Vec::new(),
+        };
+        app.use_review_file(super::saved_review::default_path());
+        app.check_ruleset_file();
+        app
+    }
+
+    /// Takes settings as eframe's storage would give them at start (tests use it).
+    pub fn restore_settings_json(&mut self, json: &str) -> Result<(), String> {
+        self.settings = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        self.check_ruleset_file();
+        Ok(())
+    }
+
+    /// Whether the status line reports a failure (it is shown in red).
+    pub fn status_is_failure(&self) -> bool {
+        self.failure.as_ref() == Some(&self.status)
+    }
+
+    /// Keeps the review in `path` (tests use their own), and takes the review saved there.
+    pub fn use_review_file(&mut self, path: PathBuf) {
+        self.saved_review = match SavedReview::read(&path) {
+            Ok(saved) => saved,
+            Err(e) => {
+                self.fail(format!("The saved review cannot be read: {e}"));
+                None
+            }
+        };
+        self.saved_fingerprint = 0;
+        self.review_file = path;
+    }
+
+    /// A remembered ruleset file that is gone: say so and use the built-in ruleset.
+    fn check_ruleset_file(&mut self) {
+        if let Some(problem) = self.settings.forget_missing_ruleset_file() {
+            self.fail(format!("{problem}: the built-in multi-tenant ruleset is used instead."));
         }
+    }
+
+    /// Saves the review if it changed since it was last saved (eframe calls this every few
+    /// seconds and on exit).
+    pub fn save_review(&mut self) {
+        if self.sources.is_empty() {
+            return;
+        }
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::hash::DefaultHasher::new();
+            self.sources.hash(&mut hasher);
+            self.model.review.decisions.hash(&mut hasher);
+            hasher.finish()
+        };
+        if fingerprint == self.saved_fingerprint {
+            return;
+        }
+        let saved = SavedReview::of(&self.sources, &self.model.findings, &self.model.review.decisions);
+        match saved.write(&self.review_file) {
+            Ok(()) => self.saved_fingerprint = fingerprint,
+            Err(e) => self.fail(format!("The review could not be saved: {e}")),
+        }
+    }
+
+    /// The saved review offered back after the scan, if any.
+    pub fn offered_review(&self) -> Option<&SavedReview> {
+        self.offer.as_ref()
     }
 
     /// Whether a scan is running.
@@ -162,7 +250,7 @@ impl SyncreadyApp {
         let ruleset = match self.settings.ruleset_options().build() {
             Ok(ruleset) => ruleset,
             Err(e) => {
-                self.status = format!("Ruleset: {e}");
+                self.fail(format!("Ruleset: {e}"));
                 return;
             }
         };
@@ -229,10 +317,21 @@ impl SyncreadyApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
                 self.ruleset = Some(done.ruleset);
                 self.load_findings(done.findings, done.objects);
+                self.migration.clear();
+                self.sources = done.sources.iter().map(|s| s.name.clone()).collect();
+                if self.saved_review.as_ref().is_some_and(|saved| saved.sources == self.sources) {
+                    self.offer = self.saved_review.take();
+                }
             }
             Err(error) => {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Title("syncready: the scan failed".into()));
-                self.status = format!("Scan failed: {error}");
+                // The old findings no longer say what the directory holds: the table empties,
+                // and Apply… with it (the review was saved).
+                self.save_review();
+                self.model = ReviewModel::default();
+                self.migration.clear();
+                self.sources.clear();
+                self.fail(format!("Scan failed: {error}"));
             }
         }
     }
@@ -252,6 +351,11 @@ impl SyncreadyApp {
         self.model.selection()
     }
 
+    /// The visible positions the table highlights (the selected row and the picked ones).
+    pub fn highlighted(&self) -> Vec<usize> {
+        (0..self.model.visible.len()).filter(|&p| self.model.is_highlighted(p)).collect()
+    }
+
     /// Accepts the selected row's proposed value, or takes the decision back.
     pub fn toggle_selected(&mut self) {
         self.model.toggle_selected();
@@ -268,8 +372,18 @@ impl SyncreadyApp {
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
             ctx.memory_mut(|m| m.request_focus(self.filter_id));
         }
-        if ctx.memory(|m| m.focused().is_some()) || self.dialog.is_open() {
+        if self.dialog.is_open() {
+            if !self.dialog.is_writing() && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+                self.dialog = super::dialogs::Dialog::None;
+            }
             return;
+        }
+        if ctx.memory(|m| m.focused().is_some()) {
+            return;
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::A)) {
+            self.model.pick_visible();
+            self.status = format!("Picked the {} filtered rows.", self.model.visible.len());
         }
         let (down, up, space) = ctx.input(|i| {
             (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp), i.key_pressed(egui::Key::Space))
@@ -284,7 +398,7 @@ impl SyncreadyApp {
     }
 
     /// Puts a chosen file's path where it belongs.
-    fn take_file(&mut self, target: FileTarget, paths: Vec<PathBuf>, ctx: &egui::Context) {
+    fn take_file(&mut self, target: FileTarget, paths: Vec<PathBuf>) {
         let Some(first) = paths.first() else { return };
         if let Some(folder) = first.parent() {
             self.settings.last_folder = folder.display().to_string();
@@ -303,33 +417,36 @@ impl SyncreadyApp {
             }
             FileTarget::RulesetFile => self.settings.ruleset.ruleset = text,
             FileTarget::VerifiedDomainsFile => self.settings.ruleset.verified_domains_file = Some(first.clone()),
-            FileTarget::Export => {
-                self.settings.export_path = text;
-                self.export(ctx);
-            }
-            FileTarget::Import => {
-                self.settings.export_path = text;
-                self.import(ctx);
-            }
+            FileTarget::Export | FileTarget::Import => self.dialog.set_file(text),
             FileTarget::Journal => self.dialog.set_journal(text),
             FileTarget::MigrationConfig => self.settings.migration_config = text,
         }
     }
 
-    /// Starts writing the review to the export path on a worker.
-    fn export(&mut self, ctx: &egui::Context) {
-        let path = PathBuf::from(self.settings.export_path.trim());
-        self.status = format!("Exporting to {}…", path.display());
-        let (findings, decisions) = (self.model.findings.clone(), self.model.review.decisions.clone());
-        self.file_job = Some(FileJob::export(path, findings, decisions, ctx));
+    /// Opens the export or import dialog, with the last file.
+    fn open_files(&mut self, direction: Direction) {
+        self.dialog = Dialog::Files { direction, path: self.settings.export_path.clone() };
     }
 
-    /// Starts reading a reviewed CSV's decisions from the export path on a worker.
-    fn import(&mut self, ctx: &egui::Context) {
+    /// Opens a native file dialog for `target`.
+    pub(super) fn open_file_dialog(&mut self, target: FileTarget, ctx: &egui::Context) {
+        self.files.open(target, &self.settings.last_folder, ctx);
+    }
+
+    /// Starts writing the review to, or reading decisions from, the export path on a worker.
+    pub(super) fn move_files(&mut self, direction: Direction, ctx: &egui::Context) {
         let path = PathBuf::from(self.settings.export_path.trim());
-        self.status = format!("Importing {}…", path.display());
         let (findings, decisions) = (self.model.findings.clone(), self.model.review.decisions.clone());
-        self.file_job = Some(FileJob::import(path, findings, decisions, ctx));
+        self.file_job = Some(match direction {
+            Direction::Export => {
+                self.status = format!("Exporting to {}…", path.display());
+                FileJob::export(path, findings, decisions, ctx)
+            }
+            Direction::Import => {
+                self.status = format!("Importing {}…", path.display());
+                FileJob::import(path, findings, decisions, ctx)
+            }
+        });
     }
 
     /// Takes a finished export's or import's answer.
@@ -345,7 +462,11 @@ impl SyncreadyApp {
                 message
             }
             Ok(FileJobDone::Imported { .. }) => "Import discarded: a new scan replaced the findings.".into(),
-            Err(e) => format!("{}: {e}", job.failed()),
+            Err(e) => {
+                let message = format!("{}: {e}", job.failed());
+                self.file_job = None;
+                return self.fail(message);
+            }
         };
         self.file_job = None;
     }
@@ -386,11 +507,14 @@ impl SyncreadyApp {
     }
 
     fn review_bar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        // Every row wraps: at 800 pixels nothing is cut off.
+        row(ui, |ui| {
             let label = ui.label("Filter");
             let filter =
-                egui::TextEdit::singleline(&mut self.model.filters.text).id(self.filter_id).desired_width(180.0);
+                egui::TextEdit::singleline(&mut self.model.filters.text).id(self.filter_id).desired_width(160.0);
             let mut changed = ui.add(filter).labelled_by(label.id).on_hover_text("Ctrl+F").changed();
+            let errors: Vec<String> = self.model.choices.errors.iter().map(|(name, _)| name.clone()).collect();
+            changed |= combo(ui, "Only error", &mut self.model.filters.error, &errors);
             changed |= combo(ui, "Only attribute", &mut self.model.filters.attribute, &self.model.choices.attributes);
             changed |= combo(ui, "Only class", &mut self.model.filters.class, &self.model.choices.classes);
             let severities: Vec<String> =
@@ -402,10 +526,12 @@ impl SyncreadyApp {
                     .find(|s| severity.as_deref() == Some(s.as_str()));
                 changed = true;
             }
-            let actions: Vec<String> = ACTIONS.iter().map(|a| a.to_string()).collect();
-            let mut action = self.model.filters.action.map(str::to_owned);
+            let actions: Vec<String> = ACTION_LABELS.iter().map(|a| a.to_string()).collect();
+            let label_of = |word: &str| ACTIONS.iter().position(|a| *a == word).map(|i| ACTION_LABELS[i].to_owned());
+            let mut action = self.model.filters.action.and_then(label_of);
             if combo(ui, "Only action", &mut action, &actions) {
-                self.model.filters.action = ACTIONS.into_iter().find(|a| action.as_deref() == Some(*a));
+                let position = ACTION_LABELS.iter().position(|l| action.as_deref() == Some(*l));
+                self.model.filters.action = position.map(|i| ACTIONS[i]);
                 changed = true;
             }
             let label = ui.label("OU");
@@ -414,22 +540,31 @@ impl SyncreadyApp {
                 .labelled_by(label.id)
                 .on_hover_text("rows whose DN ends with this, e.g. OU=Sales,DC=contoso,DC=com")
                 .changed();
+            if let Some(set) = &self.model.filters.objects {
+                ui.label(format!("Showing {}", set.description));
+                if ui.button("Show all objects").clicked() {
+                    self.model.filters.objects = None;
+                    changed = true;
+                }
+            }
             if changed {
                 self.model.refresh();
             }
             ui.label(format!("{} of {} rows", self.model.visible.len(), self.model.findings.len()));
         });
-        ui.horizontal(|ui| {
-            if ui.button("Accept safe fixes").clicked() {
+        self.offer_bar(ui);
+        let has_findings = !self.model.findings.is_empty();
+        row(ui, |ui| {
+            if ui.add_enabled(has_findings, egui::Button::new("Accept safe fixes")).clicked() {
                 let accepted = self.model.review.accept_safe(&self.model.findings);
                 self.status = format!("Accepted {accepted} safe fixes.");
             }
             // Everything filtered, unsafe fixes included: an explicit choice.
-            if ui.button("Accept filtered fixes").clicked() {
+            if ui.add_enabled(has_findings, egui::Button::new("Accept filtered fixes")).clicked() {
                 let accepted = self.model.review.accept_at(&self.model.findings, &self.model.visible, true);
                 self.status = format!("Accepted {accepted} fixes of the {} filtered rows.", self.model.visible.len());
             }
-            if ui.button("Leave filtered as is").clicked() {
+            if ui.add_enabled(has_findings, egui::Button::new("Leave filtered as is")).clicked() {
                 self.model.review.set(&self.model.visible, &Action::Complete);
                 self.status = format!("{} rows left as they are.", self.model.visible.len());
             }
@@ -446,39 +581,119 @@ impl SyncreadyApp {
             if ui.add_enabled(!selection.is_empty(), egui::Button::new("Clear selected decisions")).clicked() {
                 self.model.review.set(&selection, &Action::Undecided);
             }
-            ui.separator();
-            let idle = !self.is_scanning() && !self.is_writing();
-            if ui.add_enabled(idle && !self.model.findings.is_empty(), egui::Button::new("Apply…")).clicked() {
+        });
+        row(ui, |ui| {
+            let blocker = self.write_blocker();
+            let apply_ready = blocker.is_none() && has_findings;
+            let apply = ui.add_enabled(apply_ready, egui::Button::new("Apply…"));
+            if apply.clicked() {
                 self.open_apply();
             }
-            if ui.add_enabled(idle, egui::Button::new("Undo…")).clicked() {
+            if ui.add_enabled(blocker.is_none(), egui::Button::new("Undo…")).clicked() {
                 self.open_undo();
             }
+            if let Some(reason) = &blocker {
+                ui.label(egui::RichText::new(reason).weak());
+            } else if !has_findings {
+                ui.label(egui::RichText::new("Scan first: Apply… writes the review's accepted fixes.").weak());
+            }
+            ui.separator();
+            let moving = self.is_moving_files();
+            if ui.add_enabled(has_findings && !moving, egui::Button::new("Export…")).clicked() {
+                self.open_files(Direction::Export);
+            }
+            if ui.add_enabled(has_findings && !moving, egui::Button::new("Import reviewed CSV…")).clicked() {
+                self.open_files(Direction::Import);
+            }
+            ui.separator();
+            ui.menu_button("Columns", |ui| self.column_menu(ui));
         });
-        ui.horizontal(|ui| {
-            let label = ui.label("Export path");
-            ui.add(egui::TextEdit::singleline(&mut self.settings.export_path).desired_width(300.0))
-                .labelled_by(label.id)
-                .on_hover_text(".csv (for syncready apply), .ldif of the accepted changes, or .json");
-            let ready = !self.settings.export_path.trim().is_empty() && !self.is_moving_files();
-            if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
-                self.export(ui.ctx());
+        let status = egui::RichText::new(&self.status);
+        ui.label(if self.status_is_failure() { status.color(ui.visuals().error_fg_color) } else { status });
+    }
+
+    /// The saved review of these sources, offered back.
+    fn offer_bar(&mut self, ui: &mut egui::Ui) {
+        let Some(offer) = &self.offer else { return };
+        let mut restore = None;
+        row(ui, |ui| {
+            ui.label(format!(
+                "A review of these sources saved {} holds {}.",
+                offer.saved,
+                crate::report::count(offer.decisions.len(), "decision")
+            ));
+            if ui.button("Restore saved review").clicked() {
+                restore = Some(true);
             }
-            if ui.add_enabled(ready, egui::Button::new("Import reviewed CSV")).clicked() {
-                self.import(ui.ctx());
-            }
-            if ui.button("Export as…").clicked() {
-                self.files.open(FileTarget::Export, &self.settings.last_folder, ui.ctx());
-            }
-            if ui.button("Import…").clicked() {
-                self.files.open(FileTarget::Import, &self.settings.last_folder, ui.ctx());
+            if ui.button("Discard saved review").clicked() {
+                restore = Some(false);
             }
         });
-        ui.label(&self.status);
+        match restore {
+            Some(true) => {
+                let offer = self.offer.take().unwrap_or_else(|| unreachable!("shown above"));
+                let matched = offer.restore(&self.model.findings, &mut self.model.review.decisions);
+                let unmatched = offer.decisions.len() - matched;
+                let rest =
+                    if unmatched == 0 { String::new() } else { format!("; {unmatched} match no finding of this scan") };
+                self.status = format!("Restored {matched} of {} saved decisions{rest}.", offer.decisions.len());
+                self.model.refresh();
+            }
+            Some(false) => {
+                self.offer = None;
+                self.status = "The saved review was discarded.".into();
+            }
+            None => {}
+        }
+    }
+
+    /// Puts a failure in the status line, in red.
+    pub(super) fn fail(&mut self, message: String) {
+        self.failure = Some(message.clone());
+        self.status = message;
+    }
+
+    /// Why Apply… and Undo… cannot open yet, if they cannot.
+    fn write_blocker(&self) -> Option<String> {
+        if self.is_scanning() || self.is_writing() {
+            return Some("Wait for the scan or write to finish.".into());
+        }
+        let profile = self.settings.profiles.get(self.settings.write_profile);
+        let url = profile.map(|p| p.url.trim()).unwrap_or_default();
+        if url.is_empty() || url.ends_with("://") {
+            return Some(
+                "Apply… and Undo… need a directory to write to: choose \"Directory (LDAP)\" and give the server URL."
+                    .into(),
+            );
+        }
+        None
+    }
+
+    /// Which columns the table shows.
+    fn column_menu(&mut self, ui: &mut egui::Ui) {
+        for column in Column::ALL {
+            let mut shown = self.settings.columns.contains(&column);
+            if ui.checkbox(&mut shown, column.title()).changed() {
+                if shown {
+                    self.settings.columns.push(column);
+                    self.settings.columns.sort_by_key(|c| Column::ALL.iter().position(|a| a == c));
+                } else if self.settings.columns.len() > 1 {
+                    self.settings.columns.retain(|c| *c != column);
+                }
+            }
+        }
+        if ui.button("Default columns").clicked() {
+            self.settings.columns = Column::ALL.into_iter().filter(|c| c.shown_by_default()).collect();
+        }
     }
 
     fn counts_panel(&mut self, ui: &mut egui::Ui) {
         ui.heading("Findings by error");
+        if self.model.choices.errors.is_empty() {
+            ui.label("No findings yet: scan a source.");
+            return;
+        }
+        ui.label(egui::RichText::new("Every finding of the scan: the filters do not change these counts.").weak());
         let mut clicked = None;
         for (name, count) in &self.model.choices.errors {
             ui.horizontal(|ui| {
@@ -549,20 +764,20 @@ impl SyncreadyApp {
             &self.model.objects,
         );
         if let Some(object) = jump {
+            let filtered = !self.model.filters.is_empty();
             self.scroll_to = self.model.jump_to(object);
+            if filtered && self.model.filters.is_empty() {
+                self.status = "The filters hid that object, so they were cleared to show it.".into();
+            }
         }
     }
 
     fn table(&mut self, ui: &mut egui::Ui) {
         let view = table::TableView {
-            findings: &self.model.findings,
-            decisions: &self.model.review.decisions,
-            outcomes: &self.model.outcomes,
-            visible: &self.model.visible,
-            selected: self.model.selected,
-            picked: &self.model.picked,
-            sort: self.model.sort,
+            model: &self.model,
+            columns: &self.settings.columns,
             scroll_to: self.scroll_to.take(),
+            focus_update: std::mem::take(&mut self.focus_update),
         };
         let clicks = table::show(ui, &view);
         if let Some(column) = clicks.header {
@@ -571,15 +786,38 @@ impl SyncreadyApp {
         if let Some(position) = clicks.row {
             self.click_row(position, ui.input(|i| i.modifiers));
         }
+        if let Some(position) = clicks.double {
+            self.model.select(position);
+            self.focus_update = true;
+        }
         if let Some((index, value)) = clicks.edited {
             self.model.review.decisions[index] = Action::Edit(value);
         }
+        if let Some((position, choice, on_picks)) = clicks.choice {
+            self.choose(position, choice, on_picks, ui.ctx());
+        }
     }
 
-    /// A click picks one row; Ctrl adds or removes one, Shift a range from the selected row.
+    /// Carries out a row's drop-down or right-click choice.
+    pub fn choose(&mut self, position: usize, choice: RowChoice, on_picks: bool, ctx: &egui::Context) {
+        match self.model.choose(position, choice, on_picks) {
+            Some(Chosen::Decided(message)) => self.status = message,
+            Some(Chosen::Copy(text)) => {
+                self.status = "Copied.".into();
+                ctx.copy_text(text);
+            }
+            Some(Chosen::EditInPlace) => self.focus_update = true,
+            Some(Chosen::Filtered) => self.scroll_to = Some(0),
+            None => {}
+        }
+    }
+
+    /// A click picks one row; Ctrl adds or removes one, Shift picks the range from the selected row
+    /// (Ctrl+Shift adds it).
     pub fn click_row(&mut self, position: usize, modifiers: egui::Modifiers) {
         let pick = match (modifiers.shift, modifiers.command) {
-            (true, _) => Pick::Range,
+            (true, true) => Pick::AddRange,
+            (true, false) => Pick::Range,
             (false, true) => Pick::Toggle,
             (false, false) => Pick::One,
         };
@@ -603,8 +841,14 @@ impl eframe::App for SyncreadyApp {
         self.poll_scan(ui.ctx());
         self.poll_write();
         self.poll_file_job();
-        if let Some((target, paths)) = self.files.poll() {
-            self.take_file(target, paths, ui.ctx());
+        match self.files.poll() {
+            Some(Answer::Chosen(target, paths)) => self.take_file(target, paths),
+            Some(Answer::NoDialog) => {
+                self.status = "No file dialog could open on this desktop (it has no file-chooser portal or zenity): \
+                               type the path in the field instead."
+                    .into();
+            }
+            Some(Answer::Cancelled) | None => {}
         }
         self.keyboard(ui.ctx());
         egui::Panel::top("toolbar").show(ui, |ui| {
@@ -620,6 +864,7 @@ impl eframe::App for SyncreadyApp {
         });
         if self.view == View::Migration {
             let input = ScanInput {
+                sources: &self.sources,
                 objects: &self.model.objects,
                 findings: &self.model.findings,
                 ruleset: self.ruleset.as_ref(),
@@ -629,18 +874,33 @@ impl eframe::App for SyncreadyApp {
             });
             match self.migration.take_stamp_request() {
                 Some((wave, Ok(changes))) => self.open_anchor_stamp(wave, changes),
-                Some((wave, Err(e))) => self.status = format!("Wave {wave}'s anchors cannot be planned: {e}"),
+                Some((wave, Err(e))) => self.fail(format!("Wave {wave}'s anchors cannot be planned: {e}")),
                 None => {}
             }
         } else {
-            egui::Panel::left("counts").default_size(220.0).show(ui, |ui| self.counts_panel(ui));
-            egui::Panel::right("details").default_size(280.0).show(ui, |ui| self.details_panel(ui));
-            egui::CentralPanel::default().show(ui, |ui| self.table(ui));
+            // The counts need room: below 1200 pixels the "Only error" menu does their job.
+            let width = ui.ctx().content_rect().width();
+            if width >= WIDE_WINDOW {
+                egui::Panel::left("counts").default_size(200.0).show(ui, |ui| self.counts_panel(ui));
+            }
+            // A fixed width: the panel does not jump with the length of what it shows.
+            let details = (width * 0.26).clamp(200.0, 340.0);
+            egui::Panel::right("details").exact_size(details).show(ui, |ui| self.details_panel(ui));
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.label(egui::RichText::new(super::marks::LEGEND).small().weak());
+                self.table(ui);
+            });
         }
         self.dialogs(ui.ctx());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+        self.save_review();
+    }
+
+    /// The review is saved as it changes: every few seconds when it did.
+    fn auto_save_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(5)
     }
 }

@@ -1,9 +1,11 @@
-//! The details panel for the selected row: its decision with the value to write (editable),
-//! the actions, the apply result, the other holders of a duplicate (click to jump) and the
-//! object's attributes.
+//! The details panel for the selected row: what is wrong (each failing rule's message and its
+//! full explanation), the value with its invisible characters marked, its decision with the
+//! value to write (editable), the actions, the apply result, the other holders of a duplicate
+//! (click to jump) and the object's attributes.
 
 use eframe::egui;
 
+use super::marks;
 use super::review_model::RowResult;
 use crate::fix::Action;
 use crate::model::DirObject;
@@ -24,8 +26,21 @@ pub fn show(
     ui.label(format!("{}: {} ({})", finding.attribute, finding.error_text(), finding.rule_text()));
     ui.label(format!("Severity {}, fix {}", finding.severity.as_str(), finding.fix.as_str()));
     if !finding.value.is_empty() {
-        ui.add(egui::Label::new(format!("Value: {}", finding.value)).wrap());
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Value:");
+            let response = ui.add(egui::Label::new(marks::layout(ui, &finding.value)).wrap());
+            let shown = marks::shown(&finding.value);
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, format!("Value: {shown}")));
+        });
     }
+    egui::CollapsingHeader::new("What is wrong").default_open(true).show(ui, |ui| {
+        for rule in &finding.rules {
+            let rule = rule.rule();
+            ui.add(egui::Label::new(egui::RichText::new(format!("{}: {}", rule.code, rule.message)).strong()).wrap());
+            ui.add(egui::Label::new(rule.doc.trim_end().replace('\n', " ")).wrap());
+            ui.add(egui::Label::new(egui::RichText::new(format!("Fix: {}", rule.fix_text())).italics()).wrap());
+        }
+    });
     if !finding.detail.is_empty() {
         ui.add(egui::Label::new(&finding.detail).wrap());
     }
@@ -36,6 +51,14 @@ pub fn show(
     let label = ui.label("New value");
     if ui.add(egui::TextEdit::singleline(&mut value).desired_width(f32::INFINITY)).labelled_by(label.id).changed() {
         *decision = Action::Edit(value.clone());
+    }
+    if marks::shown(&value) != value {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("As written:");
+            let response = ui.add(egui::Label::new(marks::layout(ui, &value)).wrap());
+            let shown = marks::shown(&value);
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, format!("As written: {shown}")));
+        });
     }
     ui.horizontal(|ui| {
         if ui.add_enabled(!value.is_empty(), egui::Button::new("Edit")).clicked() {
@@ -51,13 +74,7 @@ pub fn show(
             *decision = Action::Undecided;
         }
     });
-    ui.label(format!(
-        "Action: {}",
-        match decision {
-            Action::Undecided => "undecided",
-            other => other.as_str(),
-        }
-    ));
+    ui.label(format!("Action: {}", decision.label()));
     if let Some(result) = outcome {
         ui.label(format!("Result: {}{}", result.word, with_colon(&result.message)));
     }

@@ -1,5 +1,6 @@
-//! The apply and undo dialogs: confirm what will change (and where, and the journal), watch
-//! the progress, read the totals. They draw the dialog's state and return what the admin
+//! The dialogs: apply and undo (confirm what will change, and where, and the journal; watch
+//! the progress; read the totals), and the review's export and import (a file and what its
+//! format is for). They draw the dialog's state and return what the admin
 //! clicked; the app carries it out (gui/writes.rs).
 
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use std::sync::mpsc::Receiver;
 use eframe::egui;
 
 use super::apply::{ChangeSummary, WriteProgress, WriteResult};
+use super::file_jobs::Direction;
 use super::settings::{Settings, TlsMode};
 use super::widgets::labelled_combo;
 use crate::fix::Change;
@@ -62,7 +64,14 @@ pub enum Dialog {
         changes: Vec<Change>,
     },
     Finished {
+        /// What happened, in the title: "Applied", "Finished with 2 conflicts", "Failed".
+        title: String,
         message: String,
+    },
+    /// Export the review to a file, or import a reviewed CSV.
+    Files {
+        direction: Direction,
+        path: String,
     },
 }
 
@@ -82,6 +91,13 @@ impl Dialog {
             *preview = None;
         }
     }
+
+    /// A file chosen in a file dialog for the export or import.
+    pub fn set_file(&mut self, chosen: String) {
+        if let Dialog::Files { path, .. } = self {
+            *path = chosen;
+        }
+    }
 }
 
 /// What the admin clicked in a dialog this frame.
@@ -92,6 +108,8 @@ pub enum Click {
     Preview,
     Undo,
     Browse,
+    /// Export or import (as the Files dialog says) now.
+    MoveFiles,
 }
 
 /// Which profile to write to, and its password when it needs one. A profile with plain LDAP
@@ -186,6 +204,41 @@ fn buttons(ui: &mut egui::Ui, (title, ready, go): (&str, bool, Click)) -> Click 
     click
 }
 
+/// The export or import dialog: the file, what its format is for, Browse, go and Cancel.
+fn files(ui: &mut egui::Ui, direction: Direction, path: &mut String) -> Click {
+    let (heading, go) = match direction {
+        Direction::Export => ("Export the review", "Export"),
+        Direction::Import => ("Import a reviewed CSV", "Import"),
+    };
+    ui.heading(heading);
+    match direction {
+        Direction::Export => {
+            ui.label("The file's ending picks what it holds:");
+            ui.label("  .csv: every row with its ACTION and UPDATE, for syncready apply or Excel");
+            ui.label("  .ldif: the accepted changes only, as LDIF (to read, or for ldifde)");
+            ui.label("  .json: every row with its decision, for scripts");
+        }
+        Direction::Import => {
+            ui.label(
+                "Takes ACTION and UPDATE from a CSV exported here or by syncready scan (edited in Excel, say), \
+                 for this scan's rows with the same DN, attribute and value.",
+            );
+        }
+    }
+    let mut click = Click::None;
+    ui.horizontal(|ui| {
+        let label = ui.label("File");
+        ui.add(egui::TextEdit::singleline(path).desired_width(420.0)).labelled_by(label.id);
+        if ui.button("Browse…").clicked() {
+            click = Click::Browse;
+        }
+    });
+    match buttons(ui, (go, !path.trim().is_empty(), Click::MoveFiles)) {
+        Click::None => click,
+        other => other,
+    }
+}
+
 /// Draws `dialog` (open), with the write target from `settings`; returns what the admin
 /// clicked. The app carries it out (gui/writes.rs).
 pub fn show(dialog: &mut Dialog, settings: &mut Settings, ctx: &egui::Context) -> Click {
@@ -256,11 +309,12 @@ pub fn show(dialog: &mut Dialog, settings: &mut Settings, ctx: &egui::Context) -
                     ui.add(egui::ProgressBar::new(fraction).text(format!("{done} of {total} objects")));
                     Click::None
                 }
-                Dialog::Finished { message } => {
-                    ui.heading("Done");
+                Dialog::Finished { title, message } => {
+                    ui.heading(title.as_str());
                     ui.label(message.as_str());
                     if ui.button("Close").clicked() { Click::Close } else { Click::None }
                 }
+                Dialog::Files { direction, path } => files(ui, *direction, path),
             }
         })
         .inner

@@ -1,9 +1,12 @@
 //! Native file dialogs (rfd) that never block the window: the dialog is created on the UI
 //! thread (as macOS requires), awaited on a helper thread, and its answer picked up by
-//! [`FileDialogs::poll`] on a later frame.
+//! [`FileDialogs::poll`] on a later frame. A dialog that answers "nothing" at once did not open
+//! (a Linux desktop without a file-chooser portal or zenity): the app says so, and the typed
+//! path keeps working.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
 
 use eframe::egui;
 
@@ -35,9 +38,20 @@ impl FileTarget {
     }
 }
 
+/// Faster than a person can cancel: the dialog never showed.
+const NO_DIALOG: Duration = Duration::from_millis(700);
+
+/// What an open dialog answered.
+pub enum Answer {
+    Chosen(FileTarget, Vec<PathBuf>),
+    Cancelled,
+    /// It answered before anyone could have seen it: no native dialog on this desktop.
+    NoDialog,
+}
+
 #[derive(Default)]
 pub struct FileDialogs {
-    pending: Option<(FileTarget, Receiver<Vec<PathBuf>>)>,
+    pending: Option<(FileTarget, Receiver<Vec<PathBuf>>, Instant)>,
 }
 
 impl FileDialogs {
@@ -90,18 +104,23 @@ impl FileDialogs {
                 });
             }
         }
-        self.pending = Some((target, receiver));
+        self.pending = Some((target, receiver, Instant::now()));
     }
 
-    /// The answer of the open dialog, once given (an empty list when cancelled).
-    pub fn poll(&mut self) -> Option<(FileTarget, Vec<PathBuf>)> {
-        let (target, receiver) = self.pending.as_ref()?;
-        let answer = match receiver.try_recv() {
-            Ok(paths) => Some((*target, paths)),
+    /// The answer of the open dialog, once given.
+    pub fn poll(&mut self) -> Option<Answer> {
+        let (target, receiver, opened) = self.pending.as_ref()?;
+        let paths = match receiver.try_recv() {
+            Ok(paths) => paths,
             Err(std::sync::mpsc::TryRecvError::Empty) => return None,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => Some((*target, Vec::new())),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Vec::new(),
+        };
+        let answer = match (paths.is_empty(), opened.elapsed() < NO_DIALOG) {
+            (false, _) => Answer::Chosen(*target, paths),
+            (true, true) => Answer::NoDialog,
+            (true, false) => Answer::Cancelled,
         };
         self.pending = None;
-        answer
+        Some(answer)
     }
 }

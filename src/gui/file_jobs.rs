@@ -21,8 +21,8 @@ pub enum FileJobDone {
 }
 
 /// Which way a job moves the review.
-#[derive(Debug, Clone, Copy)]
-enum Direction {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
     Export,
     Import,
 }

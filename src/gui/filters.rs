@@ -1,5 +1,5 @@
-//! The table's filters: error name, attribute, object class, OU, severity, action and free
-//! text, all of which must match. Filtering a million findings runs in parallel and without
+//! The table's filters: error name, attribute, object class, OU, severity, action, free
+//! text and a set of objects (one object, or the holders of a value), all of which must match. Filtering a million findings runs in parallel and without
 //! allocating per row (ASCII text is compared case-insensitively in place).
 
 use rayon::prelude::*;
@@ -9,6 +9,9 @@ use crate::rules::{Finding, Severity};
 
 /// The decision a row must carry, for the action filter.
 pub const ACTIONS: [&str; 4] = ["undecided", "EDIT", "REMOVE", "COMPLETE"];
+
+/// How the action filter's menu names [`ACTIONS`].
+pub const ACTION_LABELS: [&str; 4] = ["Undecided", "Edit", "Remove", "Leave as is"];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
@@ -22,6 +25,16 @@ pub struct Filters {
     pub severity: Option<Severity>,
     /// One of [`ACTIONS`].
     pub action: Option<&'static str>,
+    /// Only the rows of these objects (snapshot indexes, sorted), with what they are.
+    pub objects: Option<ObjectSet>,
+}
+
+/// The objects a right-click asked to see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectSet {
+    pub indexes: Vec<u32>,
+    /// What the set is, for the bar that shows it ("Ann Lee and the 2 other holders").
+    pub description: String,
 }
 
 impl Filters {
@@ -61,7 +74,8 @@ impl Filters {
                 .any(|f| text.found_in(f))
                 || finding.rules.iter().any(|rule| text.found_in(rule.rule().error.as_str()))
         };
-        error() && attribute() && class() && severity() && action() && in_ou() && text()
+        let object = || self.objects.as_ref().is_none_or(|set| set.indexes.binary_search(&finding.object).is_ok());
+        error() && attribute() && class() && severity() && action() && in_ou() && object() && text()
     }
 }
 

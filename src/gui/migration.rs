@@ -13,6 +13,7 @@ use egui_plot::{Bar, BarChart, Plot};
 use super::file_dialog::{FileDialogs, FileTarget};
 use super::review_files::line_of;
 use super::settings::Settings;
+use super::widgets::row;
 use crate::fix::{self, Action, Change, Decision};
 use crate::migrate::plan::anchor_stamps;
 use crate::migrate::scope::ScopeChange;
@@ -35,16 +36,27 @@ pub struct MigrationView {
     /// line, and the positions in the simulation of the objects deleted or created.
     scope_counts: String,
     scope_changes: Vec<usize>,
+    /// Why nothing is in scope, when nothing is.
+    empty_scope: Option<String>,
+    /// The scan the plan was made against, as the status line names its sources.
+    planned_against: String,
 }
 
 /// What the scan gives the planner.
 pub struct ScanInput<'a> {
+    /// The scan's sources, by name.
+    pub sources: &'a [String],
     pub objects: &'a Arc<Vec<DirObject>>,
     pub findings: &'a Arc<Vec<Finding>>,
     pub ruleset: Option<&'a Ruleset>,
 }
 
 impl MigrationView {
+    /// Forgets the plan: a new scan makes it stale.
+    pub fn clear(&mut self) {
+        *self = MigrationView::default();
+    }
+
     pub fn plan(&self) -> Option<&MigrationPlan> {
         self.plan.as_ref()
     }
@@ -91,6 +103,7 @@ impl MigrationView {
         let (sender, receiver) = channel();
         let ctx = ctx.clone();
         self.objects = objects.clone();
+        self.planned_against = format!("{} ({} objects)", input.sources.join(", "), objects.len());
         std::thread::spawn(move || {
             let plan = read_config(&config_path).map_err(|e| e.to_string()).and_then(|config| {
                 plan_migration(config, &objects, &findings, &ruleset, &cloud_ous, &WaveOptions::default())
@@ -125,6 +138,7 @@ impl MigrationView {
                 self.scope_changes = (0..simulation.objects.len())
                     .filter(|&i| matches!(simulation.objects[i].change(), ScopeChange::Deleted | ScopeChange::Created))
                     .collect();
+                self.empty_scope = empty_scope(&plan);
                 self.plan = Some(plan);
             }
             Err(e) => {
@@ -144,7 +158,7 @@ impl MigrationView {
 
     pub fn show(&mut self, ui: &mut egui::Ui, settings: &mut Settings, input: &ScanInput<'_>, files: &mut FileDialogs) {
         self.poll();
-        ui.horizontal(|ui| {
+        row(ui, |ui| {
             let label = ui.label("Connect Sync export");
             ui.add(egui::TextEdit::singleline(&mut settings.migration_config).desired_width(320.0))
                 .labelled_by(label.id)
@@ -166,7 +180,24 @@ impl MigrationView {
                 ui.spinner();
             }
         });
-        ui.horizontal(|ui| {
+        let hint = |ui: &mut egui::Ui, text: &str| ui.add(egui::Label::new(egui::RichText::new(text).weak()).wrap());
+        hint(
+            ui,
+            "Connect Sync export: the folder Get-ADSyncServerConfiguration writes on the Connect Sync server \
+             (Get-ADSyncServerConfiguration -Path C:\\ADSyncExport), or the wizard's exported \
+             *-SynchronizationPolicy-*.json.",
+        );
+        hint(
+            ui,
+            "Cloud Sync OUs: the OUs the Cloud Sync configuration will be scoped to, one DN per line \
+             (OU=Staff,DC=contoso,DC=com); leave it empty to keep the containers Connect Sync selects.",
+        );
+        if input.sources.is_empty() {
+            hint(ui, "The plan is made against the last scan: scan the forests the export syncs first.");
+        } else {
+            hint(ui, &format!("The plan will be made against the last scan: {}.", input.sources.join(", ")));
+        }
+        row(ui, |ui| {
             let label = ui.label("Plan folder");
             ui.add(egui::TextEdit::singleline(&mut settings.plan_folder).desired_width(320.0)).labelled_by(label.id);
             let can_write = self.plan.is_some() && !settings.plan_folder.trim().is_empty();
@@ -178,6 +209,10 @@ impl MigrationView {
         let Some(plan) = &self.plan else { return };
         ui.separator();
         ui.heading(format!("{}.", plan.verdict()));
+        ui.label(format!("Planned against the scan of {}.", self.planned_against));
+        if let Some(why) = &self.empty_scope {
+            ui.colored_label(ui.visuals().warn_fg_color, why);
+        }
         let guided = &plan.assessment.guided_tool;
         ui.label(if guided.eligible {
             "Microsoft's guided tool can do this move.".to_owned()
@@ -242,6 +277,36 @@ fn readiness_table(ui: &mut egui::Ui, plan: &MigrationPlan, height: f32) {
     });
 }
 
+/// Why no scanned object is in scope (kept, deleted or created), if none is: the commonest
+/// reasons and the partitions the export's connectors read.
+fn empty_scope(plan: &MigrationPlan) -> Option<String> {
+    let simulation = &plan.simulation;
+    if simulation.objects.iter().any(|o| o.change() != ScopeChange::Neither) {
+        return None;
+    }
+    let mut reasons: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for object in &simulation.objects {
+        *reasons.entry(object.connect.as_deref().unwrap_or("in scope")).or_default() += 1;
+    }
+    let mut reasons: Vec<(&str, usize)> = reasons.into_iter().collect();
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let reasons: Vec<String> = reasons.iter().take(3).map(|(reason, n)| format!("{n}: {reason}")).collect();
+    let partitions: Vec<&str> = plan
+        .config
+        .connectors
+        .iter()
+        .flat_map(|c| &c.partitions)
+        .filter(|p| p.selected)
+        .map(|p| p.dn.as_str())
+        .collect();
+    let read = if partitions.is_empty() { "no partition".to_owned() } else { partitions.join(", ") };
+    Some(format!(
+        "No scanned object is in scope of either engine ({}). The export's connectors read {read}: \
+         scan the forest that export belongs to, or choose the export of this forest's server.",
+        reasons.join("; ")
+    ))
+}
+
 fn ui_text_color() -> egui::Color32 {
     egui::Color32::from_gray(200)
 }
@@ -261,6 +326,10 @@ fn scope_list(ui: &mut egui::Ui, plan: &MigrationPlan, changes: &[usize], object
 }
 
 fn wave_chart(ui: &mut egui::Ui, plan: &MigrationPlan) {
+    if plan.waves.is_empty() {
+        ui.label("No waves: no scanned object moves.");
+        return;
+    }
     let bars: Vec<Bar> = plan
         .waves
         .iter()
@@ -294,7 +363,7 @@ fn wave_table(ui: &mut egui::Ui, plan: &MigrationPlan) -> Option<usize> {
             ui.label(classes.join(", "));
         });
         if wave.anchors_missing > 0
-            && ui.button(format!("Stamp the {} anchors of wave {}…", wave.anchors_missing, wave.number)).clicked()
+            && ui.button(format!("Stamp {} of wave {}…", count(wave.anchors_missing, "anchor"), wave.number)).clicked()
         {
             stamp = Some(wave.number);
         }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::filters::{Choices, Filters};
+use super::filters::{Choices, Filters, ObjectSet};
 use super::review_files;
 use crate::fix::journal::Outcome;
 use crate::fix::{Action, Change, ReviewState};
@@ -38,6 +38,116 @@ impl RowResult {
     }
 }
 
+/// A column of the findings table: IdFix's, then the rule's message and syncready's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Column {
+    Dn,
+    Name,
+    Class,
+    Attribute,
+    Error,
+    /// What is wrong: the failing rules' messages.
+    Problem,
+    Value,
+    Update,
+    Action,
+    Rule,
+    Severity,
+    Fix,
+    Result,
+}
+
+impl Column {
+    pub const ALL: [Column; 13] = [
+        Column::Dn,
+        Column::Name,
+        Column::Class,
+        Column::Attribute,
+        Column::Error,
+        Column::Problem,
+        Column::Value,
+        Column::Update,
+        Column::Action,
+        Column::Rule,
+        Column::Severity,
+        Column::Fix,
+        Column::Result,
+    ];
+
+    /// The header, which is also the column's accessible name.
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Dn => "DN",
+            Column::Name => "Name",
+            Column::Class => "Class",
+            Column::Attribute => "Attribute",
+            Column::Error => "Error",
+            Column::Problem => "Problem",
+            Column::Value => "Value",
+            Column::Update => "Update",
+            Column::Action => "Action",
+            Column::Rule => "Rule",
+            Column::Severity => "Severity",
+            Column::Fix => "Fix",
+            Column::Result => "Result",
+        }
+    }
+
+    /// Whether a new window shows it: what a review needs fits a 1024-pixel window; the DN, the
+    /// class, the rule code and the fix safety are in the details and one click away.
+    pub fn shown_by_default(self) -> bool {
+        !matches!(self, Column::Dn | Column::Class | Column::Rule | Column::Fix)
+    }
+
+    /// The narrowest it gets: the Action drop-down keeps its words.
+    pub fn min_width(self) -> f32 {
+        if self == Column::Action { 100.0 } else { 40.0 }
+    }
+
+    /// Its share of the table's width.
+    pub fn weight(self) -> f32 {
+        match self {
+            Column::Dn => 2.0,
+            Column::Problem => 1.8,
+            Column::Value | Column::Update => 1.4,
+            Column::Action => 1.3,
+            Column::Name | Column::Attribute => 1.0,
+            Column::Error | Column::Rule => 0.7,
+            Column::Class | Column::Severity | Column::Fix | Column::Result => 0.6,
+        }
+    }
+}
+
+/// What a row's drop-down or right-click menu chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowChoice {
+    /// Accept the proposed value (the drop-down's "Edit": the proposed or the current value,
+    /// to change in place).
+    Edit,
+    Remove,
+    LeaveAsIs,
+    Undecided,
+    CopyDn,
+    CopyValue,
+    /// Only the rows of this object.
+    ShowObject,
+    /// Only the rows of this object and of the others that hold its value.
+    ShowHolders,
+}
+
+/// What a row choice did, for the window to finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chosen {
+    /// Decisions changed; the status line says so.
+    Decided(String),
+    /// The text to put on the clipboard.
+    Copy(String),
+    /// The row's new value is to be typed in place.
+    EditInPlace,
+    /// The table now shows only some objects.
+    Filtered,
+}
+
 /// How a click picks rows, as in Explorer and IdFix's grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pick {
@@ -45,8 +155,11 @@ pub enum Pick {
     One,
     /// This row in or out of the picked ones (Ctrl), the rows picked before kept.
     Toggle,
-    /// Every row from the selected one to this one (Shift), added to the picked ones.
+    /// Every row from the selected one (the last clicked) to this one (Shift), in place of the
+    /// picked ones.
     Range,
+    /// The same range added to the picked ones (Ctrl+Shift).
+    AddRange,
 }
 
 /// The review of one scan.
@@ -63,8 +176,8 @@ pub struct ReviewModel {
     /// Every finding's index in sort order; `visible` is the filtered part of it.
     order: Vec<usize>,
     pub(super) visible: Vec<usize>,
-    /// Sort column (index into the table's columns) and direction.
-    pub(super) sort: Option<(usize, bool)>,
+    /// Sort column and direction (true: ascending).
+    pub(super) sort: Option<(Column, bool)>,
     /// The row the details show, as a position in `visible`.
     pub(super) selected: Option<usize>,
     /// Rows picked with a click, Ctrl or Shift, by finding index.
@@ -110,7 +223,7 @@ impl ReviewModel {
     }
 
     /// Sorts by `column`: ascending, or descending when it already sorts ascending by it.
-    pub fn sort_by(&mut self, column: usize) {
+    pub fn sort_by(&mut self, column: Column) {
         self.sort = match self.sort {
             Some((c, true)) if c == column => Some((column, false)),
             _ => Some((column, true)),
@@ -149,9 +262,18 @@ impl ReviewModel {
         self.selected.and_then(|s| self.visible.get(s).copied())
     }
 
-    /// Selects a row by its position in the visible list.
+    /// Selects a row by its position in the visible list; it is then the one picked row.
     pub fn select(&mut self, position: usize) {
         self.selected = (position < self.visible.len()).then_some(position);
+        self.pick_selected_alone();
+    }
+
+    /// Makes the selected row the only picked one.
+    fn pick_selected_alone(&mut self) {
+        self.picked.iter_mut().for_each(|p| *p = false);
+        if let Some(index) = self.selected_finding() {
+            self.picked[index] = true;
+        }
     }
 
     /// Moves the selection one row down (or up), starting at the first row.
@@ -162,6 +284,7 @@ impl ReviewModel {
             (Some(s), true) => (s + 1).min(last),
             (Some(s), false) => s.saturating_sub(1),
         });
+        self.pick_selected_alone();
     }
 
     /// A click on the row at `position`: it becomes the selected one, and picks rows as `pick`
@@ -169,19 +292,22 @@ impl ReviewModel {
     pub fn click(&mut self, position: usize, pick: Pick) {
         let Some(&index) = self.visible.get(position) else { return };
         match pick {
-            Pick::Range => {
+            Pick::Range | Pick::AddRange => {
+                if pick == Pick::Range {
+                    self.picked.iter_mut().for_each(|p| *p = false);
+                }
                 let from = self.selected.unwrap_or(position);
                 for p in from.min(position)..=from.max(position) {
                     self.picked[self.visible[p]] = true;
                 }
             }
             Pick::Toggle => self.picked[index] = !self.picked[index],
-            Pick::One => {
-                self.picked.iter_mut().for_each(|p| *p = false);
-                self.picked[index] = true;
-            }
+            Pick::One => {}
         }
         self.selected = Some(position);
+        if pick == Pick::One {
+            self.pick_selected_alone();
+        }
     }
 
     /// The findings an action on "the selection" acts on: the picked rows, or the selected one.
@@ -201,6 +327,83 @@ impl ReviewModel {
         };
     }
 
+    /// Whether the table highlights the row at `position`: the picked rows (a Ctrl+click that
+    /// takes the selected row out of the picks leaves it selected, not highlighted, as in
+    /// Explorer).
+    pub fn is_highlighted(&self, position: usize) -> bool {
+        self.visible.get(position).is_some_and(|&i| self.picked[i])
+    }
+
+    /// Picks every row the filters let through (Ctrl+A).
+    pub fn pick_visible(&mut self) {
+        for &index in &self.visible {
+            self.picked[index] = true;
+        }
+    }
+
+    /// Carries out `choice` on the row at `position`: on that row alone, or with `on_picks`
+    /// (the right-click menu) on every picked row when that row is one of them.
+    pub fn choose(&mut self, position: usize, choice: RowChoice, on_picks: bool) -> Option<Chosen> {
+        let &index = self.visible.get(position)?;
+        let rows = if on_picks && self.picked[index] { self.selection() } else { vec![index] };
+        let finding = &self.findings[index];
+        let rows_text = crate::report::count(rows.len(), "row");
+        let chosen = match choice {
+            RowChoice::Edit if !on_picks => {
+                let value = finding.update.clone().unwrap_or_else(|| finding.value.clone());
+                self.review.decisions[index] = Action::Edit(value);
+                self.selected = Some(position);
+                Chosen::EditInPlace
+            }
+            RowChoice::Edit => {
+                let accepted = self.review.accept_at(&self.findings, &rows, true);
+                Chosen::Decided(format!("Accepted {accepted} proposed fixes of {rows_text}."))
+            }
+            RowChoice::Remove => {
+                let removable: Vec<usize> =
+                    rows.iter().copied().filter(|&i| !self.findings[i].value.is_empty()).collect();
+                self.review.set(&removable, &Action::Remove);
+                Chosen::Decided(format!("{} to remove.", crate::report::count(removable.len(), "value")))
+            }
+            RowChoice::LeaveAsIs => {
+                self.review.set(&rows, &Action::Complete);
+                Chosen::Decided(format!("{rows_text} left as they are."))
+            }
+            RowChoice::Undecided => {
+                self.review.set(&rows, &Action::Undecided);
+                Chosen::Decided(format!("{rows_text} undecided again."))
+            }
+            RowChoice::CopyDn => Chosen::Copy(finding.dn.clone()),
+            RowChoice::CopyValue => Chosen::Copy(finding.value.clone()),
+            RowChoice::ShowObject => {
+                let description = format!("the rows of {}", finding.common_name);
+                self.show_objects(vec![finding.object], description);
+                Chosen::Filtered
+            }
+            RowChoice::ShowHolders => {
+                let mut objects = finding.holders.clone();
+                objects.push(finding.object);
+                let description = format!(
+                    "{} and {} of its {}",
+                    finding.common_name,
+                    crate::report::count(finding.holders.len(), "other holder"),
+                    finding.attribute
+                );
+                self.show_objects(objects, description);
+                Chosen::Filtered
+            }
+        };
+        Some(chosen)
+    }
+
+    /// Shows only the rows of `objects`, the other filters cleared.
+    fn show_objects(&mut self, mut objects: Vec<u32>, description: String) {
+        objects.sort_unstable();
+        objects.dedup();
+        self.filters = Filters { objects: Some(ObjectSet { indexes: objects, description }), ..Filters::default() };
+        self.refresh();
+    }
+
     /// Takes back every decision.
     pub fn clear_decisions(&mut self) {
         self.review = ReviewState::new(&self.findings);
@@ -214,6 +417,7 @@ impl ReviewModel {
             self.refresh();
         }
         self.selected = self.visible.iter().position(|&i| self.findings[i].object == object);
+        self.pick_selected_alone();
         self.selected
     }
 
@@ -256,21 +460,28 @@ impl ReviewModel {
 }
 
 /// The key a column sorts by (the Action and Result columns sort by the review's state).
-pub fn sort_key(finding: &Finding, decision: &Action, outcome: &Option<RowResult>, column: usize) -> String {
+pub fn sort_key(finding: &Finding, decision: &Action, outcome: &Option<RowResult>, column: Column) -> String {
     match column {
-        0 => finding.dn.to_lowercase(),
-        1 => finding.common_name.to_lowercase(),
-        2 => finding.object_class.to_owned(),
-        3 => finding.attribute.as_str().to_lowercase(),
-        4 => finding.error_text(),
-        5 => finding.value.to_lowercase(),
-        6 => finding.update.as_deref().unwrap_or_default().to_lowercase(),
-        7 => decision.as_str().to_owned(),
-        8 => finding.rule_text(),
-        9 => (finding.severity as u8).to_string(),
-        10 => finding.fix.as_str().to_owned(),
-        _ => outcome.as_ref().map_or("", |r| r.word).to_owned(),
+        Column::Dn => finding.dn.to_lowercase(),
+        Column::Name => finding.common_name.to_lowercase(),
+        Column::Class => finding.object_class.to_owned(),
+        Column::Attribute => finding.attribute.as_str().to_lowercase(),
+        Column::Error => finding.error_text(),
+        Column::Problem => problem(finding),
+        Column::Value => finding.value.to_lowercase(),
+        Column::Update => finding.update.as_deref().unwrap_or_default().to_lowercase(),
+        Column::Action => decision.label().to_owned(),
+        Column::Rule => finding.rule_text(),
+        Column::Severity => (finding.severity as u8).to_string(),
+        Column::Fix => finding.fix.as_str().to_owned(),
+        Column::Result => outcome.as_ref().map_or("", |r| r.word).to_owned(),
     }
+}
+
+/// The Problem column: the failing rules' messages.
+pub fn problem(finding: &Finding) -> String {
+    let messages: Vec<&str> = finding.rules.iter().map(|rule| rule.rule().message).collect();
+    messages.join("; ")
 }
 
 #[cfg(test)]
@@ -313,10 +524,10 @@ mod tests {
     fn filters_and_sorting_keep_the_selected_finding() {
         let mut model = model();
         model.select(2);
-        model.sort_by(5);
+        model.sort_by(Column::Value);
         assert_eq!(model.visible, [2, 0, 1], "by value: a @, b @, C");
         assert_eq!(model.selected_finding(), Some(2));
-        model.sort_by(5);
+        model.sort_by(Column::Value);
         assert_eq!(model.visible, [1, 0, 2], "again: descending");
         model.set_filters(Filters { attribute: Some("MAIL".into()), ..Filters::default() });
         assert_eq!(model.visible, [0, 2]);

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::review_model::Column;
 use crate::rules::RulesetOptions;
 use crate::source::ldap::{Bind, DEFAULT_FILTER, DEFAULT_TIMEOUT, LdapOptions, Security};
 
@@ -129,6 +130,8 @@ pub struct Settings {
     /// The OUs the Cloud Sync configuration is scoped to, one per line (empty: Connect's).
     pub cloud_ous: String,
     pub plan_folder: String,
+    /// The table's columns, in order.
+    pub columns: Vec<Column>,
 }
 
 impl Default for Settings {
@@ -146,11 +149,30 @@ impl Default for Settings {
             migration_config: String::new(),
             cloud_ous: String::new(),
             plan_folder: String::new(),
+            columns: Column::ALL.into_iter().filter(|c| c.shown_by_default()).collect(),
         }
     }
 }
 
 impl Settings {
+    /// A remembered custom ruleset whose file is not there (or was never chosen) falls back to
+    /// the built-in multi-tenant ruleset; returns what was wrong.
+    pub fn forget_missing_ruleset_file(&mut self) -> Option<String> {
+        let ruleset = self.ruleset.ruleset.trim().to_owned();
+        if crate::rules::ruleset::BUILT_IN.contains(&ruleset.as_str()) {
+            return None;
+        }
+        let problem = if ruleset.is_empty() {
+            "The custom ruleset had no file chosen".to_owned()
+        } else if std::path::Path::new(&ruleset).is_file() {
+            return None;
+        } else {
+            format!("The ruleset file {ruleset} no longer exists")
+        };
+        self.ruleset.ruleset = RulesetOptions::default().ruleset;
+        Some(problem)
+    }
+
     /// The ruleset options with the typed verified domains.
     pub fn ruleset_options(&self) -> RulesetOptions {
         let verified = self.verified_domains.split([',', ';', ' ']).map(str::trim).filter(|d| !d.is_empty());

@@ -6,7 +6,7 @@ use eframe::egui;
 
 use super::file_dialog::FileTarget;
 use super::settings::{Profile, Settings, SourceKind, TlsMode};
-use super::widgets::labelled_combo;
+use super::widgets::{labelled_combo, row};
 
 /// What the admin asked for in the panel.
 #[derive(Default)]
@@ -23,7 +23,7 @@ fn field(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) -> egui:
 
 pub fn show(ui: &mut egui::Ui, settings: &mut Settings, idle: bool) -> SourceClicks {
     let mut clicks = SourceClicks::default();
-    ui.horizontal(|ui| {
+    row(ui, |ui| {
         ui.label("Source");
         ui.radio_value(&mut settings.source, SourceKind::Demo, "Demo directory");
         ui.radio_value(&mut settings.source, SourceKind::Files, "Export files");
@@ -36,7 +36,7 @@ pub fn show(ui: &mut egui::Ui, settings: &mut Settings, idle: bool) -> SourceCli
             ui.label("The built-in demo directory: 2,000 objects of contoso.com with planted problems.");
         }
         SourceKind::Files => {
-            ui.horizontal(|ui| {
+            row(ui, |ui| {
                 let label = ui.label("Export files");
                 ui.add(egui::TextEdit::multiline(&mut settings.files).desired_rows(2).desired_width(520.0))
                     .labelled_by(label.id)
@@ -56,7 +56,7 @@ fn profiles(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClick
     let mut remove = None;
     let count = settings.profiles.len();
     for (i, profile) in settings.profiles.iter_mut().enumerate() {
-        ui.horizontal(|ui| {
+        row(ui, |ui| {
             ui.checkbox(&mut profile.enabled, "Read");
             field(ui, "Profile", &mut profile.name, 90.0);
             field(ui, "Server URL", &mut profile.url, 200.0).on_hover_text("ldaps://dc1.contoso.com or ldap://…");
@@ -76,7 +76,7 @@ fn profiles(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClick
                 remove = Some(i);
             }
         });
-        ui.horizontal(|ui| {
+        row(ui, |ui| {
             ui.add_space(24.0);
             field(ui, "User", &mut profile.user, 170.0).on_hover_text(if cfg!(windows) {
                 "user@domain or DOMAIN\\user; empty: you, as signed in to Windows (no password)"
@@ -113,7 +113,7 @@ fn profiles(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClick
 }
 
 fn ruleset(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClicks) {
-    ui.horizontal(|ui| {
+    row(ui, |ui| {
         let options = &mut settings.ruleset;
         let custom = !crate::rules::ruleset::BUILT_IN.contains(&options.ruleset.as_str());
         let shown = if custom { "custom file".to_owned() } else { options.ruleset.clone() };
@@ -141,7 +141,7 @@ fn ruleset(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClicks
             clicks.browse = Some(FileTarget::VerifiedDomainsFile);
         }
     });
-    ui.horizontal(|ui| {
+    row(ui, |ui| {
         let options = &mut settings.ruleset;
         let mut target = options.target_domain.clone().unwrap_or_default();
         if field(ui, "Target domain", &mut target, 140.0).changed() {

@@ -1,7 +1,17 @@
-//! Small widgets the window and the dialogs share: drop-down menus labelled for screen
-//! readers and tests.
+//! Small widgets the window and the dialogs share: rows of controls that wrap, and drop-down
+//! menus labelled for screen readers and tests.
 
 use eframe::egui;
+
+/// A row of controls that wraps onto the next line when the window is too narrow: whole
+/// controls move down, their text is never broken.
+pub fn row<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    ui.horizontal_wrapped(|ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+        add(ui)
+    })
+    .inner
+}
 
 /// A menu for one filter: "any" or one of `choices`; returns whether it changed.
 pub fn combo(ui: &mut egui::Ui, label: &str, value: &mut Option<String>, choices: &[String]) -> bool {

@@ -11,6 +11,7 @@ use super::SyncreadyApp;
 use super::apply::{ChangeSummary, Job, WriteProgress, spawn_write};
 use super::dialogs::{Click, Dialog, WriteKind, only_filter, show};
 use super::file_dialog::FileTarget;
+use super::file_jobs::Direction;
 use crate::fix::Change;
 use crate::fix::apply::undo_changes;
 use crate::fix::journal::{Outcome, new_journal_path};
@@ -26,7 +27,7 @@ impl SyncreadyApp {
             Ok(changes) => {
                 self.confirm(WriteKind::Review, changes, "apply");
             }
-            Err(e) => self.status = format!("The review cannot be applied: {e}"),
+            Err(e) => self.fail(format!("The review cannot be applied: {e}")),
         }
     }
 
@@ -94,12 +95,34 @@ impl SyncreadyApp {
             Click::Apply => self.start_apply(ctx),
             Click::Preview => self.preview_undo(),
             Click::Undo => self.start_undo(ctx),
-            Click::Browse => self.files.open(FileTarget::Journal, &self.settings.last_folder, ctx),
+            Click::Browse => {
+                let target = match &self.dialog {
+                    Dialog::Files { direction: Direction::Export, .. } => FileTarget::Export,
+                    Dialog::Files { direction: Direction::Import, .. } => FileTarget::Import,
+                    _ => FileTarget::Journal,
+                };
+                self.open_file_dialog(target, ctx);
+            }
+            Click::MoveFiles => {
+                if let Dialog::Files { direction, path } = std::mem::replace(&mut self.dialog, Dialog::None) {
+                    self.settings.export_path = path.trim().to_owned();
+                    self.move_files(direction, ctx);
+                }
+            }
         }
     }
 
     fn preview_undo(&mut self) {
+        let folder = self.journal_folder();
         if let Dialog::PickUndo { journal, only, preview, error, .. } = &mut self.dialog {
+            if journal.trim().is_empty() {
+                *preview = None;
+                *error = format!(
+                    "Type the path of the journal to undo, or browse for it: the app writes its journals to {}.",
+                    folder.display()
+                );
+                return;
+            }
             match undo_changes(&PathBuf::from(journal.trim()), only_filter(only)) {
                 Ok(changes) => {
                     *preview = Some(ChangeSummary::of(&changes));
@@ -170,6 +193,7 @@ impl SyncreadyApp {
         let Dialog::Writing { receiver, kind, changes, .. } = &self.dialog else { return };
         let Some(result) = super::worker::answer(receiver, "write") else { return };
         let (kind, changes) = (kind.clone(), changes.clone());
+        let title;
         let message = match result {
             Ok((report, journal)) => {
                 let undo = matches!(kind, WriteKind::Undo);
@@ -180,6 +204,24 @@ impl SyncreadyApp {
                     self.settings.journal_path = journal.display().to_string();
                 }
                 let verb = if undo { "undone" } else { "applied" };
+                let (applied, conflicts, failed) =
+                    (report.count(Outcome::Applied), report.count(Outcome::Conflict), report.count(Outcome::Failed));
+                title = match (applied, conflicts, failed) {
+                    (0, 0, 0) => "Nothing was written".to_owned(),
+                    (0, _, _) => "Failed".to_owned(),
+                    (_, 0, 0) if undo => "Undone".to_owned(),
+                    (_, 0, 0) => "Applied".to_owned(),
+                    _ => {
+                        let mut problems = Vec::new();
+                        if conflicts > 0 {
+                            problems.push(crate::report::count(conflicts, "conflict"));
+                        }
+                        if failed > 0 {
+                            problems.push(crate::report::count(failed, "failure"));
+                        }
+                        format!("Finished with {}", problems.join(" and "))
+                    }
+                };
                 let rescan = match kind {
                     WriteKind::Anchors { wave } => {
                         format!(" Wave {wave}'s anchors are stamped: scan again to plan anew.")
@@ -187,21 +229,18 @@ impl SyncreadyApp {
                     _ => String::new(),
                 };
                 format!(
-                    "{} {verb}, {} conflicts, {} failed.{rescan} Journal: {}",
-                    report.count(Outcome::Applied),
-                    report.count(Outcome::Conflict),
-                    report.count(Outcome::Failed),
+                    "{applied} {verb}, {conflicts} conflicts, {failed} failed.{rescan} Journal: {}",
                     journal.display()
                 )
             }
             Err(e) => {
                 // The dialog closes; the error stays in the status line.
-                self.status = format!("Nothing more was written: {e}");
+                self.fail(format!("Nothing more was written: {e}"));
                 self.dialog = Dialog::None;
                 return;
             }
         };
         self.status = message.clone();
-        self.dialog = Dialog::Finished { message };
+        self.dialog = Dialog::Finished { title, message };
     }
 }
