@@ -59,7 +59,8 @@ fn main() {
     for _ in 0..5 {
         frame(&mut harness);
     }
-    let first_row = harness.state().findings()[harness.state().visible()[0]].dn.clone();
+    // The Name column (the DN is not among the default columns); names are numbered apart.
+    let first_row = harness.state().findings()[harness.state().visible()[0]].common_name.clone();
     assert!(harness.query_all_by_label(&first_row).next().is_some(), "the first row shows before scrolling");
 
     // Scroll: the pointer over the table, one wheel notch of three lines per frame.

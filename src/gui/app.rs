@@ -728,7 +728,10 @@ impl SyncreadyApp {
                 }
             })
             .collect();
+        // No coordinate read-out: it stacked a second tooltip over the bar's own.
         let plot = Plot::new("counts")
+            .show_x(false)
+            .show_y(false)
             .height(220.0)
             .show_axes([false, true])
             .allow_drag(false)

@@ -37,7 +37,8 @@ pub fn show(
         for rule in &finding.rules {
             let rule = rule.rule();
             ui.add(egui::Label::new(egui::RichText::new(format!("{}: {}", rule.code, rule.message)).strong()).wrap());
-            ui.add(egui::Label::new(rule.doc.trim_end().replace('\n', " ")).wrap());
+            let doc: Vec<&str> = rule.doc.lines().map(str::trim).collect();
+            ui.add(egui::Label::new(doc.join(" ")).wrap());
             ui.add(egui::Label::new(egui::RichText::new(format!("Fix: {}", rule.fix_text())).italics()).wrap());
         }
     });
@@ -97,7 +98,7 @@ pub fn show(
             for (name, values) in object.attributes() {
                 for (_, value) in values {
                     let shown = match value.as_text() {
-                        Some(text) => text.to_owned(),
+                        Some(text) => marks::shown(text),
                         None => binary_cell(value.as_bytes()),
                     };
                     ui.add(egui::Label::new(format!("{name}: {shown}")).truncate());

@@ -99,7 +99,9 @@ impl Needle {
             haystack.len() >= needle.len()
                 && haystack.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
         } else {
-            haystack.to_lowercase().contains(&self.lower)
+            // A lower-cased ASCII text is ASCII: it cannot hold a needle that is not, so the
+            // common ASCII value is ruled out without lower-casing a copy of it.
+            !haystack.is_ascii() && haystack.to_lowercase().contains(&self.lower)
         }
     }
 }
@@ -156,6 +158,8 @@ mod tests {
         assert!(needle.found_in("CN=John Smith,OU=Staff,DC=contoso,DC=com"));
         assert!(!needle.found_in("CN=Smit"));
         assert!(Needle::new("ÉLODIE").found_in("cn=élodie"));
+        assert!(!Needle::new("ø").found_in("CN=Oslo"));
+        assert!(Needle::new("Ø").found_in("CN=Bjørn"));
         assert!(ends_with_ignore_case("CN=A,OU=Staff,DC=contoso,DC=com", "ou=staff,dc=contoso,dc=com"));
         assert!(!ends_with_ignore_case("CN=A,OU=Staff,DC=contoso,DC=com", "ou=sales,dc=contoso,dc=com"));
     }

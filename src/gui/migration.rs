@@ -19,7 +19,7 @@ use crate::migrate::plan::anchor_stamps;
 use crate::migrate::scope::ScopeChange;
 use crate::migrate::waves::WaveOptions;
 use crate::migrate::{MigrationPlan, plan_migration, read_config, write_plan};
-use crate::model::{AttrName, DirObject, Severity};
+use crate::model::{AttrName, DirObject, DnKey, Severity};
 use crate::report::count;
 use crate::rules::{Finding, Ruleset};
 
@@ -138,7 +138,7 @@ impl MigrationView {
                 self.scope_changes = (0..simulation.objects.len())
                     .filter(|&i| matches!(simulation.objects[i].change(), ScopeChange::Deleted | ScopeChange::Created))
                     .collect();
-                self.empty_scope = empty_scope(&plan);
+                self.empty_scope = empty_scope(&plan, &self.objects);
                 self.plan = Some(plan);
             }
             Err(e) => {
@@ -278,8 +278,8 @@ fn readiness_table(ui: &mut egui::Ui, plan: &MigrationPlan, height: f32) {
 }
 
 /// Why no scanned object is in scope (kept, deleted or created), if none is: the commonest
-/// reasons and the partitions the export's connectors read.
-fn empty_scope(plan: &MigrationPlan) -> Option<String> {
+/// reasons, the partitions the export's connectors read, and what to do about it.
+fn empty_scope(plan: &MigrationPlan, objects: &[DirObject]) -> Option<String> {
     let simulation = &plan.simulation;
     if simulation.objects.iter().any(|o| o.change() != ScopeChange::Neither) {
         return None;
@@ -300,9 +300,19 @@ fn empty_scope(plan: &MigrationPlan) -> Option<String> {
         .map(|p| p.dn.as_str())
         .collect();
     let read = if partitions.is_empty() { "no partition".to_owned() } else { partitions.join(", ") };
+    let keys: Vec<DnKey> = partitions.iter().map(|p| DnKey::of(p)).collect();
+    let same_forest = simulation.objects.iter().any(|o| {
+        let dn = DnKey::of(objects[o.object].dn());
+        keys.iter().any(|partition| dn.is_within(partition))
+    });
+    let advice = if same_forest {
+        "its OU filtering leaves out every scanned object: check the containers it selects, \
+         or scan those containers"
+    } else {
+        "scan the forest that export belongs to, or choose the export of this forest's server"
+    };
     Some(format!(
-        "No scanned object is in scope of either engine ({}). The export's connectors read {read}: \
-         scan the forest that export belongs to, or choose the export of this forest's server.",
+        "No scanned object is in scope of either engine ({}). The export's connectors read {read}: {advice}.",
         reasons.join("; ")
     ))
 }
@@ -335,8 +345,14 @@ fn wave_chart(ui: &mut egui::Ui, plan: &MigrationPlan) {
         .iter()
         .map(|w| Bar::new(w.number as f64, w.objects.len() as f64).name(w.name()).width(0.7))
         .collect();
-    let chart =
-        Plot::new("waves").height(180.0).allow_drag(false).allow_zoom(false).allow_scroll(false).show(ui, |plot| {
+    let chart = Plot::new("waves")
+        .show_x(false)
+        .show_y(false)
+        .height(180.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |plot| {
             plot.bar_chart(BarChart::new("objects", bars));
         });
     chart.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Figure, true, "Chart of objects per wave"));
