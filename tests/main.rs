@@ -15,6 +15,7 @@ mod migrate;
 mod report_csv;
 mod samba;
 mod spec_checks;
+mod tenant;
 #[cfg(windows)]
 mod windows;
 mod writes;

@@ -242,7 +242,7 @@ fn a_duplicate_names_its_other_holders_by_object_even_when_a_dn_holds_a_semicolo
         + &holder("CN=Lee,OU=Staff,DC=contoso,DC=com")
         + &holder("CN=Kim,OU=Staff,DC=contoso,DC=com");
     let found = scan_ldif(&ldif);
-    let holders: Vec<(u32, Vec<u32>)> = found.findings.iter().map(|f| (f.object, f.holders.clone())).collect();
+    let holders: Vec<(u32, Vec<u32>)> = found.findings.iter().map(|f| (f.object.unwrap(), f.holders.clone())).collect();
     assert_eq!(holders, [(0, vec![1, 2]), (1, vec![0, 2]), (2, vec![0, 1])]);
     assert_eq!(
         found.findings[1].detail,

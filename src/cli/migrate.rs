@@ -47,6 +47,7 @@ pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     let read = args.source.read(&ruleset, &needed_attributes(&config))?;
     anyhow::ensure!(read.failures.is_empty(), "a source was read only in part: a plan needs the whole directory");
     let objects = &read.snapshot.objects;
+    crate::rules::tenant::check_coverage(objects, &ruleset).map_err(anyhow::Error::msg)?;
     let findings = scan(objects, &ruleset).findings;
     let options = WaveOptions { pilot_size: args.pilot_size, wave_size: args.wave_size };
     let plan = plan_migration(config, objects, &findings, &ruleset, &args.cloud_ous, &options)

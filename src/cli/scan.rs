@@ -76,6 +76,11 @@ pub struct RulesetArgs {
     /// "Alternate Login ID"), e.g. mail.
     #[arg(long, value_name = "ATTRIBUTE")]
     alternate_login_id: Option<String>,
+    /// A tenant export to check the directory against (repeatable): a folder or files of Graph
+    /// PowerShell JSON, Graph REST pages or the Export-Csv user list (the README gives the
+    /// commands). Its verified domains, when exported, replace --verified-domains.
+    #[arg(long, value_name = "PATH")]
+    tenant: Vec<PathBuf>,
 }
 
 /// How a live scan reads, on top of the connection.
@@ -130,6 +135,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let not_read: Vec<String> = read.not_read.iter().map(Reference::describe).collect();
     // References to partitions that hold no objects (DNS, configuration) leave a read whole.
     let save = args.save.as_deref().filter(|_| incomplete.is_empty());
+    crate::rules::tenant::check_coverage(&read.snapshot.objects, &ruleset).map_err(anyhow::Error::msg)?;
     let result = scan(&read.snapshot.objects, &ruleset);
     let summary = summarize(&result.findings, &result.stats, &incomplete, &not_read)?;
     let findings_path = args.out.join("findings.csv");
@@ -228,6 +234,7 @@ impl RulesetArgs {
             target_domain: self.target_domain.clone(),
             anchor: self.anchor.clone(),
             alternate_login_id: self.alternate_login_id.clone(),
+            tenant: self.tenant.clone(),
         }
     }
 }
@@ -242,6 +249,10 @@ fn print_summary(rows: &[SummaryRow]) {
         for row in view(name) {
             outln!("    {label}, {}: {}", row.key, objects(row));
         }
+    }
+    let tenant: Vec<String> = view("tenant").map(|r| format!("{} {}", r.key, objects(r))).collect();
+    if !tenant.is_empty() {
+        outln!("  tenant: {}", tenant.join(" · "));
     }
     if let Some(all) = view("findings").next() {
         let by_severity: Vec<String> = view("severity").map(|r| format!("{} {}", r.key, findings(r))).collect();

@@ -108,7 +108,9 @@ fn rules_on(findings: &[Finding], index: usize, attribute: &str, value: &str) ->
     findings
         .iter()
         .find(|f| {
-            f.object as usize == index && f.attribute.as_str().eq_ignore_ascii_case(attribute) && f.value == value
+            f.object.is_some_and(|o| o as usize == index)
+                && f.attribute.as_str().eq_ignore_ascii_case(attribute)
+                && f.value == value
         })
         .map(|f| (f.rules.clone(), f.detail.clone()))
         .unwrap_or_default()

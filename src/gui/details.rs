@@ -20,7 +20,7 @@ pub fn show(
     outcome: Option<&RowResult>,
     objects: &[DirObject],
 ) -> Option<u32> {
-    let object = objects.get(finding.object as usize);
+    let object = finding.object.and_then(|o| objects.get(o as usize));
     ui.heading(&finding.common_name);
     ui.add(egui::Label::new(&finding.dn).wrap());
     ui.label(format!("{}: {} ({})", finding.attribute, finding.error_text(), finding.rule_text()));

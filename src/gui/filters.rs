@@ -74,7 +74,11 @@ impl Filters {
                 .any(|f| text.found_in(f))
                 || finding.rules.iter().any(|rule| text.found_in(rule.rule().error.as_str()))
         };
-        let object = || self.objects.as_ref().is_none_or(|set| set.indexes.binary_search(&finding.object).is_ok());
+        let object = || {
+            self.objects
+                .as_ref()
+                .is_none_or(|set| finding.object.is_some_and(|o| set.indexes.binary_search(&o).is_ok()))
+        };
         error() && attribute() && class() && severity() && action() && in_ou() && object() && text()
     }
 }

@@ -377,12 +377,12 @@ impl ReviewModel {
             RowChoice::CopyValue => Chosen::Copy(finding.value.clone()),
             RowChoice::ShowObject => {
                 let description = format!("the rows of {}", finding.common_name);
-                self.show_objects(vec![finding.object], description);
+                self.show_objects(finding.object.into_iter().collect(), description);
                 Chosen::Filtered
             }
             RowChoice::ShowHolders => {
                 let mut objects = finding.holders.clone();
-                objects.push(finding.object);
+                objects.extend(finding.object);
                 let description = format!(
                     "{} and {} of its {}",
                     finding.common_name,
@@ -412,11 +412,11 @@ impl ReviewModel {
     /// Selects the first row of the object at snapshot index `object`, clearing the filters
     /// when they hide it; returns the row's position.
     pub fn jump_to(&mut self, object: u32) -> Option<usize> {
-        if !self.visible.iter().any(|&i| self.findings[i].object == object) {
+        if !self.visible.iter().any(|&i| self.findings[i].object == Some(object)) {
             self.filters = Filters::default();
             self.refresh();
         }
-        self.selected = self.visible.iter().position(|&i| self.findings[i].object == object);
+        self.selected = self.visible.iter().position(|&i| self.findings[i].object == Some(object));
         self.pick_selected_alone();
         self.selected
     }
@@ -491,7 +491,7 @@ mod tests {
 
     fn finding(object: u32, attribute: &str, value: &str, update: &str, fix: FixSafety) -> Finding {
         Finding {
-            object,
+            object: Some(object),
             dn: format!("CN=u{object},OU=Staff,DC=x"),
             common_name: format!("u{object}"),
             object_class: "user",

@@ -125,6 +125,7 @@ pub fn read_and_check(
     if state.cancel.load(Ordering::Relaxed) {
         return Err("cancelled".to_owned());
     }
+    crate::rules::tenant::check_coverage(&snapshot.objects, ruleset)?;
     state.checking.store(true, Ordering::Relaxed);
     let result = scan_counting(&snapshot.objects, ruleset, &state.findings);
     Ok(ScanDone {

@@ -35,8 +35,10 @@ pub fn plan_migration(
     let assessment = assess(&config, objects, &simulation);
     let waves = plan_waves(objects, findings, &simulation, options)?;
     let moving: std::collections::HashSet<usize> = waves.iter().flat_map(|w| w.objects.iter().copied()).collect();
-    let findings_to_fix =
-        findings.iter().filter(|f| f.severity == Severity::Error && moving.contains(&(f.object as usize))).count();
+    let findings_to_fix = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && f.object.is_some_and(|o| moving.contains(&(o as usize))))
+        .count();
     Ok(MigrationPlan { config, assessment, simulation, waves, findings_to_fix })
 }
 

@@ -244,7 +244,7 @@ fn assign(
     }
     let mut blocking: Vec<BTreeMap<String, usize>> = vec![BTreeMap::new(); waves.len()];
     for finding in findings.iter().filter(|f| f.severity == Severity::Error) {
-        if let Some(&w) = wave_of.get(&(finding.object as usize)) {
+        if let Some(&w) = finding.object.and_then(|o| wave_of.get(&(o as usize))) {
             for error in finding.errors() {
                 *blocking[w].entry(error.as_str().to_owned()).or_default() += 1;
             }

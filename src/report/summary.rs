@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use super::{ReportError, ReportSet};
 use crate::model::parent_dn;
+use crate::rules::tenant::DELETE_THRESHOLD;
 use crate::rules::{Finding, ScanStats, Severity};
 
 /// One row of the summary. `view` says what the row counts:
@@ -19,6 +20,9 @@ use crate::rules::{Finding, ScanStats, Severity};
 /// - `severity`: findings by SEVERITY;
 /// - `error name`: findings by their ERROR cell, object class and severity;
 /// - `rule`: findings in which a rule failed (one finding can fail several rules);
+/// - `tenant` (with a tenant export): what the first sync does with the checked objects (hard
+///   match, soft match, created, conflict) and the synced cloud objects the next full sync
+///   deletes, with a row when they exceed Connect Sync's accidental-delete threshold;
 /// - `ou`: findings by the OU that holds the object, the 20 worst.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryRow {
@@ -107,6 +111,19 @@ fn object_counts(stats: &ScanStats) -> Vec<SummaryRow> {
     rows.extend(
         stats.out_of_scope_by_reason.iter().map(|(reason, n)| SummaryRow::objects("out of scope", reason.as_str(), *n)),
     );
+    if let Some(tenant) = &stats.tenant {
+        rows.extend([
+            SummaryRow::objects("tenant", "hard match", tenant.hard_match),
+            SummaryRow::objects("tenant", "soft match", tenant.soft_match),
+            SummaryRow::objects("tenant", "created", tenant.create),
+            SummaryRow::objects("tenant", "conflict", tenant.conflict),
+            SummaryRow::objects("tenant", "deleted", tenant.orphans),
+        ]);
+        if tenant.orphans > DELETE_THRESHOLD {
+            let key = format!("deletions over the threshold of {DELETE_THRESHOLD}");
+            rows.push(SummaryRow::objects("tenant", &key, tenant.orphans));
+        }
+    }
     rows
 }
 
@@ -124,7 +141,7 @@ fn finding_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
         severity.push(finding.severity as u32);
         ou.push(parent_dn(&finding.dn));
         finding_index.push(i as u64);
-        object.push(finding.object);
+        object.push(object_key(i, finding));
     }
     DataFrame::new_infer_height(vec![
         Column::new("ERROR".into(), error),
@@ -136,6 +153,12 @@ fn finding_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// The OBJECT a finding counts for: its scanned object, or, for a tenant object the scan has no
+/// object for, one of its own (beyond every snapshot index).
+fn object_key(index: usize, finding: &Finding) -> u64 {
+    finding.object.map_or(u64::from(u32::MAX) + 1 + index as u64, u64::from)
+}
+
 /// One row per (finding, failing rule).
 fn rule_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
     let mut rule = Vec::new();
@@ -145,7 +168,7 @@ fn rule_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
         for id in &finding.rules {
             rule.push(id.code());
             finding_index.push(i as u64);
-            object.push(finding.object);
+            object.push(object_key(i, finding));
         }
     }
     DataFrame::new_infer_height(vec![
@@ -225,7 +248,7 @@ mod tests {
 
     fn finding(object: u32, ou: usize, rules: Vec<RuleId>) -> Finding {
         Finding {
-            object,
+            object: Some(object),
             dn: format!("CN=o{object},OU=ou{ou:02},DC=x"),
             common_name: String::new(),
             object_class: if object.is_multiple_of(2) { "user" } else { "group" },

@@ -19,6 +19,16 @@ pub enum ErrorName {
     SourceAnchor,
     LargeObject,
     Encoding,
+    /// The first sync takes a cloud-only object over (or fails to, where soft match is blocked).
+    SoftMatch,
+    /// The cloud-only object a soft match would take holds a directory role.
+    AdminRoleConflict,
+    /// Another synced object of the tenant holds the value.
+    InvalidSoftMatch,
+    /// A synced cloud object the next sync deletes.
+    CloudOrphan,
+    /// Entra ID reports a provisioning error on the object.
+    ProvisioningError,
     /// A check failed inside syncready: the object was not fully checked.
     Internal,
 }
@@ -39,6 +49,11 @@ impl ErrorName {
             ErrorName::SourceAnchor => "SourceAnchor",
             ErrorName::LargeObject => "LargeObject",
             ErrorName::Encoding => "Encoding",
+            ErrorName::SoftMatch => "SoftMatch",
+            ErrorName::AdminRoleConflict => "AdminRoleConflict",
+            ErrorName::InvalidSoftMatch => "InvalidSoftMatch",
+            ErrorName::CloudOrphan => "CloudOrphan",
+            ErrorName::ProvisioningError => "ProvisioningError",
             ErrorName::Internal => "Internal",
         }
     }
@@ -188,6 +203,7 @@ families! {
     SignIn(super::checks::sign_in::SignInRule) => super::checks::sign_in::RULES,
     Certificates(super::checks::certificates::CertificateRule) => super::checks::certificates::RULES,
     Anchor(super::checks::anchor::AnchorRule) => super::checks::anchor::RULES,
+    Tenant(super::checks::tenant::TenantRule) => super::checks::tenant::RULES,
     Internal(super::checks::InternalRule) => super::checks::RULES,
 }
 

@@ -5,8 +5,9 @@ use crate::model::{AttrName, ObjectGuid};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    /// Index of the object in the scanned snapshot.
-    pub object: u32,
+    /// Index of the object in the scanned snapshot; none for a tenant object the scan has no
+    /// object for (a cloud orphan).
+    pub object: Option<u32>,
     pub dn: String,
     pub common_name: String,
     pub object_class: &'static str,

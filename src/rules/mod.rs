@@ -12,10 +12,11 @@ mod finding;
 mod options;
 pub(crate) mod ruleset;
 pub mod scope;
+pub mod tenant;
 pub(crate) mod text;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -27,8 +28,9 @@ pub use scope::{ObjectKind, OutOfScopeReason, Scope, SkipReason};
 
 use crate::model::{AttrName, DirObject};
 use anchor::AnchorIndex;
-use checks::{ScanContext, check_object, internal_error};
+use checks::{ScanContext, check_object, internal_error, sync_outcome};
 use duplicates::DuplicateIndex;
+use tenant::{SyncOutcome, TenantCounts, TenantIndex};
 
 /// The attributes a live read must fetch for `ruleset`'s checks (and nothing more).
 pub fn needed_attributes(ruleset: &Ruleset) -> Vec<String> {
@@ -82,6 +84,8 @@ pub struct ScanStats {
     pub out_of_scope: u64,
     pub skipped_by_reason: BTreeMap<SkipReason, u64>,
     pub out_of_scope_by_reason: BTreeMap<OutOfScopeReason, u64>,
+    /// What the first sync does with the checked objects, with a tenant export.
+    pub tenant: Option<tenant::TenantCounts>,
 }
 
 /// The findings of a scan, in snapshot order, and what was counted on the way.
@@ -102,20 +106,39 @@ pub fn scan_counting(objects: &[DirObject], ruleset: &Ruleset, found: &AtomicUsi
     let login = ruleset.alternate_login_id.clone().unwrap_or(AttrName::UserPrincipalName);
     let (duplicates, anchors) =
         rayon::join(|| DuplicateIndex::build(objects, &scopes, &login), || AnchorIndex::build(objects, &scopes));
-    let ctx = ScanContext { objects, ruleset, duplicates: &duplicates, anchors: &anchors };
-    let findings = scopes
+    let tenant = ruleset.tenant.as_deref().map(TenantIndex::build);
+    let ctx = ScanContext { objects, ruleset, duplicates: &duplicates, anchors: &anchors, tenant: tenant.as_ref() };
+    let outcomes: [AtomicU64; 4] = Default::default();
+    let mut findings: Vec<Finding> = scopes
         .par_iter()
         .enumerate()
         .flat_map_iter(|(index, scope)| match scope {
             Scope::Checked(kind) => {
                 let findings = guarded(&ctx, index as u32, *kind, || check_object(&ctx, index as u32, *kind));
+                if let Some(outcome) = sync_outcome(&findings, &objects[index], *kind, &ctx) {
+                    outcomes[outcome as usize].fetch_add(1, Ordering::Relaxed);
+                }
                 found.fetch_add(findings.len(), Ordering::Relaxed);
                 findings
             }
             _ => Vec::new(),
         })
         .collect();
-    ScanResult { findings, stats: count(&scopes) }
+    let mut stats = count(&scopes);
+    if let Some(index) = &tenant {
+        let orphans = checks::orphans(&ctx, index, &scopes);
+        let count_of = |outcome: SyncOutcome| outcomes[outcome as usize].load(Ordering::Relaxed);
+        stats.tenant = Some(TenantCounts {
+            hard_match: count_of(SyncOutcome::HardMatch),
+            soft_match: count_of(SyncOutcome::SoftMatch),
+            create: count_of(SyncOutcome::Create),
+            conflict: count_of(SyncOutcome::Conflict),
+            orphans: orphans.len() as u64,
+        });
+        found.fetch_add(orphans.len(), Ordering::Relaxed);
+        findings.extend(orphans);
+    }
+    ScanResult { findings, stats }
 }
 
 /// Runs one object's checks; a check that panics (a bug in syncready) becomes an INT001
@@ -165,7 +188,13 @@ mod tests {
         let login = AttrName::UserPrincipalName;
         let duplicates = DuplicateIndex::build(&objects, &scopes, &login);
         let anchors = AnchorIndex::build(&objects, &scopes);
-        let ctx = ScanContext { objects: &objects, ruleset: &ruleset, duplicates: &duplicates, anchors: &anchors };
+        let ctx = ScanContext {
+            objects: &objects,
+            ruleset: &ruleset,
+            duplicates: &duplicates,
+            anchors: &anchors,
+            tenant: None,
+        };
         let failed = guarded(&ctx, 0, ObjectKind::User, || panic!("index out of bounds in a check"));
         assert_eq!(failed.len(), 1);
         let finding = &failed[0];

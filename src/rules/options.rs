@@ -18,6 +18,8 @@ pub enum RulesetOptionsError {
     Anchor(String),
     #[error("alternate login ID: {0}")]
     AlternateLoginId(String),
+    #[error(transparent)]
+    Tenant(#[from] crate::source::tenant::TenantError),
 }
 
 /// The choices; empty ones leave the ruleset's own settings alone.
@@ -31,6 +33,9 @@ pub struct RulesetOptions {
     pub target_domain: Option<String>,
     pub anchor: Option<String>,
     pub alternate_login_id: Option<String>,
+    /// Tenant exports (files or folders) to check against; their verified domains, when they
+    /// hold `Get-MgDomain`, replace the typed ones.
+    pub tenant: Vec<PathBuf>,
 }
 
 impl Default for RulesetOptions {
@@ -42,6 +47,7 @@ impl Default for RulesetOptions {
             target_domain: None,
             anchor: None,
             alternate_login_id: None,
+            tenant: Vec::new(),
         }
     }
 }
@@ -66,6 +72,13 @@ impl RulesetOptions {
         }
         if let Some(attribute) = &self.alternate_login_id {
             ruleset.set_alternate_login_id(attribute).map_err(RulesetOptionsError::AlternateLoginId)?;
+        }
+        if !self.tenant.is_empty() {
+            let tenant = crate::source::tenant::read_tenant(&self.tenant)?;
+            if let Some(domains) = &tenant.verified_domains {
+                ruleset.set_verified_domains(domains.clone());
+            }
+            ruleset.tenant = Some(std::sync::Arc::new(tenant));
         }
         Ok(ruleset)
     }

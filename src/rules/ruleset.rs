@@ -150,6 +150,8 @@ pub struct Ruleset {
     pub limits: Limits,
     disabled: Vec<bool>,
     severity: Vec<Severity>,
+    /// The tenant export the tenant checks (TEN) compare the directory with, when given.
+    pub tenant: Option<std::sync::Arc<crate::source::tenant::Tenant>>,
 }
 
 fn lower(list: Vec<String>) -> Vec<String> {
@@ -188,6 +190,7 @@ impl Ruleset {
             },
             disabled: vec![false; RULE_COUNT],
             severity: rules().map(|r| r.severity).collect(),
+            tenant: None,
         }
     }
 

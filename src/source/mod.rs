@@ -10,6 +10,7 @@ pub mod ldif;
 pub(crate) mod ldif_write;
 pub(crate) mod merge;
 mod progress;
+pub mod tenant;
 
 use std::fs::File;
 use std::io::BufReader;

@@ -11,6 +11,7 @@ pub(super) mod names;
 pub(super) mod proxy;
 pub(super) mod sign_in;
 pub(super) mod target;
+pub(super) mod tenant;
 
 use super::anchor::{AnchorIndex, Source, immutable_id, uses_consistency_guid};
 use super::catalog::{FixSafety, RuleId, Severity, rule_family};
@@ -20,8 +21,10 @@ use super::email::{AddressRules, check_address, check_domain_part, check_top_lev
 use super::finding::Finding;
 use super::ruleset::{Anchor, Ruleset};
 use super::scope::{ObjectKind, common_name};
+use super::tenant::TenantIndex;
 use super::text::{NOTHING_LEFT, char_len, remove_chars, transliterate, truncate_chars};
 use crate::model::{AttrName, DirObject};
+pub use tenant::sync_outcome;
 
 rule_family! {
     /// The rule of a check that failed inside syncready (INT).
@@ -38,6 +41,8 @@ pub struct ScanContext<'a> {
     pub ruleset: &'a Ruleset,
     pub duplicates: &'a DuplicateIndex,
     pub anchors: &'a AnchorIndex,
+    /// The tenant export's index, when one was given.
+    pub tenant: Option<&'a TenantIndex<'a>>,
 }
 
 const SMTP_PREFIX_LEN: usize = "smtp:".len();
@@ -65,14 +70,57 @@ pub fn check_object(ctx: &ScanContext, index: u32, kind: ObjectKind) -> Vec<Find
     checker.certificates(AttrName::UserCertificate);
     checker.certificates(AttrName::UserSmimeCertificate);
     checker.source_anchor();
+    checker.tenant();
     checker.findings
+}
+
+/// The synced cloud objects in the scanned domains that no scanned object anchors (CloudOrphan),
+/// as findings of their own (no scanned object), in tenant order.
+pub fn orphans(ctx: &ScanContext, index: &TenantIndex, scopes: &[super::Scope]) -> Vec<Finding> {
+    if !ctx.ruleset.is_enabled(RuleId::CloudOrphan) {
+        return Vec::new();
+    }
+    let anchors = super::tenant::scanned_anchors(ctx.objects, scopes, ctx.ruleset);
+    let roots = super::tenant::scanned_roots(ctx.objects);
+    let orphaned = index.tenant.objects.iter().filter(|cloud| {
+        let anchor = cloud.immutable_id.as_deref().filter(|a| !a.is_empty());
+        let dn = cloud.on_premises_dn.as_deref();
+        cloud.synced
+            && anchor.is_some_and(|a| !anchors.contains(a))
+            && dn.is_some_and(|dn| super::tenant::in_roots(dn, &roots))
+    });
+    orphaned
+        .map(|cloud| {
+            let dn = cloud.on_premises_dn.clone().unwrap_or_default();
+            Finding {
+                object: None,
+                common_name: if cloud.display_name.is_empty() { dn.clone() } else { cloud.display_name.clone() },
+                object_class: cloud.kind.as_str(),
+                attribute: AttrName::parse("onPremisesImmutableId"),
+                value: cloud.immutable_id.clone().unwrap_or_default(),
+                update: None,
+                rules: vec![RuleId::CloudOrphan],
+                severity: ctx.ruleset.severity(RuleId::CloudOrphan),
+                fix: FixSafety::Manual,
+                guid: None,
+                detail: format!(
+                    "synced {} has no object in the scan: the next full sync deletes it (Connect Sync stops an export \
+                     of more than {} deletions)",
+                    cloud.describe(),
+                    super::tenant::DELETE_THRESHOLD
+                ),
+                holders: Vec::new(),
+                dn,
+            }
+        })
+        .collect()
 }
 
 /// The finding of an object whose checks failed inside syncready, with the error in DETAIL.
 pub fn internal_error(ctx: &ScanContext, index: u32, kind: ObjectKind, message: &str) -> Finding {
     let object = &ctx.objects[index as usize];
     Finding {
-        object: index,
+        object: Some(index),
         dn: object.dn().to_owned(),
         common_name: common_name(object),
         object_class: kind.class_name(),
@@ -244,7 +292,7 @@ impl<'a> ObjectChecker<'a> {
         }
         let severity = outcome.rules.iter().map(|&r| self.ruleset().severity(r)).max().unwrap_or(Severity::Info);
         self.findings.push(Finding {
-            object: self.index,
+            object: Some(self.index),
             dn: self.object.dn().to_owned(),
             common_name: common_name(self.object),
             object_class: self.kind.class_name(),

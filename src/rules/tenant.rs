@@ -1,0 +1,212 @@
+//! The tenant side of a scan: a tenant export's cloud objects indexed by address (UPN and SMTP
+//! addresses share one namespace in Entra ID) and by immutable id, built once per scan; the
+//! immutable id each scanned object will send; what its first sync will do with it (hard
+//! match, soft match, create, conflict); and the synced cloud objects the scan has no object
+//! for (the next full sync deletes them).
+
+use std::collections::{HashMap, HashSet};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use super::ruleset::{Anchor, Ruleset};
+use super::scope::{ObjectKind, Scope};
+use crate::model::{AttrName, DirObject, DnKey};
+use crate::source::tenant::{CloudObject, Tenant};
+
+/// Connect Sync's default accidental-delete threshold: more deletions in one run stop the export.
+pub const DELETE_THRESHOLD: u64 = 500;
+
+/// A tenant's cloud objects by address and by immutable id.
+pub struct TenantIndex<'t> {
+    pub tenant: &'t Tenant,
+    /// Lower-cased UPNs and SMTP addresses (without the prefix) → cloud objects holding them.
+    by_address: HashMap<String, Vec<usize>>,
+    by_anchor: HashMap<&'t str, Vec<usize>>,
+}
+
+impl<'t> TenantIndex<'t> {
+    pub fn build(tenant: &'t Tenant) -> TenantIndex<'t> {
+        let mut by_address: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_anchor: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, object) in tenant.objects.iter().enumerate() {
+            let mut addresses: Vec<String> = object.smtp_addresses().map(str::to_lowercase).collect();
+            addresses.extend(object.user_principal_name.as_deref().map(str::to_lowercase));
+            addresses.sort();
+            addresses.dedup();
+            for address in addresses {
+                by_address.entry(address).or_default().push(i);
+            }
+            if let Some(anchor) = object.immutable_id.as_deref().filter(|a| !a.is_empty()) {
+                by_anchor.entry(anchor).or_default().push(i);
+            }
+        }
+        TenantIndex { tenant, by_address, by_anchor }
+    }
+
+    pub fn object(&self, index: usize) -> &'t CloudObject {
+        &self.tenant.objects[index]
+    }
+
+    /// The cloud objects holding `address` as UPN or SMTP address (any case).
+    pub fn holders(&self, address: &str) -> &[usize] {
+        self.by_address.get(&address.to_lowercase()).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The cloud objects whose immutable id is `anchor`.
+    pub fn anchored(&self, anchor: &str) -> &[usize] {
+        self.by_anchor.get(anchor).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The directory roles a cloud object holds.
+    pub fn roles_of(&self, object: &CloudObject) -> &'t [String] {
+        self.tenant.roles.get(&object.id.to_ascii_lowercase()).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    pub fn blocks_soft_match(&self) -> bool {
+        self.tenant.features.is_some_and(|f| f.block_soft_match)
+    }
+}
+
+/// The immutable id `object` will send: mS-DS-ConsistencyGuid for users when the ruleset
+/// anchors on it and the user holds a 16-byte one, else objectGUID (what Connect Sync
+/// stamps), base64.
+pub fn sent_anchor(object: &DirObject, kind: ObjectKind, ruleset: &Ruleset) -> Option<String> {
+    if ruleset.anchor == Anchor::ConsistencyGuid && kind.is_user() {
+        let stamped = object.values(&AttrName::MsDsConsistencyGuid).map(|(_, v)| v.as_bytes()).find(|b| b.len() == 16);
+        if let Some(bytes) = stamped {
+            return Some(STANDARD.encode(bytes));
+        }
+    }
+    object.guid().map(|g| STANDARD.encode(g.0))
+}
+
+/// What the first sync does with one scanned object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncOutcome {
+    /// Its immutable id is already a cloud object's: it joins that object.
+    HardMatch,
+    /// It takes a cloud-only object over by its UPN or primary SMTP address.
+    SoftMatch,
+    /// Nothing in the tenant is its: a new object is created.
+    Create,
+    /// The sync will refuse it: an admin's cloud account, a blocked soft match, or an address
+    /// another synced object holds.
+    Conflict,
+}
+
+/// The tenant-side counts of a scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TenantCounts {
+    pub hard_match: u64,
+    pub soft_match: u64,
+    pub create: u64,
+    pub conflict: u64,
+    /// Synced cloud objects in the scanned scope that no scanned object anchors.
+    pub orphans: u64,
+}
+
+/// The domain roots (the trailing `DC=` parts) of the scanned objects: what counts as the
+/// scanned scope for orphans.
+pub fn scanned_roots(objects: &[DirObject]) -> HashSet<DnKey> {
+    objects.iter().filter_map(|o| domain_root(o.dn())).collect()
+}
+
+fn domain_root(dn: &str) -> Option<DnKey> {
+    let key = DnKey::of(dn);
+    let text = key.as_str();
+    // The first RDN that starts with dc= after an unescaped comma (or the DN's start).
+    let bytes = text.as_bytes();
+    let start = text
+        .match_indices("dc=")
+        .map(|(at, _)| at)
+        .find(|&at| at == 0 || (bytes[at - 1] == b',' && (at < 2 || bytes[at - 2] != b'\\')))?;
+    Some(DnKey::of(&text[start..]))
+}
+
+/// Whether `dn` lies in one of `roots`.
+pub fn in_roots(dn: &str, roots: &HashSet<DnKey>) -> bool {
+    domain_root(dn).is_some_and(|root| roots.contains(&root))
+}
+
+/// Every immutable id the scanned objects (in scope or not) send or could send: their
+/// objectGUIDs and 16-byte mS-DS-ConsistencyGuids.
+pub fn scanned_anchors(objects: &[DirObject], scopes: &[Scope], ruleset: &Ruleset) -> HashSet<String> {
+    let mut anchors = HashSet::new();
+    for (object, scope) in objects.iter().zip(scopes) {
+        if let Some(guid) = object.guid() {
+            anchors.insert(STANDARD.encode(guid.0));
+        }
+        if let Scope::Checked(kind) = scope
+            && let Some(sent) = sent_anchor(object, *kind, ruleset)
+        {
+            anchors.insert(sent);
+        }
+        for (_, value) in object.values(&AttrName::MsDsConsistencyGuid) {
+            if value.as_bytes().len() == 16 {
+                anchors.insert(STANDARD.encode(value.as_bytes()));
+            }
+        }
+    }
+    anchors
+}
+
+/// Checks that the ruleset's tenant export (if any) is this directory's: some domain of the
+/// scanned UPNs and mail addresses (or a parent of one) must be a domain of the tenant (its
+/// verified domains when exported, else those of its objects' UPNs and addresses).
+pub fn check_coverage(objects: &[DirObject], ruleset: &Ruleset) -> Result<(), String> {
+    let Some(tenant) = ruleset.tenant.as_deref() else { return Ok(()) };
+    let domain = |address: &str| address.rsplit_once('@').map(|(_, d)| d.trim().to_lowercase());
+    let mut scanned: HashMap<String, usize> = HashMap::new();
+    let addresses =
+        objects.iter().flat_map(|o| [o.first_text(&AttrName::UserPrincipalName), o.first_text(&AttrName::Mail)]);
+    for found in addresses.flatten().filter_map(domain).filter(|d| !d.is_empty()) {
+        *scanned.entry(found).or_default() += 1;
+    }
+    let owned: HashSet<String> = match &tenant.verified_domains {
+        Some(verified) => verified.iter().cloned().collect(),
+        None => tenant
+            .objects
+            .iter()
+            .flat_map(|o| o.user_principal_name.as_deref().into_iter().chain(o.smtp_addresses()))
+            .filter_map(domain)
+            .collect(),
+    };
+    let covered = |d: &str| {
+        let mut rest = d;
+        loop {
+            if owned.contains(rest) {
+                return true;
+            }
+            match rest.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => rest = parent,
+                _ => return false,
+            }
+        }
+    };
+    if scanned.is_empty() || scanned.keys().any(|d| covered(d)) {
+        return Ok(());
+    }
+    // The commonest first.
+    let mut common: Vec<(&String, &usize)> = scanned.iter().collect();
+    common.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<&str> = common.iter().take(3).map(|(d, _)| d.as_str()).collect();
+    let files: Vec<String> = tenant.files.iter().map(|f| f.display().to_string()).collect();
+    Err(format!(
+        "the tenant export ({}) covers none of the scanned domains ({}, ...): is it this directory's tenant?",
+        files.join(", "),
+        shown.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_domain_root_is_the_trailing_dc_part() {
+        assert_eq!(domain_root("CN=Ann,OU=Staff,DC=Contoso,DC=com").unwrap().as_str(), "dc=contoso,dc=com");
+        assert_eq!(domain_root("CN=dc=x\\,y,DC=a,DC=b").map(|k| k.as_str().to_owned()), Some("dc=a,dc=b".into()));
+        assert!(domain_root("CN=Ann,OU=Staff").is_none());
+    }
+}
