@@ -228,6 +228,7 @@ fn every_control_is_within_reach_at_1024_by_768_and_800_by_600() {
         "Ruleset",
         "Browse domains…",
         "Alternate login ID",
+        "Tenant export",
         "Filter",
         "Only error",
         "Only attribute",
@@ -351,6 +352,41 @@ fn a_double_click_edits_the_new_value_in_place() {
     harness.get_by_label("Update of the selected row").type_text("con.typo@contoso.com");
     harness.run();
     assert_eq!(harness.state().review().decisions[index], Action::Edit("con.typo@contoso.com".into()));
+}
+
+#[test]
+fn a_tenant_export_given_in_the_app_adds_what_the_first_sync_meets() {
+    let dir = temp_dir("grid-tenant");
+    let mut harness = demo_app(egui::vec2(1400.0, 900.0), &dir.join("review.json"));
+    // Tests run in the package folder (under Wine too).
+    let tenant = std::path::Path::new("fixtures").join("tenant");
+    replace_text(&mut harness, "Tenant export", tenant.to_str().unwrap());
+    scan_demo(&mut harness);
+    let codes: Vec<String> = harness
+        .state()
+        .findings()
+        .iter()
+        .filter(|f| f.rule_text().starts_with("TEN"))
+        .map(|f| format!("{} {}", f.common_name, f.rule_text()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "Ahmed Nowak 77 TEN001",
+            "Kenji Al-Farsi 102 TEN003",
+            "Fatima Kowalczyk 104 TEN001",
+            "Anne-Marie Al-Farsi 110 TEN004",
+            "Fatima Smith 153 TEN006",
+            "Ahmed Nguyễn 513 TEN004",
+            "Former Employee TEN005"
+        ]
+    );
+    // The orphan has no scanned object: its details say so instead of failing.
+    let orphan =
+        harness.state().visible().iter().position(|&i| harness.state().findings()[i].object.is_none()).unwrap();
+    harness.state_mut().select(orphan);
+    harness.run();
+    harness.get_by_label_contains("has no object in the scan");
 }
 
 /// A scan worker that fails as an unreadable source does.

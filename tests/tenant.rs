@@ -438,7 +438,7 @@ fn the_demo_with_its_tenant_fixture_reports_each_planted_case_and_counts_the_fir
     let output = crate::run_syncready(&["scan", "--tenant", "fixtures/tenant", "--out", out.to_str().unwrap()]);
     assert!(output.status.code() == Some(1), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("tenant: hard match 1 · soft match 2 · created 1930 · conflict 2 · deleted 1"), "{stdout}");
+    assert!(stdout.contains("tenant: hard match 1 · soft match 2 · created 1929 · conflict 3 · deleted 1"), "{stdout}");
     let rows = syncready::report::csv::read_rows(
         &out.join("findings.csv"),
         std::fs::File::open(out.join("findings.csv")).unwrap(),
@@ -455,6 +455,7 @@ fn the_demo_with_its_tenant_fixture_reports_each_planted_case_and_counts_the_fir
         ("Fatima Kowalczyk 104", "proxyAddresses", "TEN001"),
         ("Anne-Marie Al-Farsi 110", "proxyAddresses", "TEN004"),
         ("Fatima Smith 153", "proxyAddresses", "TEN006"),
+        ("Ahmed Nguyễn 513", "userPrincipalName", "TEN004"),
         ("Former Employee", "onPremisesImmutableId", "TEN005"),
     ];
     assert_eq!(tenant, expected.map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned())));
@@ -494,4 +495,40 @@ fn exported_domains_replace_the_typed_ones_and_a_tenant_of_other_domains_is_refu
         "{stderr}"
     );
     assert!(!out.join("findings.csv").exists(), "no report from a tenant that is not this directory's");
+}
+
+#[test]
+fn migrate_with_the_demo_tenant_names_the_objects_that_would_not_hard_match() {
+    let dir = temp_dir("tenant-migrate");
+    // A wizard export that selects the whole demo domain.
+    let config = write(
+        &dir,
+        "Exported-SynchronizationPolicy-1.json",
+        "{\"serverVersion\": \"2.5.190.0\", \"onpremisesDirectoryPolicy\": [{\"name\": \"contoso.com\", \
+         \"partitionFilters\": [{\"distinguishedName\": \"DC=contoso,DC=com\"}]}]}",
+    );
+    let out = dir.join("plan");
+    let output = crate::run_syncready(&[
+        "migrate",
+        "--config",
+        config.to_str().unwrap(),
+        "--tenant",
+        "fixtures/tenant",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.code() == Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let readiness = std::fs::read_to_string(out.join("readiness.csv")).unwrap();
+    let matches: Vec<&str> = readiness.lines().filter(|l| l.contains(",MIG031,") || l.contains(",MIG032,")).collect();
+    assert_eq!(
+        matches,
+        [
+            "info,MIG032,wave 1 (pilot),every object of wave 1 will match,the tenant export (7 objects)",
+            "info,MIG032,wave 2,every object of wave 2 will match,the tenant export (7 objects)",
+            "blocker,MIG031,wave 3,\"1 object of wave 3 will not hard-match: CN=Ahmed Nguyễn 513,OU=Operations,OU=Paris,\
+             DC=contoso,DC=com (its cloud object user ahmed.nguyen513@contoso.com (id 5b1d7a3e-0c6f-4d2a-9a51-000000000007) \
+             is anchored on T8tsa3v4Rud1+FmqZW2OpQ==, Cloud Sync sends CJK+nTyD/um+ae/yzZ/otA==); stamp \
+             mS-DS-ConsistencyGuid with the value its cloud object holds first\",the tenant export (7 objects)",
+        ]
+    );
 }

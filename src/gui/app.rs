@@ -420,6 +420,7 @@ impl SyncreadyApp {
             FileTarget::Export | FileTarget::Import => self.dialog.set_file(text),
             FileTarget::Journal => self.dialog.set_journal(text),
             FileTarget::MigrationConfig => self.settings.migration_config = text,
+            FileTarget::TenantExport => self.settings.ruleset.tenant = vec![first.clone()],
         }
     }
 

@@ -21,6 +21,8 @@ pub enum FileTarget {
     Import,
     Journal,
     MigrationConfig,
+    /// The folder of a tenant export.
+    TenantExport,
 }
 
 impl FileTarget {
@@ -34,6 +36,7 @@ impl FileTarget {
             FileTarget::Import => ("Reviewed CSV", &["csv"]),
             FileTarget::Journal => ("syncready journal", &["jsonl"]),
             FileTarget::MigrationConfig => ("Connect Sync export", &["xml", "json"]),
+            FileTarget::TenantExport => ("Tenant export", &["json", "csv"]),
         }
     }
 }
@@ -84,8 +87,8 @@ impl FileDialogs {
                     send(files.iter().map(|f| f.path().to_owned()).collect());
                 });
             }
-            FileTarget::MigrationConfig => {
-                // The server export is a folder.
+            FileTarget::MigrationConfig | FileTarget::TenantExport => {
+                // The server export and the tenant export are folders.
                 let future = dialog.pick_folder();
                 std::thread::spawn(move || {
                     send(pollster::block_on(future).map(|f| f.path().to_owned()).into_iter().collect())

@@ -162,5 +162,17 @@ fn ruleset(ui: &mut egui::Ui, settings: &mut Settings, clicks: &mut SourceClicks
         {
             options.alternate_login_id = (!login.trim().is_empty()).then_some(login);
         }
+        let mut tenant = options.tenant.first().map(|p| p.display().to_string()).unwrap_or_default();
+        if field(ui, "Tenant export", &mut tenant, 200.0)
+            .on_hover_text(
+                "a folder of Graph PowerShell exports (see the README): checks what the first sync meets in Entra ID",
+            )
+            .changed()
+        {
+            options.tenant = if tenant.trim().is_empty() { Vec::new() } else { vec![tenant.trim().into()] };
+        }
+        if ui.button("Browse tenant…").clicked() {
+            clicks.browse = Some(FileTarget::TenantExport);
+        }
     });
 }

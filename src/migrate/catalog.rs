@@ -118,6 +118,13 @@ readiness_catalogue! {
         "the configuration selects none of the scanned users, groups and contacts: the scan and the export describe different directories, or the filters leave nothing";
     /// A disabled rule carries nothing over.
     DisabledRule => "MIG030", [Info], "custom rule", "a disabled custom rule: nothing to carry over";
+    /// With a tenant export: the cloud objects Connect Sync made for a wave's objects are
+    /// anchored on another value than Cloud Sync sends, so the cut-over would not hard-match.
+    WaveWillNotMatch => "MIG031", [Blocker], "hard match",
+        "with a tenant export: objects of a wave whose cloud object is anchored on another value than the one Cloud Sync sends (mS-DS-ConsistencyGuid, else objectGUID): the cut-over would create duplicates";
+    /// With a tenant export: every object of a wave will hard-match.
+    WaveWillMatch => "MIG032", [Info], "hard match",
+        "with a tenant export: every object of the wave that has a cloud object finds it by the anchor Cloud Sync sends";
 }
 
 /// The Markdown table of `docs/migration.md`'s "Readiness items".

@@ -33,7 +33,11 @@ pub fn plan_migration(
 ) -> Result<MigrationPlan, String> {
     let simulation = simulate(&config, objects, ruleset, cloud_ous);
     let assessment = assess(&config, objects, &simulation);
+    let mut assessment = assessment;
     let waves = plan_waves(objects, findings, &simulation, options)?;
+    if let Some(tenant) = ruleset.tenant.as_deref() {
+        assessment.items.extend(crate::migrate::readiness::assess_matches(tenant, objects, &waves));
+    }
     let moving: std::collections::HashSet<usize> = waves.iter().flat_map(|w| w.objects.iter().copied()).collect();
     let findings_to_fix = findings
         .iter()

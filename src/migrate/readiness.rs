@@ -2,15 +2,17 @@
 //! fact it rests on (a setting of the export, a rule, or counts from the scan), and whether
 //! Microsoft's guided tool can do the move, with every reason it cannot.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::catalog::Check;
 use super::config::{ConnectorKind, Direction, SyncConfig, parse_version};
 use super::expressions::{RuleFate, classify, is_attribute_filter, scoping_text};
 use super::scope::{ScopeChange, ScopeSimulation};
+use super::waves::Wave;
 pub use crate::model::Severity;
-use crate::model::{AttrName, DirObject, rdns};
+use crate::model::{AttrName, DirObject, DnKey, rdns};
 use crate::report::count;
+use crate::source::tenant::{CloudObject, Tenant};
 
 /// The oldest Connect Sync that still syncs (older ones stopped on 2026-09-30).
 pub const MINIMUM_VERSION: &str = "2.5.79.0";
@@ -91,6 +93,68 @@ impl Items {
             fact: fact.into(),
         });
     }
+}
+
+/// With a tenant export: for each wave, the objects whose cloud object (found by either of
+/// their anchors, else by DN) is anchored on another value than the one Cloud Sync will send
+/// (mS-DS-ConsistencyGuid when it holds 16 bytes, else objectGUID). Those would not
+/// hard-match: the cut-over would create a duplicate of each.
+pub fn assess_matches(tenant: &Tenant, objects: &[DirObject], waves: &[Wave]) -> Vec<ReadinessItem> {
+    use base64::Engine as _;
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut by_anchor: HashMap<&str, &CloudObject> = HashMap::new();
+    let mut by_dn: HashMap<DnKey, &CloudObject> = HashMap::new();
+    for cloud in tenant.objects.iter().filter(|c| c.synced) {
+        if let Some(anchor) = cloud.immutable_id.as_deref() {
+            by_anchor.insert(anchor, cloud);
+        }
+        if let Some(dn) = cloud.on_premises_dn.as_deref() {
+            by_dn.insert(DnKey::of(dn), cloud);
+        }
+    }
+    let mut items = Items(Vec::new());
+    for wave in waves {
+        let mut misses = Vec::new();
+        for &index in &wave.objects {
+            let object = &objects[index];
+            let guid = object.guid().map(|g| encode(&g.0));
+            let stamped = object
+                .values(&AttrName::MsDsConsistencyGuid)
+                .map(|(_, v)| v.as_bytes())
+                .find(|b| b.len() == 16)
+                .map(encode);
+            let Some(cloud_sync_sends) = stamped.clone().or(guid.clone()) else { continue };
+            let cloud = [guid.as_deref(), stamped.as_deref()]
+                .into_iter()
+                .flatten()
+                .find_map(|a| by_anchor.get(a))
+                .or_else(|| by_dn.get(&DnKey::of(object.dn())));
+            if let Some(cloud) = cloud
+                && cloud.immutable_id.as_deref() != Some(cloud_sync_sends.as_str())
+            {
+                misses.push(format!(
+                    "{} (its cloud object {} is anchored on {}, Cloud Sync sends {cloud_sync_sends})",
+                    object.dn(),
+                    cloud.describe(),
+                    cloud.immutable_id.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+        let subject = format!("wave {}", wave.name());
+        let fact = format!("the tenant export ({} objects)", tenant.objects.len());
+        if misses.is_empty() {
+            items.add(Check::WaveWillMatch, subject, format!("every object of wave {} will match", wave.number), fact);
+        } else {
+            let reason = format!(
+                "{} of wave {} will not hard-match: {}; stamp mS-DS-ConsistencyGuid with the value its cloud object holds first",
+                count(misses.len(), "object"),
+                wave.number,
+                misses.join("; ")
+            );
+            items.add(Check::WaveWillNotMatch, subject, reason, fact);
+        }
+    }
+    items.0
 }
 
 /// Assesses `config` with the scan's objects and the scope simulation.
