@@ -105,3 +105,46 @@ fn generated_directories_hold_non_ascii_names_and_every_object_kind() {
     }
     assert!(objects.iter().any(|o| o.values(&syncready::model::AttrName::Member).len() > 3));
 }
+
+/// A generated directory with its tenant export, scanned with that tenant.
+fn generated_with_tenant(objects: u64, seed: u64, folder: &Path) -> (Vec<u8>, Vec<Planted>, BTreeSet<Planted>) {
+    let mut ldif = Vec::new();
+    let options = GenerateOptions { objects, seed, defect_rate: 0.1, ad_storable: false };
+    let planted = syncready::source::generate::generate_with_tenant(&options, &mut ldif, folder).unwrap();
+    let ruleset =
+        syncready::rules::RulesetOptions { tenant: vec![folder.to_owned()], ..Default::default() }.build().unwrap();
+    let objects = parse_str(&ldif[..], Path::new("generated.ldif")).unwrap();
+    let found = scan(&objects, &ruleset)
+        .findings
+        .iter()
+        .map(|f| Planted {
+            dn: f.dn.clone(),
+            attribute: f.attribute.to_string(),
+            value: f.value.clone(),
+            error: f.error_text(),
+        })
+        .collect();
+    (ldif, planted, found)
+}
+
+#[test]
+fn generated_tenants_give_exactly_their_planted_findings_and_leave_the_directory_as_it_was() {
+    for seed in [1, 2, 3] {
+        let folder = crate::temp_dir(&format!("generated-tenant-{seed}"));
+        let (ldif, planted, found) = generated_with_tenant(6000, seed, &folder);
+        let planted: BTreeSet<Planted> = planted.into_iter().collect();
+        let missing: Vec<_> = planted.difference(&found).collect();
+        let extra: Vec<_> = found.difference(&planted).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "seed {seed}: missing {missing:#?}\nextra {extra:#?}");
+        let tenant_kinds: BTreeSet<&str> = planted
+            .iter()
+            .map(|p| p.error.as_str())
+            .filter(|e| {
+                ["SoftMatch", "AdminRoleConflict", "InvalidSoftMatch", "ProvisioningError", "CloudOrphan"].contains(e)
+            })
+            .collect();
+        assert_eq!(tenant_kinds.len(), 5, "seed {seed}: {tenant_kinds:?}");
+        // The tenant does not change the directory.
+        assert_eq!(ldif, generated(6000, seed, 0.1).0, "seed {seed}");
+    }
+}

@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::output::outln;
-use crate::source::generate::{GenerateOptions, generate, write_truth};
+use crate::source::generate::{GenerateOptions, generate, generate_with_tenant, write_truth};
 
 #[derive(Args)]
 pub struct GenerateArgs {
@@ -36,6 +36,10 @@ pub struct GenerateArgs {
     /// Where to write the planted findings (CSV).
     #[arg(long, value_name = "FILE.csv")]
     truth: Option<PathBuf>,
+    /// Also write a tenant export of the directory (Graph PowerShell JSON) to this folder, for
+    /// `scan --tenant`; the truth then holds the tenant's planted findings too.
+    #[arg(long, value_name = "DIR")]
+    tenant_out: Option<PathBuf>,
 }
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
@@ -49,7 +53,11 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     };
     let file = File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    let planted = generate(&options, &mut out).with_context(|| format!("writing {}", args.out.display()))?;
+    let planted = match &args.tenant_out {
+        Some(folder) => generate_with_tenant(&options, &mut out, folder)
+            .with_context(|| format!("writing {} and the tenant in {}", args.out.display(), folder.display()))?,
+        None => generate(&options, &mut out).with_context(|| format!("writing {}", args.out.display()))?,
+    };
     out.flush().with_context(|| format!("writing {}", args.out.display()))?;
     if let Some(truth) = &args.truth {
         write_truth(truth, &planted).with_context(|| format!("writing {}", truth.display()))?;

@@ -8,6 +8,7 @@
 mod defects;
 mod names;
 mod record;
+mod tenant;
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -45,10 +46,34 @@ pub struct Planted {
 
 /// Writes the directory as LDIF to `out` and returns the planted findings, sorted.
 pub fn generate(options: &GenerateOptions, out: &mut impl Write) -> io::Result<Vec<Planted>> {
+    generate_directory(options, out, false).map(|(planted, _)| planted)
+}
+
+/// [`generate`], and a tenant export of the same directory written to `tenant_folder`; the
+/// findings returned are those a scan with that tenant must report (the directory's and the
+/// tenant's), sorted. The LDIF is the same as [`generate`] writes.
+pub fn generate_with_tenant(
+    options: &GenerateOptions,
+    out: &mut impl Write,
+    tenant_folder: &Path,
+) -> io::Result<Vec<Planted>> {
+    let (mut planted, candidates) = generate_directory(options, out, true)?;
+    let found = tenant::write_tenant(tenant_folder, &candidates, &planted, options.seed)?;
+    planted.extend(found);
+    planted.sort();
+    Ok(planted)
+}
+
+fn generate_directory(
+    options: &GenerateOptions,
+    out: &mut impl Write,
+    with_tenant: bool,
+) -> io::Result<(Vec<Planted>, Vec<tenant::Candidate>)> {
     if options.objects < MIN_OBJECTS {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("--objects must be at least {MIN_OBJECTS}")));
     }
     let mut generator = Generator::new(options);
+    generator.candidates = with_tenant.then(Vec::new);
     out.write_all(b"version: 1\n\n")?;
     let mut written = generator.write_containers(options.objects, out)?;
     let specials = generator.specials();
@@ -62,7 +87,7 @@ pub fn generate(options: &GenerateOptions, out: &mut impl Write) -> io::Result<V
     }
     let mut planted = generator.planted;
     planted.sort();
-    Ok(planted)
+    Ok((planted, generator.candidates.unwrap_or_default()))
 }
 
 /// Writes planted findings as CSV (DISTINGUISHEDNAME, ATTRIBUTE, VALUE, ERROR).
@@ -88,6 +113,20 @@ pub fn read_truth(path: &Path) -> io::Result<Vec<Planted>> {
         .collect()
 }
 
+/// What the tenant needs of a clean user.
+fn candidate(record: &Record) -> tenant::Candidate {
+    use base64::Engine as _;
+    let proxy = |prefix: &str| record.texts("proxyAddresses").find_map(|p| p.strip_prefix(prefix)).map(str::to_owned);
+    tenant::Candidate {
+        dn: record.dn.clone(),
+        upn: record.get("userPrincipalName").unwrap_or_default().to_owned(),
+        primary: proxy("SMTP:"),
+        routing: proxy("smtp:"),
+        anchor: base64::engine::general_purpose::STANDARD
+            .encode(record.bytes("mS-DS-ConsistencyGuid").unwrap_or_default()),
+    }
+}
+
 struct Generator {
     rng: Rng,
     defect_rate: f64,
@@ -100,6 +139,8 @@ struct Generator {
     partners: [Option<Record>; 3],
     recent_users: Vec<String>,
     planted: Vec<Planted>,
+    /// The clean users, when a tenant export is to be written for them.
+    candidates: Option<Vec<tenant::Candidate>>,
 }
 
 struct CityOus {
@@ -127,6 +168,7 @@ impl Generator {
             partners: [None, None, None],
             recent_users: Vec::new(),
             planted: Vec::new(),
+            candidates: None,
         }
     }
 
@@ -181,6 +223,12 @@ impl Generator {
         let defective = self.rng.chance(self.defect_rate) && self.plant_defect(kind, &mut record);
         if !defective && self.partners[slot(kind)].is_none() {
             self.partners[slot(kind)] = Some(record.clone());
+        }
+        if kind == Kind::User
+            && !defective
+            && let Some(candidates) = &mut self.candidates
+        {
+            candidates.push(candidate(&record));
         }
         if kind == Kind::User {
             if self.recent_users.len() == 32 {
