@@ -1,6 +1,8 @@
 //! The scan benchmark: generate (once) a 1,000,000-object dirty directory, then measure
 //! parse-only and full scans (all multi-tenant checks, findings.csv and summary.csv written)
-//! on the same file. Prints objects/s, MB/s, the full/parse ratio and peak RSS per phase.
+//! on the same file, then the full scan again with a generated tenant export of the same
+//! directory (`--tenant`). Prints objects/s, MB/s, the full/parse ratio, peak RSS per phase,
+//! and what the tenant adds.
 //!
 //! `cargo bench --bench scan_1m` (release). `SYNCREADY_BENCH_OBJECTS=N` for another size.
 
@@ -12,8 +14,8 @@ use std::time::Instant;
 use syncready::report::ReportSet;
 use syncready::report::csv::add_findings;
 use syncready::report::summary::{add_summary, summarize};
-use syncready::rules::{Ruleset, scan};
-use syncready::source::generate::{GenerateOptions, generate};
+use syncready::rules::{Ruleset, RulesetOptions, scan};
+use syncready::source::generate::{GenerateOptions, generate, generate_with_tenant};
 use syncready::source::{NoProgress, SourceSpec, read_sources};
 
 /// Peak resident set size since the last reset, in bytes (Linux).
@@ -74,11 +76,38 @@ fn main() {
     println!("full scan / parse only: {:.2}", full_seconds / parse_seconds);
     let met = full_seconds <= 15.0 && full_rss <= 2_000_000_000;
     println!("targets (full scan at most 15 s and 2 GB peak RSS): {}", if met { "met" } else { "NOT met" });
+
+    // The same directory against its tenant export (generated once, next to the LDIF).
+    let tenant = dir.join(format!("tenant-{objects}"));
+    if !tenant.join("users.json").exists() {
+        let options = GenerateOptions { objects, seed: 1, defect_rate: 0.05, ad_storable: false };
+        generate_with_tenant(&options, &mut std::io::sink(), &tenant).unwrap();
+    }
+    reset_peak_rss();
+    let started = Instant::now();
+    let ruleset = RulesetOptions { tenant: vec![tenant.clone()], ..RulesetOptions::default() }.build().unwrap();
+    let cloud_objects = ruleset.tenant.as_ref().map_or(0, |t| t.objects.len());
+    let with_tenant = full_scan_with(&ldif, &out, &ruleset);
+    let tenant_seconds = started.elapsed().as_secs_f64();
+    let tenant_rss = peak_rss();
+    report("full scan with the tenant", objects, megabytes, tenant_seconds, tenant_rss);
+    println!("  {cloud_objects} cloud objects in the tenant, {with_tenant} findings");
+    let (time, memory) = (tenant_seconds / full_seconds, tenant_rss as f64 / full_rss.max(1) as f64);
+    println!(
+        "with the tenant / without: {time:.2} in time (+{:.2} s), {memory:.2} in peak RSS (+{:.2} GB); target at most 1.5: {}",
+        tenant_seconds - full_seconds,
+        (tenant_rss as f64 - full_rss as f64) / 1e9,
+        if time <= 1.5 { "met" } else { "NOT met" }
+    );
 }
 
 fn full_scan(ldif: &Path, out: &Path) -> usize {
+    full_scan_with(ldif, out, &Ruleset::multi_tenant())
+}
+
+fn full_scan_with(ldif: &Path, out: &Path, ruleset: &Ruleset) -> usize {
     let snapshot = read_sources(&[SourceSpec::Ldif(ldif.to_owned())], &NoProgress).unwrap();
-    let result = scan(&snapshot.objects, &Ruleset::multi_tenant());
+    let result = scan(&snapshot.objects, ruleset);
     let summary = summarize(&result.findings, &result.stats, &[], &[]).unwrap();
     let mut reports = ReportSet::default();
     add_findings(&mut reports, &out.join("findings.csv"), &result.findings).unwrap();
