@@ -23,13 +23,19 @@ pub struct TenantIndex<'t> {
     /// Lower-cased UPNs and SMTP addresses (without the prefix) → cloud objects holding them.
     by_address: HashMap<String, Vec<usize>>,
     by_anchor: HashMap<&'t str, Vec<usize>>,
+    /// The cloud objects with provisioning errors, by the on-premises DN they name.
+    errors_by_dn: HashMap<DnKey, Vec<usize>>,
 }
 
 impl<'t> TenantIndex<'t> {
     pub fn build(tenant: &'t Tenant) -> TenantIndex<'t> {
         let mut by_address: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_anchor: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut errors_by_dn: HashMap<DnKey, Vec<usize>> = HashMap::new();
         for (i, object) in tenant.objects.iter().enumerate() {
+            if let Some(dn) = object.on_premises_dn.as_deref().filter(|_| !object.provisioning_errors.is_empty()) {
+                errors_by_dn.entry(DnKey::of(dn)).or_default().push(i);
+            }
             let mut addresses: Vec<String> = object.smtp_addresses().map(str::to_lowercase).collect();
             addresses.extend(object.user_principal_name.as_deref().map(str::to_lowercase));
             addresses.sort();
@@ -41,7 +47,7 @@ impl<'t> TenantIndex<'t> {
                 by_anchor.entry(anchor).or_default().push(i);
             }
         }
-        TenantIndex { tenant, by_address, by_anchor }
+        TenantIndex { tenant, by_address, by_anchor, errors_by_dn }
     }
 
     pub fn object(&self, index: usize) -> &'t CloudObject {
@@ -56,6 +62,11 @@ impl<'t> TenantIndex<'t> {
     /// The cloud objects whose immutable id is `anchor`.
     pub fn anchored(&self, anchor: &str) -> &[usize] {
         self.by_anchor.get(anchor).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The cloud objects with provisioning errors that name `dn` as their on-premises DN.
+    pub fn with_errors_at(&self, dn: &DnKey) -> &[usize] {
+        self.errors_by_dn.get(dn).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// The directory roles a cloud object holds.

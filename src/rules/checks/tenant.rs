@@ -156,13 +156,8 @@ impl<'a> ObjectChecker<'a> {
     /// The provisioning errors of the object's cloud object: the one its anchor names, else the
     /// one that names its DN.
     fn provisioning_errors(&mut self, index: &TenantIndex, mine: &[usize]) {
-        let dn = DnKey::of(self.object.dn());
-        let clouds: Vec<&CloudObject> = if mine.is_empty() {
-            let by_dn = index.tenant.objects.iter().filter(|c| !c.provisioning_errors.is_empty());
-            by_dn.filter(|c| c.on_premises_dn.as_deref().is_some_and(|d| DnKey::of(d) == dn)).collect()
-        } else {
-            mine.iter().map(|&i| index.object(i)).collect()
-        };
+        let by_dn = if mine.is_empty() { index.with_errors_at(&DnKey::of(self.object.dn())) } else { mine };
+        let clouds: Vec<&CloudObject> = by_dn.iter().map(|&i| index.object(i)).collect();
         for cloud in clouds {
             for error in &cloud.provisioning_errors {
                 let attr = attribute_of(&error.property);
