@@ -58,7 +58,7 @@ pub fn generate_with_tenant(
     tenant_folder: &Path,
 ) -> io::Result<Vec<Planted>> {
     let (mut planted, candidates) = generate_directory(options, out, true)?;
-    let found = tenant::write_tenant(tenant_folder, &candidates, &planted, options.seed)?;
+    let found = tenant::write_tenant(tenant_folder, &candidates, &planted, options.seed, options.objects)?;
     planted.extend(found);
     planted.sort();
     Ok(planted)

@@ -3,7 +3,9 @@
 //! immutable id), and a seeded share of planted cases: cloud-only accounts a soft match takes
 //! over (by UPN and by primary SMTP address), an administrator's cloud account, an address a
 //! user of another forest holds, a provisioning error, and synced users whose on-premises object
-//! is gone. Each planted case is returned with the finding a scan with this tenant must report.
+//! is gone; guests (cloud-only, in another domain) fill it up to as many cloud objects as the
+//! directory has objects. Each planted case is returned with the finding a scan with this
+//! tenant must report.
 //! The directory's own random stream is not touched: the LDIF is the same with or without it.
 
 use std::collections::HashSet;
@@ -66,6 +68,7 @@ pub(super) fn write_tenant(
     candidates: &[Candidate],
     planted: &[Planted],
     seed: u64,
+    objects: u64,
 ) -> io::Result<Vec<Planted>> {
     std::fs::create_dir_all(folder)?;
     let taken: HashSet<&str> = planted.iter().map(|p| p.dn.as_str()).collect();
@@ -171,6 +174,18 @@ pub(super) fn write_tenant(
             }
             _ => users.push(twin(id())),
         }
+    }
+    while (users.len() as u64) < objects {
+        let n = users.len();
+        users.push(CloudUser {
+            id: id(),
+            upn: format!("guest{n}_fabrikam.com#EXT#@contoso.onmicrosoft.com"),
+            mail: Some(format!("guest{n}@fabrikam.com")),
+            proxies: vec![format!("SMTP:guest{n}@fabrikam.com")],
+            immutable_id: None,
+            dn: None,
+            errors: Vec::new(),
+        });
     }
     let mut out = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(folder.join("users.json"))?);
     out.write_all(b"[\n")?;
