@@ -1,6 +1,7 @@
 //! syncready's integration tests: one binary, one module per area.
 
 mod apply;
+mod baseline;
 mod beyond_idfix;
 mod cli;
 mod demo;

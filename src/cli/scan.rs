@@ -13,6 +13,7 @@ use super::connection::ConnectionArgs;
 use super::interrupt::{self, Interrupted};
 use super::output::outln;
 use super::progress::TerminalProgress;
+use crate::report::baseline;
 use crate::report::csv::add_findings;
 use crate::report::summary::{SummaryRow, add_summary, summarize};
 use crate::report::{ReportSet, count};
@@ -35,6 +36,21 @@ pub struct ScanArgs {
     /// read was partial: a saved part would scan as if it were the whole directory).
     #[arg(long, value_name = "FILE.ldif")]
     save: Option<PathBuf>,
+    /// An earlier report (its findings.csv) to compare with: new, fixed and unchanged findings
+    /// in the summary and diff.csv.
+    #[arg(long, value_name = "FINDINGS.csv")]
+    baseline: Option<PathBuf>,
+    /// What makes the exit code 1: any finding (the default), or only findings new since
+    /// --baseline (for scheduled runs that alert on regressions, not on the known backlog).
+    #[arg(long, value_enum, default_value_t = FailOn::Any)]
+    fail_on: FailOn,
+}
+
+/// What makes a scan's exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Any,
+    New,
 }
 
 /// Where the objects come from: exports, live directories, or the demo when none is given.
@@ -130,6 +146,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         let folder = save.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         check_writable("--save", folder)?;
     }
+    anyhow::ensure!(
+        args.fail_on == FailOn::Any || args.baseline.is_some(),
+        "--fail-on new needs --baseline: the findings are new since which report?"
+    );
+    // The baseline is read before the directory: a wrong path fails in a second, not after the scan.
+    let baseline = args.baseline.as_deref().map(baseline::read_baseline).transpose()?;
     let read = args.source.read(&ruleset, &[])?;
     let incomplete: Vec<String> = read.failures.iter().map(ToString::to_string).collect();
     let not_read: Vec<String> = read.not_read.iter().map(Reference::describe).collect();
@@ -137,13 +159,22 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let save = args.save.as_deref().filter(|_| incomplete.is_empty());
     crate::rules::tenant::check_coverage(&read.snapshot.objects, &ruleset).map_err(anyhow::Error::msg)?;
     let result = scan(&read.snapshot.objects, &ruleset);
-    let summary = summarize(&result.findings, &result.stats, &incomplete, &not_read)?;
+    let mut summary = summarize(&result.findings, &result.stats, &incomplete, &not_read)?;
+    let comparison = baseline.map(|rows| baseline::compare(rows, &result.findings));
+    if let Some(comparison) = &comparison {
+        summary.extend(baseline::summary_rows(comparison));
+    }
+    let diff_path = args.out.join("diff.csv");
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
     interrupt::deferred(|interrupted| -> anyhow::Result<()> {
         let mut reports = ReportSet::default();
         add_findings(&mut reports, &findings_path, &result.findings)?;
         add_summary(&mut reports, &summary_path, &summary)?;
+        match &comparison {
+            Some(comparison) => baseline::add_diff(&mut reports, &diff_path, comparison)?,
+            None => reports.remove_stale(&diff_path),
+        }
         if let Some(path) = save {
             reports.file(path, |out| write_objects(out, &read.snapshot.objects))?;
         }
@@ -183,7 +214,20 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         }
         (None, None) => {}
     }
-    Ok(if result.findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    if let Some(comparison) = &comparison {
+        outln!(
+            "Wrote {} ({} new, {} fixed, {} unchanged).",
+            diff_path.display(),
+            comparison.new,
+            comparison.fixed,
+            comparison.unchanged
+        );
+    }
+    let failed = match (args.fail_on, &comparison) {
+        (FailOn::New, Some(comparison)) => comparison.new > 0,
+        _ => !result.findings.is_empty(),
+    };
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// Makes sure files can be written to `folder` (given by `option`) before anything is read (a
@@ -249,6 +293,10 @@ fn print_summary(rows: &[SummaryRow]) {
         for row in view(name) {
             outln!("    {label}, {}: {}", row.key, objects(row));
         }
+    }
+    let since: Vec<String> = view("baseline").map(|r| format!("{} {}", r.key, findings(r))).collect();
+    if !since.is_empty() {
+        outln!("  since the baseline: {}", since.join(" · "));
     }
     let tenant: Vec<String> = view("tenant").map(|r| format!("{} {}", r.key, objects(r))).collect();
     if !tenant.is_empty() {

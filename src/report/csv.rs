@@ -65,7 +65,7 @@ impl FindingRow {
         }
     }
 
-    fn cells(&self) -> [&str; 13] {
+    pub(crate) fn cells(&self) -> [&str; 13] {
         [
             &self.distinguished_name,
             &self.common_name,

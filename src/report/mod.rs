@@ -3,6 +3,7 @@
 //! [`ReportSet`]: each written to a temporary file, then all renamed into place together, or
 //! none.
 
+pub mod baseline;
 pub mod csv;
 pub mod summary;
 

@@ -24,6 +24,8 @@ use crate::rules::{Finding, ScanStats, Severity};
 ///   match, soft match, created, conflict) and the synced cloud objects the next full sync
 ///   deletes, with a row when they exceed Connect Sync's accidental-delete threshold;
 /// - `ou`: findings by the OU that holds the object, the 20 worst.
+/// - `baseline` (with `--baseline`, added by [`super::baseline::summary_rows`]): findings new,
+///   fixed and unchanged since an earlier report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryRow {
     pub view: &'static str,
