@@ -17,36 +17,45 @@ use crate::source::tenant::{CloudObject, Tenant};
 /// Connect Sync's default accidental-delete threshold: more deletions in one run stop the export.
 pub const DELETE_THRESHOLD: u64 = 500;
 
-/// A tenant's cloud objects by address and by immutable id.
+/// A tenant's cloud objects by address and by immutable id: sorted lists searched by halves
+/// (16 bytes an address, no allocation per entry), so that a tenant of a million objects costs
+/// little more than its objects.
 pub struct TenantIndex<'t> {
     pub tenant: &'t Tenant,
-    /// Lower-cased UPNs and SMTP addresses (without the prefix) → cloud objects holding them.
-    by_address: HashMap<String, Vec<usize>>,
-    by_anchor: HashMap<&'t str, Vec<usize>>,
+    /// (hash of the lower-cased UPN or SMTP address, cloud object), sorted.
+    by_address: Vec<(u64, u32)>,
+    /// (immutable id, cloud object), sorted.
+    by_anchor: Vec<(&'t str, u32)>,
     /// The cloud objects with provisioning errors, by the on-premises DN they name.
     errors_by_dn: HashMap<DnKey, Vec<usize>>,
 }
 
+/// The hash an address is indexed by (any case).
+fn address_hash(address: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    address.to_lowercase().hash(&mut hasher);
+    hasher.finish()
+}
+
 impl<'t> TenantIndex<'t> {
     pub fn build(tenant: &'t Tenant) -> TenantIndex<'t> {
-        let mut by_address: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_anchor: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_address: Vec<(u64, u32)> = Vec::with_capacity(tenant.objects.len() * 2);
+        let mut by_anchor: Vec<(&str, u32)> = Vec::new();
         let mut errors_by_dn: HashMap<DnKey, Vec<usize>> = HashMap::new();
         for (i, object) in tenant.objects.iter().enumerate() {
             if let Some(dn) = object.on_premises_dn.as_deref().filter(|_| !object.provisioning_errors.is_empty()) {
                 errors_by_dn.entry(DnKey::of(dn)).or_default().push(i);
             }
-            let mut addresses: Vec<String> = object.smtp_addresses().map(str::to_lowercase).collect();
-            addresses.extend(object.user_principal_name.as_deref().map(str::to_lowercase));
-            addresses.sort();
-            addresses.dedup();
-            for address in addresses {
-                by_address.entry(address).or_default().push(i);
-            }
+            let addresses = object.smtp_addresses().chain(object.user_principal_name.as_deref());
+            by_address.extend(addresses.map(|a| (address_hash(a), i as u32)));
             if let Some(anchor) = object.immutable_id.as_deref().filter(|a| !a.is_empty()) {
-                by_anchor.entry(anchor).or_default().push(i);
+                by_anchor.push((anchor, i as u32));
             }
         }
+        by_address.sort_unstable();
+        by_address.dedup();
+        by_anchor.sort_unstable();
         TenantIndex { tenant, by_address, by_anchor, errors_by_dn }
     }
 
@@ -55,13 +64,25 @@ impl<'t> TenantIndex<'t> {
     }
 
     /// The cloud objects holding `address` as UPN or SMTP address (any case).
-    pub fn holders(&self, address: &str) -> &[usize] {
-        self.by_address.get(&address.to_lowercase()).map(Vec::as_slice).unwrap_or_default()
+    pub fn holders(&self, address: &str) -> Vec<usize> {
+        let hash = address_hash(address);
+        let start = self.by_address.partition_point(|&(h, _)| h < hash);
+        let holds = |object: &CloudObject| {
+            let same = |a: &str| a.eq_ignore_ascii_case(address) || a.to_lowercase() == address.to_lowercase();
+            object.user_principal_name.as_deref().is_some_and(same) || object.smtp_addresses().any(same)
+        };
+        self.by_address[start..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, i)| i as usize)
+            .filter(|&i| holds(&self.tenant.objects[i]))
+            .collect()
     }
 
     /// The cloud objects whose immutable id is `anchor`.
-    pub fn anchored(&self, anchor: &str) -> &[usize] {
-        self.by_anchor.get(anchor).map(Vec::as_slice).unwrap_or_default()
+    pub fn anchored(&self, anchor: &str) -> Vec<usize> {
+        let start = self.by_anchor.partition_point(|&(a, _)| a < anchor);
+        self.by_anchor[start..].iter().take_while(|&&(a, _)| a == anchor).map(|&(_, i)| i as usize).collect()
     }
 
     /// The cloud objects with provisioning errors that name `dn` as their on-premises DN.

@@ -88,7 +88,7 @@ impl<'a> ObjectChecker<'a> {
         // Each cloud object once, on the first of the object's addresses that matches it.
         let mut taken_over: Vec<usize> = Vec::new();
         for (attr, value, address) in self.soft_match_keys() {
-            for &i in index.holders(&address) {
+            for i in index.holders(&address) {
                 if taken_over.contains(&i) {
                     continue;
                 }

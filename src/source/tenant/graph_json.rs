@@ -1,59 +1,142 @@
 //! Graph JSON, as Graph PowerShell's `ConvertTo-Json` writes it (PascalCase keys, a list, or
 //! one object for a single result) and as Graph REST returns it (camelCase keys, a
-//! `{"value": [...], "@odata.nextLink": ...}` page). Keys are matched in any case. A file's
-//! kind (users, groups, contacts, directory roles, domains, synchronization features) is told
-//! by what its objects hold.
+//! `{"value": [...], "@odata.nextLink": ...}` page). Read straight into typed items (no JSON
+//! tree of a million objects in memory). A file's kind (users, groups, contacts, directory
+//! roles, domains, synchronization features) is told by what its first object holds.
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer};
 
 use super::{CloudKind, CloudObject, Page, Part, ProvisioningError, SyncFeatures, TenantError};
 
-/// The value of `key` in any case.
-fn get<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    object.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+/// Whether a key is there at all, whatever it holds (PowerShell writes `"CompanyName": null`).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(deserializer).map(|_| true)
 }
 
-fn text(object: &Map<String, Value>, key: &str) -> Option<String> {
-    get(object, key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct OdataType {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
 }
 
-fn has(object: &Map<String, Value>, key: &str) -> bool {
-    get(object, key).is_some()
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Member {
+    #[serde(alias = "Id")]
+    id: Option<String>,
 }
 
-/// The `@odata.type` of an object, from its own key or PowerShell's AdditionalProperties.
-fn odata_type(object: &Map<String, Value>) -> Option<String> {
-    text(object, "@odata.type")
-        .or_else(|| get(object, "AdditionalProperties").and_then(Value::as_object).and_then(|a| text(a, "@odata.type")))
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Features {
+    #[serde(alias = "BlockSoftMatchEnabled")]
+    block_soft_match_enabled: Option<bool>,
+    #[serde(alias = "BlockCloudObjectTakeoverThroughHardMatchEnabled")]
+    block_cloud_object_takeover_through_hard_match_enabled: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorItem {
+    #[serde(alias = "Category")]
+    category: Option<String>,
+    #[serde(alias = "OccurredDateTime")]
+    occurred_date_time: Option<String>,
+    #[serde(alias = "PropertyCausingError")]
+    property_causing_error: Option<String>,
+    #[serde(alias = "Value")]
+    value: Option<String>,
+}
+
+/// Everything any listing's objects hold that syncready reads; a page is an item with `value`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Item {
+    #[serde(alias = "Id")]
+    id: Option<String>,
+    #[serde(alias = "DisplayName")]
+    display_name: Option<String>,
+    #[serde(alias = "UserPrincipalName", default, deserialize_with = "present_text")]
+    user_principal_name: (bool, Option<String>),
+    #[serde(alias = "Mail")]
+    mail: Option<String>,
+    #[serde(alias = "ProxyAddresses")]
+    proxy_addresses: Option<Vec<String>>,
+    #[serde(alias = "OnPremisesImmutableId")]
+    on_premises_immutable_id: Option<String>,
+    #[serde(alias = "OnPremisesSyncEnabled")]
+    on_premises_sync_enabled: Option<bool>,
+    #[serde(alias = "OnPremisesDistinguishedName")]
+    on_premises_distinguished_name: Option<String>,
+    #[serde(alias = "OnPremisesProvisioningErrors")]
+    on_premises_provisioning_errors: Option<Vec<ErrorItem>>,
+    #[serde(alias = "RoleTemplateId", default, deserialize_with = "present")]
+    role_template_id: bool,
+    #[serde(alias = "Members")]
+    members: Option<Vec<Member>>,
+    #[serde(alias = "IsVerified")]
+    is_verified: Option<bool>,
+    #[serde(alias = "Features")]
+    features: Option<Features>,
+    #[serde(alias = "SecurityEnabled", default, deserialize_with = "present")]
+    security_enabled: bool,
+    #[serde(alias = "GroupTypes", default, deserialize_with = "present")]
+    group_types: bool,
+    #[serde(alias = "CompanyName", default, deserialize_with = "present")]
+    company_name: bool,
+    #[serde(alias = "Phones", default, deserialize_with = "present")]
+    phones: bool,
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    #[serde(alias = "AdditionalProperties")]
+    additional_properties: Option<OdataType>,
+    /// A Graph REST page's objects.
+    value: Option<Vec<Item>>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+}
+
+/// A key that is there (even as null), with its text.
+fn present_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(bool, Option<String>), D::Error> {
+    Option::<String>::deserialize(deserializer).map(|text| (true, text))
+}
+
+fn text(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+impl Item {
+    fn odata_type(&self) -> String {
+        let nested = self.additional_properties.as_ref().and_then(|a| a.odata_type.as_deref());
+        self.odata_type.as_deref().or(nested).unwrap_or_default().to_ascii_lowercase()
+    }
 }
 
 pub(super) fn parse(path: &Path, source: &str) -> Result<Page, TenantError> {
-    let value: Value = serde_json::from_str(source).map_err(|e| TenantError::Syntax {
+    let syntax = |e: serde_json::Error| TenantError::Syntax {
         path: path.to_owned(),
         line: e.line() as u64,
-        message: format!("not JSON: {e}"),
-    })?;
-    let (items, more_follow) = match value {
-        Value::Object(page) if get(&page, "value").is_some_and(Value::is_array) => {
-            let more = get(&page, "@odata.nextLink").is_some_and(|v| !v.is_null());
-            let Some(Value::Array(items)) = get(&page, "value").cloned() else { unreachable!("checked above") };
-            (items, more)
+        message: match e.classify() {
+            serde_json::error::Category::Data => format!("not a Graph export: {e}"),
+            _ => format!("not JSON: {e}"),
+        },
+    };
+    // A list, or one object (a page when it holds `value`): told by the first character, so
+    // that the file is read once, straight into items.
+    let (items, more_follow) = if source.trim_start().starts_with('[') {
+        (serde_json::from_str::<Vec<Item>>(source).map_err(syntax)?, false)
+    } else {
+        let one: Item = serde_json::from_str(source).map_err(syntax)?;
+        match one.value {
+            Some(items) => (items, one.next_link.is_some()),
+            None => (vec![one], false),
         }
-        Value::Object(one) => (vec![Value::Object(one)], false),
-        Value::Array(items) => (items, false),
-        _ => return Err(content(path, "neither a list of objects nor a Graph page")),
     };
-    let objects: Vec<&Map<String, Value>> = items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| item.as_object().ok_or_else(|| content(path, &format!("item {}: not an object", i + 1))))
-        .collect::<Result<_, _>>()?;
-    let part = match objects.first() {
-        None => Part::Empty,
-        Some(first) => part_of(path, first, &objects)?,
-    };
+    let part = if items.is_empty() { Part::Empty } else { part_of(path, items)? };
     Ok(Page { part, more_follow })
 }
 
@@ -61,28 +144,30 @@ fn content(path: &Path, message: &str) -> TenantError {
     TenantError::Content { path: path.to_owned(), message: message.to_owned() }
 }
 
-/// What kind of listing `first` says the file is, and the file's part.
-fn part_of(path: &Path, first: &Map<String, Value>, objects: &[&Map<String, Value>]) -> Result<Part, TenantError> {
-    let kind = odata_type(first).unwrap_or_default().to_ascii_lowercase();
-    if has(first, "roleTemplateId") || kind.ends_with("directoryrole") {
-        return Ok(Part::Roles(objects.iter().map(|o| role(o)).collect()));
+/// What kind of listing the first item says the file is, and the file's part.
+fn part_of(path: &Path, items: Vec<Item>) -> Result<Part, TenantError> {
+    let first = &items[0];
+    let kind = first.odata_type();
+    if first.role_template_id || kind.ends_with("directoryrole") {
+        return Ok(Part::Roles(items.into_iter().map(role).collect()));
     }
-    if has(first, "isVerified") || kind.ends_with(".domain") {
-        let domains = objects.iter().filter_map(|o| Some((text(o, "id")?, get(o, "isVerified")?.as_bool()?)));
+    if first.is_verified.is_some() || kind.ends_with(".domain") {
+        let domains = items.into_iter().filter_map(|d| Some((text(&d.id)?, d.is_verified?)));
         return Ok(Part::Domains(domains.collect()));
     }
-    if let Some(features) = get(first, "features").and_then(Value::as_object) {
-        let flag = |key: &str| get(features, key).and_then(Value::as_bool).unwrap_or(false);
+    if let Some(features) = &first.features {
         return Ok(Part::Features(SyncFeatures {
-            block_soft_match: flag("blockSoftMatchEnabled"),
-            block_cloud_object_takeover: flag("blockCloudObjectTakeoverThroughHardMatchEnabled"),
+            block_soft_match: features.block_soft_match_enabled.unwrap_or(false),
+            block_cloud_object_takeover: features
+                .block_cloud_object_takeover_through_hard_match_enabled
+                .unwrap_or(false),
         }));
     }
-    let kind = if has(first, "userPrincipalName") || kind.ends_with(".user") {
+    let kind = if first.user_principal_name.0 || kind.ends_with(".user") {
         CloudKind::User
-    } else if has(first, "securityEnabled") || has(first, "groupTypes") || kind.ends_with(".group") {
+    } else if first.security_enabled || first.group_types || kind.ends_with(".group") {
         CloudKind::Group
-    } else if kind.ends_with("orgcontact") || has(first, "companyName") || has(first, "phones") {
+    } else if kind.ends_with("orgcontact") || first.company_name || first.phones {
         CloudKind::Contact
     } else {
         return Err(TenantError::Syntax {
@@ -93,54 +178,57 @@ fn part_of(path: &Path, first: &Map<String, Value>, objects: &[&Map<String, Valu
                 .into(),
         });
     };
-    let objects = objects
-        .iter()
+    let objects = items
+        .into_iter()
         .enumerate()
-        .map(|(i, o)| cloud_object(o, kind).ok_or_else(|| content(path, &format!("item {}: no Id", i + 1))))
+        .map(|(i, item)| cloud_object(item, kind).ok_or_else(|| content(path, &format!("item {}: no Id", i + 1))))
         .collect::<Result<_, _>>()?;
     Ok(Part::Objects(kind, objects))
 }
 
-fn role(object: &Map<String, Value>) -> (String, Vec<String>) {
-    let name = text(object, "displayName").or_else(|| text(object, "id")).unwrap_or_default();
-    let members = get(object, "members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    (name, members.iter().filter_map(|m| text(m.as_object()?, "id")).collect())
+fn role(item: Item) -> (String, Vec<String>) {
+    let name = text(&item.display_name).or_else(|| text(&item.id)).unwrap_or_default();
+    let members = item.members.unwrap_or_default().into_iter().filter_map(|m| text(&m.id)).collect();
+    (name, members)
 }
 
-fn cloud_object(object: &Map<String, Value>, kind: CloudKind) -> Option<CloudObject> {
-    let strings = |key: &str| -> Vec<String> {
-        get(object, key)
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-            .unwrap_or_default()
-    };
-    let errors = get(object, "onPremisesProvisioningErrors").and_then(Value::as_array);
-    let provisioning_errors = errors
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|e| provisioning_error(e.as_object()?))
-        .collect();
+fn cloud_object(item: Item, kind: CloudKind) -> Option<CloudObject> {
+    let errors = item.on_premises_provisioning_errors.unwrap_or_default();
     Some(CloudObject {
-        id: text(object, "id")?,
+        id: text(&item.id)?,
         kind,
-        display_name: text(object, "displayName").unwrap_or_default(),
-        user_principal_name: text(object, "userPrincipalName"),
-        mail: text(object, "mail"),
-        proxy_addresses: strings("proxyAddresses"),
-        immutable_id: text(object, "onPremisesImmutableId"),
-        synced: get(object, "onPremisesSyncEnabled").and_then(Value::as_bool).unwrap_or(false),
-        on_premises_dn: text(object, "onPremisesDistinguishedName"),
-        provisioning_errors,
+        display_name: text(&item.display_name).unwrap_or_default(),
+        user_principal_name: text(&item.user_principal_name.1),
+        mail: text(&item.mail),
+        proxy_addresses: item.proxy_addresses.unwrap_or_default(),
+        immutable_id: text(&item.on_premises_immutable_id),
+        synced: item.on_premises_sync_enabled.unwrap_or(false),
+        on_premises_dn: text(&item.on_premises_distinguished_name),
+        provisioning_errors: errors.into_iter().filter_map(provisioning_error).collect(),
     })
 }
 
-/// One `onPremisesProvisioningErrors` entry (also read from the CSV's JSON cell).
-pub(super) fn provisioning_error(entry: &Map<String, Value>) -> Option<ProvisioningError> {
+fn provisioning_error(entry: ErrorItem) -> Option<ProvisioningError> {
     Some(ProvisioningError {
-        category: text(entry, "category").unwrap_or_default(),
-        property: text(entry, "propertyCausingError")?,
-        value: text(entry, "value").unwrap_or_default(),
-        occurred: text(entry, "occurredDateTime").unwrap_or_default(),
+        category: text(&entry.category).unwrap_or_default(),
+        property: text(&entry.property_causing_error)?,
+        value: text(&entry.value).unwrap_or_default(),
+        occurred: text(&entry.occurred_date_time).unwrap_or_default(),
     })
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    Many(Vec<ErrorItem>),
+    One(ErrorItem),
+}
+
+/// The provisioning errors of a CSV cell: the JSON of one entry or of a list of them.
+pub(super) fn provisioning_errors(json: &str) -> Result<Vec<ProvisioningError>, serde_json::Error> {
+    let entries = match serde_json::from_str::<OneOrMany>(json)? {
+        OneOrMany::Many(entries) => entries,
+        OneOrMany::One(entry) => vec![entry],
+    };
+    Ok(entries.into_iter().filter_map(provisioning_error).collect())
 }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::graph_json::provisioning_error;
+use super::graph_json::provisioning_errors;
 use super::{CloudKind, CloudObject, Page, Part, TenantError};
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<Page, TenantError> {
@@ -45,15 +45,8 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Page, TenantError> {
             .unwrap_or_default();
         let provisioning_errors = match cell("OnPremisesProvisioningErrors") {
             None => Vec::new(),
-            Some(json) => {
-                let parsed: serde_json::Value = serde_json::from_str(json)
-                    .map_err(|e| row_error(row, format!("OnPremisesProvisioningErrors is not JSON: {e}")))?;
-                let entries = match parsed {
-                    serde_json::Value::Array(entries) => entries,
-                    one => vec![one],
-                };
-                entries.iter().filter_map(|e| provisioning_error(e.as_object()?)).collect()
-            }
+            Some(json) => provisioning_errors(json)
+                .map_err(|e| row_error(row, format!("OnPremisesProvisioningErrors is not their JSON: {e}")))?,
         };
         let synced = match cell("OnPremisesSyncEnabled").map(str::to_ascii_lowercase).as_deref() {
             None | Some("false") => false,
