@@ -126,7 +126,7 @@ pub fn scan_counting(objects: &[DirObject], ruleset: &Ruleset, found: &AtomicUsi
         .collect();
     let mut stats = count(&scopes);
     if let Some(index) = &tenant {
-        let orphans = checks::orphans(&ctx, index, &scopes);
+        let orphans = checks::orphans(&ctx, index);
         let count_of = |outcome: SyncOutcome| outcomes[outcome as usize].load(Ordering::Relaxed);
         stats.tenant = Some(TenantCounts {
             hard_match: count_of(SyncOutcome::HardMatch),

@@ -10,7 +10,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::ruleset::{Anchor, Ruleset};
-use super::scope::{ObjectKind, Scope};
+use super::scope::ObjectKind;
 use crate::model::{AttrName, DirObject, DnKey};
 use crate::source::tenant::{CloudObject, Tenant};
 
@@ -32,9 +32,11 @@ pub struct TenantIndex<'t> {
 
 /// The hash an address is indexed by (any case).
 fn address_hash(address: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
     let mut hasher = std::hash::DefaultHasher::new();
-    address.to_lowercase().hash(&mut hasher);
+    for c in address.chars().flat_map(char::to_lowercase) {
+        hasher.write_u32(c as u32);
+    }
     hasher.finish()
 }
 
@@ -139,21 +141,28 @@ pub struct TenantCounts {
 }
 
 /// The domain roots (the trailing `DC=` parts) of the scanned objects: what counts as the
-/// scanned scope for orphans.
+/// scanned scope for orphans. A few distinct roots, found without copying a million DNs.
 pub fn scanned_roots(objects: &[DirObject]) -> HashSet<DnKey> {
-    objects.iter().filter_map(|o| domain_root(o.dn())).collect()
+    let raw: HashSet<&str> = objects.iter().filter_map(|o| root_of(o.dn())).collect();
+    raw.into_iter().map(DnKey::of).collect()
+}
+
+/// Where `dn`'s domain root starts: its first RDN that is a `DC=` (any case), at the start or
+/// after an unescaped comma.
+fn root_of(dn: &str) -> Option<&str> {
+    let bytes = dn.as_bytes();
+    let is_dc = |rest: &str| rest.len() >= 3 && rest.as_bytes()[..3].eq_ignore_ascii_case(b"dc=");
+    if is_dc(dn) {
+        return Some(dn);
+    }
+    (0..bytes.len())
+        .filter(|&at| bytes[at] == b',' && (at == 0 || bytes[at - 1] != b'\\'))
+        .map(|at| dn[at + 1..].trim_start())
+        .find(|rest| is_dc(rest))
 }
 
 fn domain_root(dn: &str) -> Option<DnKey> {
-    let key = DnKey::of(dn);
-    let text = key.as_str();
-    // The first RDN that starts with dc= after an unescaped comma (or the DN's start).
-    let bytes = text.as_bytes();
-    let start = text
-        .match_indices("dc=")
-        .map(|(at, _)| at)
-        .find(|&at| at == 0 || (bytes[at - 1] == b',' && (at < 2 || bytes[at - 2] != b'\\')))?;
-    Some(DnKey::of(&text[start..]))
+    root_of(dn).map(DnKey::of)
 }
 
 /// Whether `dn` lies in one of `roots`.
@@ -161,26 +170,27 @@ pub fn in_roots(dn: &str, roots: &HashSet<DnKey>) -> bool {
     domain_root(dn).is_some_and(|root| roots.contains(&root))
 }
 
-/// Every immutable id the scanned objects (in scope or not) send or could send: their
-/// objectGUIDs and 16-byte mS-DS-ConsistencyGuids.
-pub fn scanned_anchors(objects: &[DirObject], scopes: &[Scope], ruleset: &Ruleset) -> HashSet<String> {
-    let mut anchors = HashSet::new();
-    for (object, scope) in objects.iter().zip(scopes) {
+/// Every 16-byte value a scanned object (in scope or not) sends or could send as its anchor:
+/// its objectGUID and its 16-byte mS-DS-ConsistencyGuids.
+pub fn scanned_anchors(objects: &[DirObject]) -> HashSet<[u8; 16]> {
+    let mut anchors = HashSet::with_capacity(objects.len() * 2);
+    for object in objects {
         if let Some(guid) = object.guid() {
-            anchors.insert(STANDARD.encode(guid.0));
-        }
-        if let Scope::Checked(kind) = scope
-            && let Some(sent) = sent_anchor(object, *kind, ruleset)
-        {
-            anchors.insert(sent);
+            anchors.insert(guid.0);
         }
         for (_, value) in object.values(&AttrName::MsDsConsistencyGuid) {
-            if value.as_bytes().len() == 16 {
-                anchors.insert(STANDARD.encode(value.as_bytes()));
+            if let Ok(bytes) = <[u8; 16]>::try_from(value.as_bytes()) {
+                anchors.insert(bytes);
             }
         }
     }
     anchors
+}
+
+/// Whether a cloud object's immutable id is one of `anchors` (an id that is not the base64 of
+/// 16 bytes is no scanned object's).
+pub fn anchors_hold(anchors: &HashSet<[u8; 16]>, immutable_id: &str) -> bool {
+    STANDARD.decode(immutable_id).ok().and_then(|b| <[u8; 16]>::try_from(b).ok()).is_some_and(|b| anchors.contains(&b))
 }
 
 /// Checks that the ruleset's tenant export (if any) is this directory's: some domain of the

@@ -76,17 +76,17 @@ pub fn check_object(ctx: &ScanContext, index: u32, kind: ObjectKind) -> Vec<Find
 
 /// The synced cloud objects in the scanned domains that no scanned object anchors (CloudOrphan),
 /// as findings of their own (no scanned object), in tenant order.
-pub fn orphans(ctx: &ScanContext, index: &TenantIndex, scopes: &[super::Scope]) -> Vec<Finding> {
+pub fn orphans(ctx: &ScanContext, index: &TenantIndex) -> Vec<Finding> {
     if !ctx.ruleset.is_enabled(RuleId::CloudOrphan) {
         return Vec::new();
     }
-    let anchors = super::tenant::scanned_anchors(ctx.objects, scopes, ctx.ruleset);
+    let anchors = super::tenant::scanned_anchors(ctx.objects);
     let roots = super::tenant::scanned_roots(ctx.objects);
     let orphaned = index.tenant.objects.iter().filter(|cloud| {
         let anchor = cloud.immutable_id.as_deref().filter(|a| !a.is_empty());
         let dn = cloud.on_premises_dn.as_deref();
         cloud.synced
-            && anchor.is_some_and(|a| !anchors.contains(a))
+            && anchor.is_some_and(|a| !super::tenant::anchors_hold(&anchors, a))
             && dn.is_some_and(|dn| super::tenant::in_roots(dn, &roots))
     });
     orphaned
