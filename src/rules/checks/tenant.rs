@@ -54,7 +54,7 @@ impl<'a> ObjectChecker<'a> {
     pub(super) fn tenant(&mut self) {
         let Some(index) = self.ctx.tenant else { return };
         let anchor = sent_anchor(self.object, self.kind, self.ruleset());
-        let mine: Vec<usize> = anchor.as_deref().map(|a| index.anchored(a).to_vec()).unwrap_or_default();
+        let mine: Vec<usize> = anchor.as_deref().map(|a| index.anchored(a)).unwrap_or_default();
         if mine.is_empty() {
             self.soft_match(index);
         }
@@ -63,20 +63,25 @@ impl<'a> ObjectChecker<'a> {
     }
 
     /// The addresses a soft match compares: the sign-in name and the primary SMTP address.
-    fn soft_match_keys(&self) -> Vec<(AttrName, String, String)> {
+    /// (attribute, value, address), borrowed from the object.
+    fn soft_match_keys(&self) -> Vec<(AttrName, &'a str, &'a str)> {
         let mut keys = Vec::new();
         let login = self.ruleset().alternate_login_id.clone().unwrap_or(AttrName::UserPrincipalName);
         if self.kind.is_user()
             && let Some(upn) = self.object.first_text(&login)
         {
-            keys.push((login, upn.to_owned(), upn.to_owned()));
+            keys.push((login, upn, upn));
         }
-        let primary = self.text_values(&AttrName::ProxyAddresses).into_iter().find(|(_, p)| p.starts_with("SMTP:"));
+        let primary = self
+            .object
+            .values(&AttrName::ProxyAddresses)
+            .filter_map(|(_, v)| v.as_text())
+            .find(|p| p.starts_with("SMTP:"));
         match primary {
-            Some((_, proxy)) => keys.push((AttrName::ProxyAddresses, proxy.to_owned(), proxy[5..].to_owned())),
+            Some(proxy) => keys.push((AttrName::ProxyAddresses, proxy, &proxy[5..])),
             None => {
                 if let Some(mail) = self.object.first_text(&AttrName::Mail) {
-                    keys.push((AttrName::Mail, mail.to_owned(), mail.to_owned()));
+                    keys.push((AttrName::Mail, mail, mail));
                 }
             }
         }
@@ -88,12 +93,12 @@ impl<'a> ObjectChecker<'a> {
         // Each cloud object once, on the first of the object's addresses that matches it.
         let mut taken_over: Vec<usize> = Vec::new();
         for (attr, value, address) in self.soft_match_keys() {
-            for i in index.holders(&address) {
+            for i in index.holders(address) {
                 if taken_over.contains(&i) {
                     continue;
                 }
                 let cloud = index.object(i);
-                let same = |a: Option<&str>| a.is_some_and(|a| a.eq_ignore_ascii_case(&address));
+                let same = |a: Option<&str>| a.is_some_and(|a| a.eq_ignore_ascii_case(address));
                 if !cloud.is_cloud_only() || !(same(cloud.user_principal_name.as_deref()) || same(cloud.primary_smtp()))
                 {
                     continue;
@@ -113,30 +118,30 @@ impl<'a> ObjectChecker<'a> {
                     (RuleId::SoftMatch, format!("the first sync takes over cloud-only {}", cloud.describe()))
                 };
                 taken_over.push(i);
-                self.add_rule(&attr, &value, rule, note);
+                self.add_rule(&attr, value, rule, note);
             }
         }
     }
 
     /// The object's addresses that another synced cloud object (another anchor) holds.
     fn taken_addresses(&mut self, index: &TenantIndex, anchor: Option<&str>, mine: &[usize]) {
-        let mut addresses: Vec<(AttrName, String, String)> = Vec::new();
+        let mut addresses: Vec<(AttrName, &'a str, &'a str)> = Vec::new();
         if self.kind.is_user()
             && let Some(upn) = self.object.first_text(&AttrName::UserPrincipalName)
         {
-            addresses.push((AttrName::UserPrincipalName, upn.to_owned(), upn.to_owned()));
+            addresses.push((AttrName::UserPrincipalName, upn, upn));
         }
         if let Some(mail) = self.object.first_text(&AttrName::Mail) {
-            addresses.push((AttrName::Mail, mail.to_owned(), mail.to_owned()));
+            addresses.push((AttrName::Mail, mail, mail));
         }
         for (_, proxy) in self.text_values(&AttrName::ProxyAddresses) {
             if proxy.get(..5).is_some_and(|t| t.eq_ignore_ascii_case("smtp:")) {
-                addresses.push((AttrName::ProxyAddresses, proxy.to_owned(), proxy[5..].to_owned()));
+                addresses.push((AttrName::ProxyAddresses, proxy, &proxy[5..]));
             }
         }
         for (attr, value, address) in addresses {
             let taken: Vec<&CloudObject> = index
-                .holders(&address)
+                .holders(address)
                 .iter()
                 .filter(|i| !mine.contains(i))
                 .map(|&i| index.object(i))
@@ -148,7 +153,7 @@ impl<'a> ObjectChecker<'a> {
                     cloud.describe(),
                     cloud.immutable_id.as_deref().unwrap_or_default()
                 );
-                self.add_rule(&attr, &value, RuleId::InvalidSoftMatch, note);
+                self.add_rule(&attr, value, RuleId::InvalidSoftMatch, note);
             }
         }
     }
