@@ -15,8 +15,13 @@ fn generated(objects: u64, seed: u64, defect_rate: f64) -> (Vec<u8>, Vec<Planted
 }
 
 fn found(ldif: &[u8]) -> BTreeSet<Planted> {
+    found_with(ldif, &Ruleset::multi_tenant())
+}
+
+/// What a scan of `ldif` with `ruleset` reports, as the truth names findings.
+fn found_with(ldif: &[u8], ruleset: &Ruleset) -> BTreeSet<Planted> {
     let objects = parse_str(ldif, Path::new("generated.ldif")).unwrap();
-    scan(&objects, &Ruleset::multi_tenant())
+    scan(&objects, ruleset)
         .findings
         .iter()
         .map(|f| Planted {
@@ -113,17 +118,7 @@ fn generated_with_tenant(objects: u64, seed: u64, folder: &Path) -> (Vec<u8>, Ve
     let planted = syncready::source::generate::generate_with_tenant(&options, &mut ldif, folder).unwrap();
     let ruleset =
         syncready::rules::RulesetOptions { tenant: vec![folder.to_owned()], ..Default::default() }.build().unwrap();
-    let objects = parse_str(&ldif[..], Path::new("generated.ldif")).unwrap();
-    let found = scan(&objects, &ruleset)
-        .findings
-        .iter()
-        .map(|f| Planted {
-            dn: f.dn.clone(),
-            attribute: f.attribute.to_string(),
-            value: f.value.clone(),
-            error: f.error_text(),
-        })
-        .collect();
+    let found = found_with(&ldif, &ruleset);
     (ldif, planted, found)
 }
 

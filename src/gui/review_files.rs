@@ -63,6 +63,26 @@ pub fn export(path: &Path, findings: &[Finding], decisions: &[Action]) -> Result
     }
 }
 
+/// What a decision is tied to across scans and files: the object's DN (normalised), the
+/// attribute and the value.
+pub type DecisionKey = (DnKey, String, String);
+
+pub fn decision_key(dn: &str, attribute: &str, value: &str) -> DecisionKey {
+    (DnKey::of(dn), attribute.to_owned(), value.to_owned())
+}
+
+/// Puts the `decided` actions on the findings with the same key; returns how many matched.
+pub fn take_decisions(findings: &[Finding], decisions: &mut [Action], decided: &HashMap<DecisionKey, Action>) -> usize {
+    let mut matched = 0;
+    for (finding, decision) in findings.iter().zip(decisions) {
+        if let Some(action) = decided.get(&decision_key(&finding.dn, finding.attribute.as_str(), &finding.value)) {
+            *decision = action.clone();
+            matched += 1;
+        }
+    }
+    matched
+}
+
 /// Takes the decisions of a reviewed CSV for the rows it shares with `findings` (same DN,
 /// attribute and value). The file is checked as `syncready apply` checks a plan first: the
 /// same errors, with the same row numbers, and no decision is taken from a file with one.
@@ -70,20 +90,13 @@ pub fn import(path: &Path, findings: &[Finding], decisions: &mut [Action]) -> Re
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let rows = read_numbered_rows(path, std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
     plan_rows(path, &rows).map_err(|e| e.to_string())?;
-    let key = |dn: &str, attribute: &str, value: &str| (DnKey::of(dn), attribute.to_owned(), value.to_owned());
     let mut decided = HashMap::new();
     for (_, row) in &rows {
         // The plan check above has parsed every ACTION cell already.
         let action = Action::parse(&row.action, &row.update).unwrap_or_default();
-        decided.insert(key(&row.distinguished_name, &row.attribute, &row.value), action);
+        decided.insert(decision_key(&row.distinguished_name, &row.attribute, &row.value), action);
     }
-    let mut matched = 0;
-    for (finding, decision) in findings.iter().zip(decisions) {
-        if let Some(action) = decided.get(&key(&finding.dn, finding.attribute.as_str(), &finding.value)) {
-            *decision = action.clone();
-            matched += 1;
-        }
-    }
+    let matched = take_decisions(findings, decisions, &decided);
     let unmatched = rows.len().saturating_sub(matched);
     let rest = if unmatched == 0 { String::new() } else { format!("; {unmatched} match no finding of this scan") };
     Ok(format!("Imported the decisions of {matched} of {} rows from {}{rest}.", rows.len(), path.display()))

@@ -202,22 +202,16 @@ impl ReviewModel {
     /// Decisions for new findings: those of the previous scan where the object still holds the
     /// same value (a re-scan keeps the review of unchanged objects).
     fn carried_over(&self, findings: &[Finding]) -> ReviewState {
-        let key = |f: &Finding| (DnKey::of(&f.dn), f.attribute.clone(), f.value.clone());
         let previous: HashMap<_, _> = self
             .findings
             .iter()
             .zip(&self.review.decisions)
             .filter(|(_, d)| **d != Action::Undecided)
-            .map(|(f, d)| (key(f), d.clone()))
+            .map(|(f, d)| (review_files::decision_key(&f.dn, f.attribute.as_str(), &f.value), d.clone()))
             .collect();
         let mut review = ReviewState::new(findings);
-        if previous.is_empty() {
-            return review;
-        }
-        for (finding, decision) in findings.iter().zip(&mut review.decisions) {
-            if let Some(kept) = previous.get(&key(finding)) {
-                *decision = kept.clone();
-            }
+        if !previous.is_empty() {
+            review_files::take_decisions(findings, &mut review.decisions, &previous);
         }
         review
     }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::review_files::{decision_key, take_decisions};
 use crate::fix::Action;
-use crate::model::DnKey;
 use crate::rules::Finding;
 
 /// One decided row.
@@ -97,19 +97,13 @@ impl SavedReview {
     /// Puts the saved decisions on the findings with the same DN, attribute and value; returns
     /// how many matched.
     pub fn restore(&self, findings: &[Finding], decisions: &mut [Action]) -> usize {
-        let key = |dn: &str, attribute: &str, value: &str| (DnKey::of(dn), attribute.to_owned(), value.to_owned());
         let saved: HashMap<_, Action> = self
             .decisions
             .iter()
-            .filter_map(|d| Some((key(&d.dn, &d.attribute, &d.value), Action::parse(&d.action, &d.update).ok()?)))
+            .filter_map(|d| {
+                Some((decision_key(&d.dn, &d.attribute, &d.value), Action::parse(&d.action, &d.update).ok()?))
+            })
             .collect();
-        let mut matched = 0;
-        for (finding, decision) in findings.iter().zip(decisions) {
-            if let Some(action) = saved.get(&key(&finding.dn, finding.attribute.as_str(), &finding.value)) {
-                *decision = action.clone();
-                matched += 1;
-            }
-        }
-        matched
+        take_decisions(findings, decisions, &saved)
     }
 }
