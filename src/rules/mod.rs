@@ -28,7 +28,7 @@ pub use scope::{ObjectKind, OutOfScopeReason, Scope, SkipReason};
 
 use crate::model::{AttrName, DirObject};
 use anchor::AnchorIndex;
-use checks::{ScanContext, check_object, internal_error, sync_outcome};
+use checks::{Checked, ScanContext, check_object, internal_error};
 use duplicates::DuplicateIndex;
 use tenant::{SyncOutcome, TenantCounts, TenantIndex};
 
@@ -114,12 +114,12 @@ pub fn scan_counting(objects: &[DirObject], ruleset: &Ruleset, found: &AtomicUsi
         .enumerate()
         .flat_map_iter(|(index, scope)| match scope {
             Scope::Checked(kind) => {
-                let findings = guarded(&ctx, index as u32, *kind, || check_object(&ctx, index as u32, *kind));
-                if let Some(outcome) = sync_outcome(&findings, &objects[index], *kind, &ctx) {
+                let checked = guarded(&ctx, index as u32, *kind, || check_object(&ctx, index as u32, *kind));
+                if let Some(outcome) = checked.sync {
                     outcomes[outcome as usize].fetch_add(1, Ordering::Relaxed);
                 }
-                found.fetch_add(findings.len(), Ordering::Relaxed);
-                findings
+                found.fetch_add(checked.findings.len(), Ordering::Relaxed);
+                checked.findings
             }
             _ => Vec::new(),
         })
@@ -143,14 +143,14 @@ pub fn scan_counting(objects: &[DirObject], ruleset: &Ruleset, found: &AtomicUsi
 
 /// Runs one object's checks; a check that panics (a bug in syncready) becomes an INT001
 /// finding on that object instead of ending the scan.
-fn guarded(ctx: &ScanContext, index: u32, kind: ObjectKind, checks: impl FnOnce() -> Vec<Finding>) -> Vec<Finding> {
+fn guarded(ctx: &ScanContext, index: u32, kind: ObjectKind, checks: impl FnOnce() -> Checked) -> Checked {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(checks)).unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic without a message".to_owned());
-        vec![internal_error(ctx, index, kind, &message)]
+        Checked { findings: vec![internal_error(ctx, index, kind, &message)], sync: None }
     })
 }
 
@@ -195,7 +195,7 @@ mod tests {
             anchors: &anchors,
             tenant: None,
         };
-        let failed = guarded(&ctx, 0, ObjectKind::User, || panic!("index out of bounds in a check"));
+        let failed = guarded(&ctx, 0, ObjectKind::User, || panic!("index out of bounds in a check")).findings;
         assert_eq!(failed.len(), 1);
         let finding = &failed[0];
         assert_eq!(
@@ -208,7 +208,7 @@ mod tests {
             (Severity::Error, FixSafety::Manual, None)
         );
         assert_eq!(finding.detail, "index out of bounds in a check");
-        let fine = guarded(&ctx, 0, ObjectKind::User, || check_object(&ctx, 0, ObjectKind::User));
+        let fine = guarded(&ctx, 0, ObjectKind::User, || check_object(&ctx, 0, ObjectKind::User)).findings;
         assert!(fine.iter().all(|f| f.rules != [RuleId::InternalError]));
     }
     #[test]

@@ -21,10 +21,9 @@ use super::email::{AddressRules, check_address, check_domain_part, check_top_lev
 use super::finding::Finding;
 use super::ruleset::{Anchor, Ruleset};
 use super::scope::{ObjectKind, common_name};
-use super::tenant::TenantIndex;
+use super::tenant::{SyncOutcome, TenantIndex};
 use super::text::{NOTHING_LEFT, char_len, remove_chars, transliterate, truncate_chars};
 use crate::model::{AttrName, DirObject};
-pub use tenant::sync_outcome;
 
 rule_family! {
     /// The rule of a check that failed inside syncready (INT).
@@ -48,8 +47,15 @@ pub struct ScanContext<'a> {
 const SMTP_PREFIX_LEN: usize = "smtp:".len();
 
 /// Checks one object and returns its findings in attribute order.
-pub fn check_object(ctx: &ScanContext, index: u32, kind: ObjectKind) -> Vec<Finding> {
-    let mut checker = ObjectChecker { ctx, index, object: &ctx.objects[index as usize], kind, findings: Vec::new() };
+/// One object's findings, and with a tenant export what its first sync does with it.
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    pub sync: Option<SyncOutcome>,
+}
+
+pub fn check_object(ctx: &ScanContext, index: u32, kind: ObjectKind) -> Checked {
+    let object = &ctx.objects[index as usize];
+    let mut checker = ObjectChecker { ctx, index, object, kind, findings: Vec::new(), sync: None };
     checker.display_name();
     checker.person_names();
     match &ctx.ruleset.alternate_login_id {
@@ -71,7 +77,7 @@ pub fn check_object(ctx: &ScanContext, index: u32, kind: ObjectKind) -> Vec<Find
     checker.certificates(AttrName::UserSmimeCertificate);
     checker.source_anchor();
     checker.tenant();
-    checker.findings
+    Checked { findings: checker.findings, sync: checker.sync }
 }
 
 /// The synced cloud objects in the scanned domains that no scanned object anchors (CloudOrphan),
@@ -142,6 +148,8 @@ struct ObjectChecker<'a> {
     object: &'a DirObject,
     kind: ObjectKind,
     findings: Vec<Finding>,
+    /// Set by the tenant checks.
+    sync: Option<SyncOutcome>,
 }
 
 /// The chain of an attribute with one check.

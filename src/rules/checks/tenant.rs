@@ -60,6 +60,22 @@ impl<'a> ObjectChecker<'a> {
         }
         self.taken_addresses(index, anchor.as_deref(), &mine);
         self.provisioning_errors(index, &mine);
+        self.sync = Some(self.sync_outcome(!mine.is_empty()));
+    }
+
+    /// What the first sync does with the object, from its tenant findings, for the summary's
+    /// counts.
+    fn sync_outcome(&self, hard_matched: bool) -> SyncOutcome {
+        let failed = |rules: &[RuleId]| self.findings.iter().any(|f| f.rules.iter().any(|r| rules.contains(r)));
+        if failed(&[RuleId::AdminRoleConflict, RuleId::SoftMatchBlocked, RuleId::InvalidSoftMatch]) {
+            SyncOutcome::Conflict
+        } else if hard_matched {
+            SyncOutcome::HardMatch
+        } else if failed(&[RuleId::SoftMatch]) {
+            SyncOutcome::SoftMatch
+        } else {
+            SyncOutcome::Create
+        }
     }
 
     /// The addresses a soft match compares: the sign-in name and the primary SMTP address.
@@ -221,29 +237,4 @@ impl<'a> ObjectChecker<'a> {
             Outcome { rules: vec![rule], update: None, fix: FixSafety::Manual, notes: vec![note], holders: Vec::new() };
         self.record(attr, value, outcome);
     }
-}
-
-/// What the first sync does with `object`, for the summary's counts.
-pub fn sync_outcome(
-    findings: &[Finding],
-    object: &DirObject,
-    kind: ObjectKind,
-    ctx: &ScanContext,
-) -> Option<SyncOutcome> {
-    let index = ctx.tenant?;
-    let anchored = sent_anchor(object, kind, ctx.ruleset).is_some_and(|a| !index.anchored(&a).is_empty());
-    let conflict = findings.iter().any(|f| {
-        f.rules
-            .iter()
-            .any(|r| matches!(*r, RuleId::AdminRoleConflict | RuleId::SoftMatchBlocked | RuleId::InvalidSoftMatch))
-    });
-    Some(if conflict {
-        SyncOutcome::Conflict
-    } else if anchored {
-        SyncOutcome::HardMatch
-    } else if findings.iter().any(|f| f.rules.contains(&RuleId::SoftMatch)) {
-        SyncOutcome::SoftMatch
-    } else {
-        SyncOutcome::Create
-    })
 }
