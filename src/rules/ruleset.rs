@@ -383,7 +383,8 @@ impl Ruleset {
     }
 }
 
-fn is_same_or_subdomain(domain: &str, parent: &str) -> bool {
+/// Whether `domain` is `parent` or one of its subdomains (both lower case).
+pub(crate) fn is_same_or_subdomain(domain: &str, parent: &str) -> bool {
     domain == parent || domain.strip_suffix(parent).is_some_and(|head| head.ends_with('.'))
 }
 

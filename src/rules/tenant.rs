@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::ruleset::{Anchor, Ruleset};
+use super::ruleset::{Anchor, Ruleset, is_same_or_subdomain};
 use super::scope::ObjectKind;
 use crate::model::{AttrName, DirObject, DnKey};
 use crate::source::tenant::{CloudObject, Tenant};
@@ -236,18 +236,7 @@ pub fn check_coverage(objects: &[DirObject], ruleset: &Ruleset) -> Result<(), St
             .filter_map(domain)
             .collect(),
     };
-    let covered = |d: &str| {
-        let mut rest = d;
-        loop {
-            if owned.contains(rest) {
-                return true;
-            }
-            match rest.split_once('.') {
-                Some((_, parent)) if parent.contains('.') => rest = parent,
-                _ => return false,
-            }
-        }
-    };
+    let covered = |d: &str| owned.iter().any(|o| is_same_or_subdomain(d, o));
     if scanned.is_empty() || scanned.keys().any(|d| covered(d)) {
         return Ok(());
     }
