@@ -69,9 +69,11 @@ pub struct SyncreadyApp {
     pub(super) files: FileDialogs,
     filter_id: egui::Id,
     /// Where the review is kept between runs, what was saved there last (a fingerprint), and
-    /// a saved review waiting for a scan of its sources.
+    /// whether the review saved by an earlier run was looked at (after the first scan: a large
+    /// file is not read at start-up, and this run writes it only once it has scanned).
     review_file: PathBuf,
     saved_fingerprint: u64,
+    saved_review_read: bool,
     saved_review: Option<SavedReview>,
     /// The saved review offered back after a scan of its sources.
     offer: Option<SavedReview>,
@@ -103,6 +105,7 @@ impl SyncreadyApp {
             filter_id: egui::Id::unique("findings-filter"),
             review_file: PathBuf::new(),
             saved_fingerprint: 0,
+            saved_review_read: false,
             saved_review: None,
             offer: None,
             sources: Vec::new(),
@@ -124,17 +127,25 @@ impl SyncreadyApp {
         self.failure.as_ref() == Some(&self.status)
     }
 
-    /// Keeps the review in `path` (tests use their own), and takes the review saved there.
+    /// Keeps the review in `path` (tests use their own); the review saved there is offered
+    /// back after the first scan of its sources.
     pub fn use_review_file(&mut self, path: PathBuf) {
-        self.saved_review = match SavedReview::read(&path) {
-            Ok(saved) => saved,
-            Err(e) => {
-                self.fail(format!("The saved review cannot be read: {e}"));
-                None
-            }
-        };
         self.saved_fingerprint = 0;
+        self.saved_review_read = false;
+        self.saved_review = None;
         self.review_file = path;
+    }
+
+    /// The review an earlier run saved, when it was made on this scan's sources (read at the
+    /// first scan, offered once).
+    fn earlier_review(&mut self) -> Option<SavedReview> {
+        if !std::mem::replace(&mut self.saved_review_read, true) {
+            match SavedReview::read(&self.review_file) {
+                Ok(saved) => self.saved_review = saved,
+                Err(e) => self.fail(format!("The saved review cannot be read: {e}")),
+            }
+        }
+        self.saved_review.take_if(|saved| saved.sources == self.sources)
     }
 
     /// A remembered ruleset file that is gone: say so and use the built-in ruleset.
@@ -319,9 +330,7 @@ impl SyncreadyApp {
                 self.load_findings(done.findings, done.objects);
                 self.migration.clear();
                 self.sources = done.sources.iter().map(|s| s.name.clone()).collect();
-                if self.saved_review.as_ref().is_some_and(|saved| saved.sources == self.sources) {
-                    self.offer = self.saved_review.take();
-                }
+                self.offer = self.earlier_review();
             }
             Err(error) => {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Title("syncready: the scan failed".into()));
