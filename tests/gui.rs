@@ -635,7 +635,7 @@ fn the_apply_dialog_refuses_new_values_the_rules_refuse_and_asks_about_warnings(
 /// A scan worker that panics, as a bug in a reader would.
 fn panicking_scanner(
     _: &[syncready::source::SourceSpec],
-    _: &syncready::rules::Ruleset,
+    _: &syncready::rules::RulesetOptions,
     _: &syncready::gui::ScanProgress,
     _: &egui::Context,
 ) -> Result<syncready::gui::ScanDone, String> {

@@ -392,7 +392,7 @@ fn a_tenant_export_given_in_the_app_adds_what_the_first_sync_meets() {
 /// A scan worker that fails as an unreadable source does.
 fn failing_scanner(
     _: &[syncready::source::SourceSpec],
-    _: &syncready::rules::Ruleset,
+    _: &syncready::rules::RulesetOptions,
     _: &syncready::gui::ScanProgress,
     _: &egui::Context,
 ) -> Result<syncready::gui::ScanDone, String> {

@@ -43,8 +43,9 @@ pub struct MigrateArgs {
 pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.wave_size > 0, "--wave-size must be at least 1");
     let config = read_config(&args.config)?;
-    let ruleset = args.rules.options().build()?;
-    let read = args.source.read(&ruleset, &needed_attributes(&config))?;
+    let attributes = needed_attributes(&config);
+    let (ruleset, read) = args.rules.options().build_while(|ruleset| args.source.read(ruleset, &attributes))?;
+    let read = read?;
     anyhow::ensure!(read.failures.is_empty(), "a source was read only in part: a plan needs the whole directory");
     let objects = &read.snapshot.objects;
     crate::rules::tenant::check_coverage(objects, &ruleset).map_err(anyhow::Error::msg)?;

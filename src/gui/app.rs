@@ -23,7 +23,7 @@ use super::worker::{ScanDone, ScanProgress, Scanner, answer, read_and_check, spa
 use super::{details, source_panel, table};
 use crate::fix::{Action, ReviewState};
 use crate::model::DirObject;
-use crate::rules::{Finding, Ruleset, Severity, add_attributes, needed_attributes};
+use crate::rules::{Finding, Ruleset, RulesetOptions, Severity, add_attributes, needed_attributes};
 use crate::source::SourceSpec;
 
 const SETTINGS_KEY: &str = "syncready-settings";
@@ -258,7 +258,9 @@ impl SyncreadyApp {
 
     /// Starts a scan of the chosen source with the chosen ruleset.
     fn start_scan(&mut self, ctx: &egui::Context) {
-        let ruleset = match self.settings.ruleset_options().build() {
+        // Checked here, without the tenant export: the worker reads that (it can be large).
+        let options = self.settings.ruleset_options();
+        let ruleset = match (RulesetOptions { tenant: Vec::new(), ..options.clone() }).build() {
             Ok(ruleset) => ruleset,
             Err(e) => {
                 self.fail(format!("Ruleset: {e}"));
@@ -299,7 +301,7 @@ impl SyncreadyApp {
             }
         };
         let progress = Arc::new(ScanProgress::default());
-        let receiver = spawn_scan(self.scanner, specs, ruleset, ctx.clone(), progress.clone());
+        let receiver = spawn_scan(self.scanner, specs, options, ctx.clone(), progress.clone());
         self.scan = Some(RunningScan { receiver, progress });
         self.status = "Scanning…".into();
     }

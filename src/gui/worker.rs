@@ -11,7 +11,7 @@ use std::time::Instant;
 use eframe::egui;
 
 use crate::model::DirObject;
-use crate::rules::{Finding, Ruleset, ScanStats, scan_counting};
+use crate::rules::{Finding, Ruleset, RulesetOptions, ScanStats, scan_counting};
 use crate::source::{Progress, SourceSpec, SourceSummary, read_all};
 
 /// A finished scan: the objects (for the details panel), their findings and the counts.
@@ -92,21 +92,22 @@ pub fn answer<T>(receiver: &Receiver<Result<T, String>>, job: &str) -> Option<Re
     }
 }
 
-/// What the scan worker runs: reads the sources and checks them.
-pub type Scanner = fn(&[SourceSpec], &Ruleset, &ScanProgress, &egui::Context) -> Result<ScanDone, String>;
+/// What the scan worker runs: builds the ruleset (reading a tenant export, which can be large),
+/// reads the sources and checks them.
+pub type Scanner = fn(&[SourceSpec], &RulesetOptions, &ScanProgress, &egui::Context) -> Result<ScanDone, String>;
 
 /// Starts `scanner` on `specs` (files, the demo, or one directory per connection profile,
 /// read side by side).
 pub fn spawn_scan(
     scanner: Scanner,
     specs: Vec<SourceSpec>,
-    ruleset: Ruleset,
+    options: RulesetOptions,
     ctx: egui::Context,
     state: Arc<ScanProgress>,
 ) -> Receiver<Result<ScanDone, String>> {
     let (sender, receiver) = channel();
     std::thread::spawn(move || {
-        let result = scanner(&specs, &ruleset, &state, &ctx);
+        let result = scanner(&specs, &options, &state, &ctx);
         let _ = sender.send(result);
         ctx.request_repaint();
     });
@@ -116,12 +117,16 @@ pub fn spawn_scan(
 /// The scanner the app runs.
 pub fn read_and_check(
     specs: &[SourceSpec],
-    ruleset: &Ruleset,
+    options: &RulesetOptions,
     state: &ScanProgress,
     ctx: &egui::Context,
 ) -> Result<ScanDone, String> {
     let progress = SharedProgress { state, ctx };
-    let snapshot = read_all(specs, &progress, &state.cancel, false).map_err(|e| e.to_string())?.snapshot;
+    let (ruleset, read) = options
+        .build_while(|_| read_all(specs, &progress, &state.cancel, false))
+        .map_err(|e| format!("Ruleset: {e}"))?;
+    let ruleset = &ruleset;
+    let snapshot = read.map_err(|e| e.to_string())?.snapshot;
     if state.cancel.load(Ordering::Relaxed) {
         return Err("cancelled".to_owned());
     }

@@ -35,7 +35,7 @@ pub fn plan_migration(
     let assessment = assess(&config, objects, &simulation);
     let mut assessment = assessment;
     let waves = plan_waves(objects, findings, &simulation, options)?;
-    if let Some(tenant) = ruleset.tenant.as_deref() {
+    if let Some(tenant) = ruleset.tenant.as_deref().map(|index| &index.tenant) {
         assessment.items.extend(crate::migrate::readiness::assess_matches(tenant, objects, &waves));
     }
     let moving: std::collections::HashSet<usize> = waves.iter().flat_map(|w| w.objects.iter().copied()).collect();

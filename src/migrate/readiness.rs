@@ -105,10 +105,10 @@ pub fn assess_matches(tenant: &Tenant, objects: &[DirObject], waves: &[Wave]) ->
     let mut by_anchor: HashMap<&str, &CloudObject> = HashMap::new();
     let mut by_dn: HashMap<DnKey, &CloudObject> = HashMap::new();
     for cloud in tenant.objects.iter().filter(|c| c.synced) {
-        if let Some(anchor) = cloud.immutable_id.as_deref() {
+        if let Some(anchor) = cloud.immutable_id() {
             by_anchor.insert(anchor, cloud);
         }
-        if let Some(dn) = cloud.on_premises_dn.as_deref() {
+        if let Some(dn) = cloud.on_premises_dn() {
             by_dn.insert(DnKey::of(dn), cloud);
         }
     }
@@ -130,13 +130,13 @@ pub fn assess_matches(tenant: &Tenant, objects: &[DirObject], waves: &[Wave]) ->
                 .find_map(|a| by_anchor.get(a))
                 .or_else(|| by_dn.get(&DnKey::of(object.dn())));
             if let Some(cloud) = cloud
-                && cloud.immutable_id.as_deref() != Some(cloud_sync_sends.as_str())
+                && cloud.immutable_id() != Some(cloud_sync_sends.as_str())
             {
                 misses.push(format!(
                     "{} (its cloud object {} is anchored on {}, Cloud Sync sends {cloud_sync_sends})",
                     object.dn(),
                     cloud.describe(),
-                    cloud.immutable_id.as_deref().unwrap_or_default()
+                    cloud.immutable_id().unwrap_or_default()
                 ));
             }
         }

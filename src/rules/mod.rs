@@ -30,7 +30,7 @@ use crate::model::{AttrName, DirObject};
 use anchor::AnchorIndex;
 use checks::{Checked, ScanContext, check_object, internal_error};
 use duplicates::DuplicateIndex;
-use tenant::{SyncOutcome, TenantCounts, TenantIndex};
+use tenant::{SyncOutcome, TenantCounts};
 
 /// The attributes a live read must fetch for `ruleset`'s checks (and nothing more).
 pub fn needed_attributes(ruleset: &Ruleset) -> Vec<String> {
@@ -106,8 +106,8 @@ pub fn scan_counting(objects: &[DirObject], ruleset: &Ruleset, found: &AtomicUsi
     let login = ruleset.alternate_login_id.clone().unwrap_or(AttrName::UserPrincipalName);
     let (duplicates, anchors) =
         rayon::join(|| DuplicateIndex::build(objects, &scopes, &login), || AnchorIndex::build(objects, &scopes));
-    let tenant = ruleset.tenant.as_deref().map(TenantIndex::build);
-    let ctx = ScanContext { objects, ruleset, duplicates: &duplicates, anchors: &anchors, tenant: tenant.as_ref() };
+    let tenant = ruleset.tenant.as_deref();
+    let ctx = ScanContext { objects, ruleset, duplicates: &duplicates, anchors: &anchors, tenant };
     let outcomes: [AtomicU64; 4] = Default::default();
     let mut findings: Vec<Finding> = scopes
         .par_iter()
@@ -125,7 +125,7 @@ pub fn scan_counting(objects: &[DirObject], ruleset: &Ruleset, found: &AtomicUsi
         })
         .collect();
     let mut stats = count(&scopes);
-    if let Some(index) = &tenant {
+    if let Some(index) = tenant {
         let orphans = checks::orphans(&ctx, index);
         let count_of = |outcome: SyncOutcome| outcomes[outcome as usize].load(Ordering::Relaxed);
         stats.tenant = Some(TenantCounts {

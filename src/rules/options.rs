@@ -3,10 +3,13 @@
 //! ID laid over what the ruleset itself says.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::ruleset::{Anchor, Ruleset, RulesetError};
+use super::tenant::TenantIndex;
 use crate::source::SourceError;
 use crate::source::domains::read_verified_domains;
+use crate::source::tenant::read_tenant;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RulesetOptionsError {
@@ -55,6 +58,34 @@ impl Default for RulesetOptions {
 impl RulesetOptions {
     /// Loads the ruleset and applies the choices over it.
     pub fn build(&self) -> Result<Ruleset, RulesetOptionsError> {
+        self.build_while(|_| ()).map(|(ruleset, ())| ruleset)
+    }
+
+    /// [`build`](Self::build), running `read` (the directory read, which needs the ruleset's
+    /// attributes but not the tenant) while the tenant export is read and indexed on a thread
+    /// of its own: with a directory that takes longer to read, the tenant costs no time. The
+    /// ruleset `read` gets has no tenant yet; a broken tenant export is reported when `read`
+    /// returns.
+    pub fn build_while<T>(&self, read: impl FnOnce(&Ruleset) -> T) -> Result<(Ruleset, T), RulesetOptionsError> {
+        let mut ruleset = self.build_without_tenant()?;
+        if self.tenant.is_empty() {
+            let read = read(&ruleset);
+            return Ok((ruleset, read));
+        }
+        let (index, read) = std::thread::scope(|scope| {
+            let index = scope.spawn(|| read_tenant(&self.tenant).map(TenantIndex::build));
+            let read = read(&ruleset);
+            (index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), read)
+        });
+        let index = index?;
+        if let Some(domains) = &index.tenant.verified_domains {
+            ruleset.set_verified_domains(domains.clone());
+        }
+        ruleset.tenant = Some(Arc::new(index));
+        Ok((ruleset, read))
+    }
+
+    fn build_without_tenant(&self) -> Result<Ruleset, RulesetOptionsError> {
         let mut ruleset = Ruleset::load(self.ruleset.trim())?;
         let mut verified: Vec<String> =
             self.verified_domains.iter().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect();
@@ -72,13 +103,6 @@ impl RulesetOptions {
         }
         if let Some(attribute) = &self.alternate_login_id {
             ruleset.set_alternate_login_id(attribute).map_err(RulesetOptionsError::AlternateLoginId)?;
-        }
-        if !self.tenant.is_empty() {
-            let tenant = crate::source::tenant::read_tenant(&self.tenant)?;
-            if let Some(domains) = &tenant.verified_domains {
-                ruleset.set_verified_domains(domains.clone());
-            }
-            ruleset.tenant = Some(std::sync::Arc::new(tenant));
         }
         Ok(ruleset)
     }

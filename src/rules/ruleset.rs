@@ -123,6 +123,14 @@ pub enum Anchor {
 }
 
 impl Anchor {
+    /// The attribute's LDAP name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Anchor::ObjectGuid => "objectGUID",
+            Anchor::ConsistencyGuid => "mS-DS-ConsistencyGuid",
+        }
+    }
+
     /// Parses `objectGUID` or `mS-DS-ConsistencyGuid`, any case.
     pub fn parse(name: &str) -> Option<Anchor> {
         match AttrName::parse(name) {
@@ -151,7 +159,7 @@ pub struct Ruleset {
     disabled: Vec<bool>,
     severity: Vec<Severity>,
     /// The tenant export the tenant checks (TEN) compare the directory with, when given.
-    pub tenant: Option<std::sync::Arc<crate::source::tenant::Tenant>>,
+    pub tenant: Option<std::sync::Arc<super::tenant::TenantIndex>>,
 }
 
 fn lower(list: Vec<String>) -> Vec<String> {
@@ -320,6 +328,11 @@ impl Ruleset {
     /// Sets the tenant's verified domains (`--verified-domains`, `--verified-domains-file`).
     pub fn set_verified_domains(&mut self, domains: Vec<String>) {
         self.verified_domains = lower(domains);
+    }
+
+    /// The tenant's verified domains, lower-cased (empty: none were given).
+    pub fn verified_domains(&self) -> &[String] {
+        &self.verified_domains
     }
 
     /// Sets the domain proposed for unverified or non-routable UPN suffixes.

@@ -6,6 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use foldhash::fast::FixedState;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
@@ -17,43 +19,60 @@ use crate::source::tenant::{CloudObject, Tenant};
 /// Connect Sync's default accidental-delete threshold: more deletions in one run stop the export.
 pub const DELETE_THRESHOLD: u64 = 500;
 
-/// Cloud objects grouped by a key: the objects in one list, grouped by key, and where each
-/// key's group starts (one hash lookup and one contiguous read per query; a binary search of a
-/// million entries was a cache miss per step).
+/// Cloud objects grouped by a key: the objects in one list, grouped by key, the last of each
+/// group marked, and where each key's group starts (one hash lookup and one contiguous read per
+/// query; a binary search of a million entries was a cache miss per step). Keys are hashes:
+/// objects whose keys collide share a group, and every query checks what it finds.
+#[derive(Debug)]
 struct Groups<K> {
     objects: Vec<u32>,
-    start: HashMap<K, (u32, u32)>,
+    start: HashMap<K, u32, FixedState>,
 }
 
+/// Marks the last object of a group in `Groups::objects` (object indexes are below 2^31).
+const LAST: u32 = 1 << 31;
+
 impl<K: std::hash::Hash + Eq + Ord + Copy> Groups<K> {
+    /// Groups (key, object) pairs (a pair given twice counts once), in object order within a
+    /// group.
     fn of(mut pairs: Vec<(K, u32)>) -> Groups<K> {
         pairs.sort_unstable();
         pairs.dedup();
-        let mut start: HashMap<K, (u32, u32)> = HashMap::with_capacity(pairs.len());
-        for (at, (key, _)) in pairs.iter().enumerate() {
-            start.entry(*key).and_modify(|(_, len)| *len += 1).or_insert((at as u32, 1));
+        let mut start = HashMap::with_capacity_and_hasher(pairs.len(), FixedState::default());
+        let mut objects = Vec::with_capacity(pairs.len());
+        for (at, &(key, object)) in pairs.iter().enumerate() {
+            start.entry(key).or_insert(at as u32);
+            let last = pairs.get(at + 1).is_none_or(|(next, _)| *next != key);
+            objects.push(if last { object | LAST } else { object });
         }
-        Groups { objects: pairs.into_iter().map(|(_, object)| object).collect(), start }
+        Groups { objects, start }
     }
 
-    fn get(&self, key: &K) -> &[u32] {
-        self.start.get(key).map_or(&[], |&(at, len)| &self.objects[at as usize..(at + len) as usize])
+    /// The objects of `key`'s group.
+    fn get(&self, key: K) -> impl Iterator<Item = usize> {
+        let group = self.start.get(&key).map_or(&[][..], |&at| &self.objects[at as usize..]);
+        let end = group.iter().position(|&o| o & LAST != 0).map_or(0, |last| last + 1);
+        group[..end].iter().map(|&o| (o & !LAST) as usize)
     }
 }
 
-/// A tenant's cloud objects by address and by immutable id, indexed once per scan.
-pub struct TenantIndex<'t> {
-    pub tenant: &'t Tenant,
+/// A tenant's cloud objects by address and by immutable id, indexed once when the export is
+/// read (on its own thread, while the directory is read).
+#[derive(Debug)]
+pub struct TenantIndex {
+    pub tenant: Tenant,
     /// By the hash of the lower-cased UPN or SMTP address.
-    by_address: Groups<u64>,
-    by_anchor: Groups<&'t str>,
+    by_address: Groups<u32>,
+    /// By the first 8 of the 16 bytes of the immutable id (what a scanned object can send).
+    by_anchor: Groups<u64>,
     /// The cloud objects with provisioning errors, by the on-premises DN they name.
     errors_by_dn: HashMap<DnKey, Vec<usize>>,
 }
 
 /// The hash an address is indexed by (any case): FNV-1a over its lower-cased UTF-8, without a
-/// copy (a collision costs one comparison more; `holders` compares the addresses themselves).
-fn address_hash(address: &str) -> u64 {
+/// copy, folded to 32 bits (a collision costs one comparison more; `holders` compares the
+/// addresses themselves).
+fn address_hash(address: &str) -> u32 {
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut feed = |byte: u8| hash = (hash ^ u64::from(byte)).wrapping_mul(PRIME);
@@ -65,48 +84,55 @@ fn address_hash(address: &str) -> u64 {
             c.encode_utf8(&mut buffer).bytes().for_each(&mut feed);
         }
     }
-    hash
+    (hash ^ (hash >> 32)) as u32
 }
 
-impl<'t> TenantIndex<'t> {
-    pub fn build(tenant: &'t Tenant) -> TenantIndex<'t> {
-        let mut by_address: Vec<(u64, u32)> = Vec::with_capacity(tenant.objects.len() * 2);
-        let mut by_anchor: Vec<(&str, u32)> = Vec::new();
+/// The key an anchor is indexed by: its first 8 bytes (GUIDs are random there; `anchored`
+/// compares the whole anchor).
+fn anchor_key(anchor: &[u8; 16]) -> u64 {
+    u64::from_le_bytes(anchor[..8].try_into().expect("8 of 16 bytes"))
+}
+
+impl TenantIndex {
+    pub fn build(tenant: Tenant) -> TenantIndex {
         let mut errors_by_dn: HashMap<DnKey, Vec<usize>> = HashMap::new();
         for (i, object) in tenant.objects.iter().enumerate() {
-            if let Some(dn) = object.on_premises_dn.as_deref().filter(|_| !object.provisioning_errors.is_empty()) {
+            if let Some(dn) = object.on_premises_dn().filter(|_| !object.provisioning_errors.is_empty()) {
                 errors_by_dn.entry(DnKey::of(dn)).or_default().push(i);
             }
-            let addresses = object.smtp_addresses().chain(object.user_principal_name.as_deref());
-            by_address.extend(addresses.map(|a| (address_hash(a), i as u32)));
-            if let Some(anchor) = object.immutable_id.as_deref().filter(|a| !a.is_empty()) {
-                by_anchor.push((anchor, i as u32));
-            }
         }
-        TenantIndex { tenant, by_address: Groups::of(by_address), by_anchor: Groups::of(by_anchor), errors_by_dn }
+        let numbered = || tenant.objects.iter().zip(0u32..);
+        let addresses = numbered().flat_map(|(o, i)| o.addresses().map(move |a| (address_hash(a), i)));
+        let by_address = Groups::of(addresses.collect());
+        let anchors = numbered().filter_map(|(o, i)| Some((anchor_key(&anchor_bytes(o.immutable_id()?)?), i)));
+        let by_anchor = Groups::of(anchors.collect());
+        TenantIndex { tenant, by_address, by_anchor, errors_by_dn }
     }
 
-    pub fn object(&self, index: usize) -> &'t CloudObject {
+    pub fn object(&self, index: usize) -> &CloudObject {
         &self.tenant.objects[index]
     }
 
     /// The cloud objects holding `address` as UPN or SMTP address (any case).
-    pub fn holders(&self, address: &str) -> Vec<usize> {
+    pub fn holders<'s>(&'s self, address: &'s str) -> impl Iterator<Item = usize> + 's {
         // Lower-casing copies only where a value is not ASCII (or the address is not).
         let ascii = address.is_ascii();
-        let same = |a: &str| {
+        let same = move |a: &str| {
             a.eq_ignore_ascii_case(address) || (!(ascii && a.is_ascii()) && a.to_lowercase() == address.to_lowercase())
         };
-        let holds = |object: &CloudObject| {
-            object.user_principal_name.as_deref().is_some_and(same) || object.smtp_addresses().any(same)
-        };
-        let found = self.by_address.get(&address_hash(address)).iter().map(|&i| i as usize);
-        found.filter(|&i| holds(&self.tenant.objects[i])).collect()
+        let holds = move |object: &CloudObject| object.addresses().any(same);
+        let found = self.by_address.get(address_hash(address));
+        found.filter(move |&i| holds(&self.tenant.objects[i]))
     }
 
     /// The cloud objects whose immutable id is `anchor`.
-    pub fn anchored(&self, anchor: &str) -> Vec<usize> {
-        self.by_anchor.get(&anchor).iter().map(|&i| i as usize).collect()
+    pub fn anchored(&self, anchor: &[u8; 16]) -> Vec<usize> {
+        self.anchored_on(anchor).collect()
+    }
+
+    fn anchored_on<'s>(&'s self, anchor: &'s [u8; 16]) -> impl Iterator<Item = usize> + 's {
+        let found = self.by_anchor.get(anchor_key(anchor));
+        found.filter(move |&i| self.tenant.objects[i].immutable_id().is_some_and(|id| is_anchored_on(id, Some(anchor))))
     }
 
     /// The cloud objects with provisioning errors that name `dn` as their on-premises DN.
@@ -115,8 +141,8 @@ impl<'t> TenantIndex<'t> {
     }
 
     /// The directory roles a cloud object holds.
-    pub fn roles_of(&self, object: &CloudObject) -> &'t [String] {
-        self.tenant.roles.get(&object.id.to_ascii_lowercase()).map(Vec::as_slice).unwrap_or_default()
+    pub fn roles_of(&self, object: &CloudObject) -> &[String] {
+        self.tenant.roles.get(&object.id().to_ascii_lowercase()).map(Vec::as_slice).unwrap_or_default()
     }
 
     pub fn blocks_soft_match(&self) -> bool {
@@ -124,17 +150,31 @@ impl<'t> TenantIndex<'t> {
     }
 }
 
-/// The immutable id `object` will send: mS-DS-ConsistencyGuid for users when the ruleset
-/// anchors on it and the user holds a 16-byte one, else objectGUID (what Connect Sync
-/// stamps), base64.
-pub fn sent_anchor(object: &DirObject, kind: ObjectKind, ruleset: &Ruleset) -> Option<String> {
+/// The 16 bytes an immutable id (base64) stands for, when it is the base64 of 16 bytes: the
+/// only ids a scanned object can send (canonical base64, so equal bytes are equal ids).
+pub fn anchor_bytes(immutable_id: &str) -> Option<[u8; 16]> {
+    // 16 bytes are 24 characters of base64, for which the decoder wants room for 18.
+    let mut room = [0u8; 18];
+    let length = STANDARD.decode_slice(immutable_id, &mut room).ok()?;
+    room[..length].try_into().ok()
+}
+
+/// Whether a cloud object's immutable id is `sent`, the anchor a scanned object sends.
+pub fn is_anchored_on(immutable_id: &str, sent: Option<&[u8; 16]>) -> bool {
+    sent.is_some_and(|sent| anchor_bytes(immutable_id).as_ref() == Some(sent))
+}
+
+/// The immutable id `object` will send (its 16 bytes): mS-DS-ConsistencyGuid for users when
+/// the ruleset anchors on it and the user holds a 16-byte one, else objectGUID (what Connect
+/// Sync stamps).
+pub fn sent_anchor(object: &DirObject, kind: ObjectKind, ruleset: &Ruleset) -> Option<[u8; 16]> {
     if ruleset.anchor == Anchor::ConsistencyGuid && kind.is_user() {
-        let stamped = object.values(&AttrName::MsDsConsistencyGuid).map(|(_, v)| v.as_bytes()).find(|b| b.len() == 16);
-        if let Some(bytes) = stamped {
-            return Some(STANDARD.encode(bytes));
+        let stamped = object.values(&AttrName::MsDsConsistencyGuid).find_map(|(_, v)| v.as_bytes().try_into().ok());
+        if stamped.is_some() {
+            return stamped;
         }
     }
-    object.guid().map(|g| STANDARD.encode(g.0))
+    object.guid().map(|g| g.0)
 }
 
 /// What the first sync does with one scanned object.
@@ -192,49 +232,52 @@ pub fn in_roots(dn: &str, roots: &HashSet<DnKey>) -> bool {
     domain_root(dn).is_some_and(|root| roots.contains(&root))
 }
 
-/// Every 16-byte value a scanned object (in scope or not) sends or could send as its anchor:
-/// its objectGUID and its 16-byte mS-DS-ConsistencyGuids.
-pub fn scanned_anchors(objects: &[DirObject]) -> HashSet<[u8; 16]> {
-    let mut anchors = HashSet::with_capacity(objects.len() * 2);
-    for object in objects {
-        if let Some(guid) = object.guid() {
-            anchors.insert(guid.0);
-        }
-        for (_, value) in object.values(&AttrName::MsDsConsistencyGuid) {
-            if let Ok(bytes) = <[u8; 16]>::try_from(value.as_bytes()) {
-                anchors.insert(bytes);
+/// Which cloud objects (by index) some scanned object, in scope or not, anchors: by its
+/// objectGUID or by one of its 16-byte mS-DS-ConsistencyGuids. Marked in parallel, through the
+/// index (no set of the scan's anchors).
+pub fn anchored_by_scan(index: &TenantIndex, objects: &[DirObject]) -> Vec<bool> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let marks: Vec<AtomicBool> = index.tenant.objects.iter().map(|_| AtomicBool::new(false)).collect();
+    objects.par_iter().for_each(|object| {
+        let stamped = object.values(&AttrName::MsDsConsistencyGuid).filter_map(|(_, v)| v.as_bytes().try_into().ok());
+        for anchor in object.guid().map(|g| g.0).into_iter().chain(stamped) {
+            for i in index.anchored_on(&anchor) {
+                marks[i].store(true, Ordering::Relaxed);
             }
         }
-    }
-    anchors
+    });
+    marks.into_iter().map(AtomicBool::into_inner).collect()
 }
 
-/// Whether a cloud object's immutable id is one of `anchors` (an id that is not the base64 of
-/// 16 bytes is no scanned object's).
-pub fn anchors_hold(anchors: &HashSet<[u8; 16]>, immutable_id: &str) -> bool {
-    STANDARD.decode(immutable_id).ok().and_then(|b| <[u8; 16]>::try_from(b).ok()).is_some_and(|b| anchors.contains(&b))
+/// The domain of an address as written (trimmed), when it has one.
+fn domain_of(address: &str) -> Option<&str> {
+    address.rsplit_once('@').map(|(_, d)| d.trim()).filter(|d| !d.is_empty())
 }
 
 /// Checks that the ruleset's tenant export (if any) is this directory's: some domain of the
 /// scanned UPNs and mail addresses (or a parent of one) must be a domain of the tenant (its
 /// verified domains when exported, else those of its objects' UPNs and addresses).
 pub fn check_coverage(objects: &[DirObject], ruleset: &Ruleset) -> Result<(), String> {
-    let Some(tenant) = ruleset.tenant.as_deref() else { return Ok(()) };
-    let domain = |address: &str| address.rsplit_once('@').map(|(_, d)| d.trim().to_lowercase());
-    let mut scanned: HashMap<String, usize> = HashMap::new();
+    let Some(tenant) = ruleset.tenant.as_deref().map(|index| &index.tenant) else { return Ok(()) };
+    // Counted as written (a few distinct domains, no copy per address), then folded to one case.
+    let mut written: HashMap<&str, usize, FixedState> = HashMap::default();
     let addresses =
         objects.iter().flat_map(|o| [o.first_text(&AttrName::UserPrincipalName), o.first_text(&AttrName::Mail)]);
-    for found in addresses.flatten().filter_map(domain).filter(|d| !d.is_empty()) {
-        *scanned.entry(found).or_default() += 1;
+    for found in addresses.flatten().filter_map(domain_of) {
+        *written.entry(found).or_default() += 1;
+    }
+    let mut scanned: HashMap<String, usize> = HashMap::new();
+    for (found, count) in written {
+        *scanned.entry(found.to_lowercase()).or_default() += count;
     }
     let owned: HashSet<String> = match &tenant.verified_domains {
         Some(verified) => verified.iter().cloned().collect(),
-        None => tenant
-            .objects
-            .iter()
-            .flat_map(|o| o.user_principal_name.as_deref().into_iter().chain(o.smtp_addresses()))
-            .filter_map(domain)
-            .collect(),
+        None => {
+            let written: HashSet<&str, FixedState> =
+                tenant.objects.iter().flat_map(CloudObject::addresses).filter_map(domain_of).collect();
+            written.into_iter().map(str::to_lowercase).collect()
+        }
     };
     let covered = |d: &str| owned.iter().any(|o| is_same_or_subdomain(d, o));
     if scanned.is_empty() || scanned.keys().any(|d| covered(d)) {
@@ -261,6 +304,22 @@ mod tests {
         assert_eq!(address_hash("Ann.Lee@Contoso.com"), address_hash("ann.lee@contoso.COM"));
         assert_eq!(address_hash("ÉLODIE@contoso.com"), address_hash("élodie@contoso.com"));
         assert_ne!(address_hash("ann@contoso.com"), address_hash("anne@contoso.com"));
+    }
+
+    #[test]
+    fn only_the_canonical_base64_of_16_bytes_is_an_anchor() {
+        let bytes: [u8; 16] = *b"0123456789abcdef";
+        let id = STANDARD.encode(bytes);
+        assert_eq!(anchor_bytes(&id), Some(bytes));
+        assert!(is_anchored_on(&id, Some(&bytes)));
+        assert!(!is_anchored_on(&id, None));
+        assert_eq!(anchor_bytes(&STANDARD.encode(b"0123456789abcdefg")), None);
+        assert_eq!(anchor_bytes(&STANDARD.encode(b"0123456789abcde")), None);
+        assert_eq!(anchor_bytes("not base64!"), None);
+        // The same bytes with the unused bits of the last character set: not the id Connect Sync writes.
+        let mut loose = id.clone().into_bytes();
+        loose[21] = b'h';
+        assert_eq!(anchor_bytes(std::str::from_utf8(&loose).unwrap()), None);
     }
 
     #[test]

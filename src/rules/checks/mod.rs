@@ -41,7 +41,7 @@ pub struct ScanContext<'a> {
     pub duplicates: &'a DuplicateIndex,
     pub anchors: &'a AnchorIndex,
     /// The tenant export's index, when one was given.
-    pub tenant: Option<&'a TenantIndex<'a>>,
+    pub tenant: Option<&'a TenantIndex>,
 }
 
 const SMTP_PREFIX_LEN: usize = "smtp:".len();
@@ -86,24 +86,24 @@ pub fn orphans(ctx: &ScanContext, index: &TenantIndex) -> Vec<Finding> {
     if !ctx.ruleset.is_enabled(RuleId::CloudOrphan) {
         return Vec::new();
     }
-    let anchors = super::tenant::scanned_anchors(ctx.objects);
+    let anchored = super::tenant::anchored_by_scan(index, ctx.objects);
     let roots = super::tenant::scanned_roots(ctx.objects);
-    let orphaned = index.tenant.objects.iter().filter(|cloud| {
-        let anchor = cloud.immutable_id.as_deref().filter(|a| !a.is_empty());
-        let dn = cloud.on_premises_dn.as_deref();
+    let orphaned = index.tenant.objects.iter().zip(anchored).filter(|(cloud, anchored)| {
+        let dn = cloud.on_premises_dn();
         cloud.synced
-            && anchor.is_some_and(|a| !super::tenant::anchors_hold(&anchors, a))
+            && !anchored
+            && cloud.immutable_id().is_some()
             && dn.is_some_and(|dn| super::tenant::in_roots(dn, &roots))
     });
     orphaned
-        .map(|cloud| {
-            let dn = cloud.on_premises_dn.clone().unwrap_or_default();
+        .map(|(cloud, _)| {
+            let dn = cloud.on_premises_dn().unwrap_or_default().to_owned();
             Finding {
                 object: None,
-                common_name: if cloud.display_name.is_empty() { dn.clone() } else { cloud.display_name.clone() },
+                common_name: if cloud.display_name().is_empty() { dn.clone() } else { cloud.display_name().to_owned() },
                 object_class: cloud.kind.as_str(),
                 attribute: AttrName::parse("onPremisesImmutableId"),
-                value: cloud.immutable_id.clone().unwrap_or_default(),
+                value: cloud.immutable_id().unwrap_or_default().to_owned(),
                 update: None,
                 rules: vec![RuleId::CloudOrphan],
                 severity: ctx.ruleset.severity(RuleId::CloudOrphan),

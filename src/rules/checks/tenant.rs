@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::model::DnKey;
-use crate::rules::tenant::{SyncOutcome, sent_anchor};
+use crate::rules::tenant::{SyncOutcome, is_anchored_on, sent_anchor};
 use crate::source::tenant::CloudObject;
 
 rule_family! {
@@ -54,11 +54,11 @@ impl<'a> ObjectChecker<'a> {
     pub(super) fn tenant(&mut self) {
         let Some(index) = self.ctx.tenant else { return };
         let anchor = sent_anchor(self.object, self.kind, self.ruleset());
-        let mine: Vec<usize> = anchor.as_deref().map(|a| index.anchored(a)).unwrap_or_default();
+        let mine: Vec<usize> = anchor.as_ref().map(|a| index.anchored(a)).unwrap_or_default();
         if mine.is_empty() {
             self.soft_match(index);
         }
-        self.taken_addresses(index, anchor.as_deref(), &mine);
+        self.taken_addresses(index, anchor.as_ref(), &mine);
         self.provisioning_errors(index, &mine);
         self.sync = Some(self.sync_outcome(!mine.is_empty()));
     }
@@ -115,8 +115,7 @@ impl<'a> ObjectChecker<'a> {
                 }
                 let cloud = index.object(i);
                 let same = |a: Option<&str>| a.is_some_and(|a| a.eq_ignore_ascii_case(address));
-                if !cloud.is_cloud_only() || !(same(cloud.user_principal_name.as_deref()) || same(cloud.primary_smtp()))
-                {
+                if !cloud.is_cloud_only() || !(same(cloud.user_principal_name()) || same(cloud.primary_smtp())) {
                     continue;
                 }
                 let roles = index.roles_of(cloud);
@@ -140,7 +139,7 @@ impl<'a> ObjectChecker<'a> {
     }
 
     /// The object's addresses that another synced cloud object (another anchor) holds.
-    fn taken_addresses(&mut self, index: &TenantIndex, anchor: Option<&str>, mine: &[usize]) {
+    fn taken_addresses(&mut self, index: &TenantIndex, anchor: Option<&[u8; 16]>, mine: &[usize]) {
         let mut addresses: Vec<(AttrName, &'a str, &'a str)> = Vec::new();
         if self.kind.is_user()
             && let Some(upn) = self.object.first_text(&AttrName::UserPrincipalName)
@@ -158,16 +157,15 @@ impl<'a> ObjectChecker<'a> {
         for (attr, value, address) in addresses {
             let taken: Vec<&CloudObject> = index
                 .holders(address)
-                .iter()
                 .filter(|i| !mine.contains(i))
-                .map(|&i| index.object(i))
-                .filter(|c| c.synced && c.immutable_id.as_deref().is_some_and(|id| Some(id) != anchor))
+                .map(|i| index.object(i))
+                .filter(|c| c.synced && c.immutable_id().is_some_and(|id| !is_anchored_on(id, anchor)))
                 .collect();
             for cloud in taken {
                 let note = format!(
                     "already held by synced {}, anchored on {}: Entra ID refuses it here",
                     cloud.describe(),
-                    cloud.immutable_id.as_deref().unwrap_or_default()
+                    cloud.immutable_id().unwrap_or_default()
                 );
                 self.add_rule(&attr, value, RuleId::InvalidSoftMatch, note);
             }

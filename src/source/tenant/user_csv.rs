@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::graph_json::provisioning_errors;
-use super::{CloudKind, CloudObject, Page, Part, TenantError};
+use super::{CloudFields, CloudKind, CloudObject, Page, Part, TenantError};
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<Page, TenantError> {
     // Excel's row numbers: the header is row 1 (after a #TYPE line, row 2).
@@ -41,7 +41,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Page, TenantError> {
             }
         }
         let proxy_addresses = cell("ProxyAddresses")
-            .map(|v| v.split(';').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect())
+            .map(|v| v.split(';').map(str::trim).filter(|p| !p.is_empty()).collect())
             .unwrap_or_default();
         let provisioning_errors = match cell("OnPremisesProvisioningErrors") {
             None => Vec::new(),
@@ -58,18 +58,16 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Page, TenantError> {
         let Some(id) = record.get(id_column).map(str::trim).filter(|s| !s.is_empty()) else {
             return Err(row_error(row, "no Id".into()));
         };
-        objects.push(CloudObject {
-            id: id.to_owned(),
-            kind: CloudKind::User,
-            display_name: cell("DisplayName").unwrap_or_default().to_owned(),
-            user_principal_name: cell("UserPrincipalName").map(str::to_owned),
-            mail: cell("Mail").map(str::to_owned),
+        let fields = CloudFields {
+            id,
+            display_name: cell("DisplayName").unwrap_or_default(),
+            user_principal_name: cell("UserPrincipalName").unwrap_or_default(),
+            mail: cell("Mail").unwrap_or_default(),
+            immutable_id: cell("OnPremisesImmutableId").unwrap_or_default(),
+            on_premises_dn: cell("OnPremisesDistinguishedName").unwrap_or_default(),
             proxy_addresses,
-            immutable_id: cell("OnPremisesImmutableId").map(str::to_owned),
-            synced,
-            on_premises_dn: cell("OnPremisesDistinguishedName").map(str::to_owned),
-            provisioning_errors,
-        });
+        };
+        objects.push(CloudObject::new(fields, CloudKind::User, synced, provisioning_errors));
     }
     Ok(Page { part: Part::Objects(CloudKind::User, objects), more_follow: false })
 }
