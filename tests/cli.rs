@@ -194,7 +194,7 @@ fn ctrl_c_at_any_point_of_a_scan_leaves_the_reports_of_one_run_and_no_partial_fi
         let mut names: Vec<String> =
             std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         names.sort();
-        assert_eq!(names, ["findings.csv", "summary.csv"], "trial {trial} ({delay} ms)");
+        assert_eq!(names, ["findings.csv", "report.html", "summary.csv"], "trial {trial} ({delay} ms)");
         assert_eq!(
             report_counts(&out),
             (counts[current], counts[current]),

@@ -3,6 +3,8 @@
 mod apply;
 mod baseline;
 mod beyond_idfix;
+#[cfg(not(windows))]
+mod browser;
 mod cli;
 mod demo;
 mod generated;

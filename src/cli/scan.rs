@@ -15,6 +15,8 @@ use super::output::outln;
 use super::progress::TerminalProgress;
 use crate::report::baseline;
 use crate::report::csv::add_findings;
+use crate::report::engine::{self, DirectoryShape, engine_lines};
+use crate::report::page::report::{ReportInput, RunInfo, add_report};
 use crate::report::summary::{SummaryRow, add_summary, summarize};
 use crate::report::{ReportSet, count};
 use crate::rules::{Ruleset, RulesetOptions, add_attributes, needed_attributes, scan};
@@ -140,19 +142,23 @@ impl ReadArgs {
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let ruleset = args.rules.options().build()?;
-    check_writable("--out", &args.out)?;
-    if let Some(save) = &args.save {
-        let folder = save.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        check_writable("--save", folder)?;
-    }
     anyhow::ensure!(
         args.fail_on == FailOn::Any || args.baseline.is_some(),
         "--fail-on new needs --baseline: the findings are new since which report?"
     );
-    // The baseline is read before the directory: a wrong path fails in a second, not after the scan.
-    let baseline = args.baseline.as_deref().map(baseline::read_baseline).transpose()?;
-    let read = args.source.read(&ruleset, &[])?;
+    // The ruleset is checked first, then the output folders and the baseline, before the
+    // directory is read: a mistake fails in a second, not after the scan (a broken tenant
+    // export, read beside the directory, when the read ends).
+    let (ruleset, read) = args.rules.options().build_while(|ruleset| -> anyhow::Result<_> {
+        check_writable("--out", &args.out)?;
+        if let Some(save) = &args.save {
+            let folder = save.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            check_writable("--save", folder)?;
+        }
+        let baseline = args.baseline.as_deref().map(baseline::read_baseline).transpose()?;
+        Ok((baseline, args.source.read(ruleset, &[])?))
+    })?;
+    let (baseline, read) = read?;
     let incomplete: Vec<String> = read.failures.iter().map(ToString::to_string).collect();
     let not_read: Vec<String> = read.not_read.iter().map(Reference::describe).collect();
     // References to partitions that hold no objects (DNS, configuration) leave a read whole.
@@ -160,10 +166,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     crate::rules::tenant::check_coverage(&read.snapshot.objects, &ruleset).map_err(anyhow::Error::msg)?;
     let result = scan(&read.snapshot.objects, &ruleset);
     let mut summary = summarize(&result.findings, &result.stats, &incomplete, &not_read)?;
+    let engine = engine_lines(&DirectoryShape::of(&read.snapshot.objects));
+    summary.extend(engine::summary_rows(&engine));
     let comparison = baseline.map(|rows| baseline::compare(rows, &result.findings));
     if let Some(comparison) = &comparison {
         summary.extend(baseline::summary_rows(comparison));
     }
+    let run = RunInfo::new(&read.snapshot.sources, &ruleset);
+    let report_path = args.out.join("report.html");
     let diff_path = args.out.join("diff.csv");
     let findings_path = args.out.join("findings.csv");
     let summary_path = args.out.join("summary.csv");
@@ -171,6 +181,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         let mut reports = ReportSet::default();
         add_findings(&mut reports, &findings_path, &result.findings)?;
         add_summary(&mut reports, &summary_path, &summary)?;
+        let page = ReportInput { findings: &result.findings, summary: &summary, engine: &engine, run: &run };
+        add_report(&mut reports, &report_path, &page)?;
         match &comparison {
             Some(comparison) => baseline::add_diff(&mut reports, &diff_path, comparison)?,
             None => reports.remove_stale(&diff_path),
@@ -201,10 +213,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         outln!("  NOT READ: {reference}");
     }
     print_summary(&summary);
+    print_engine(&engine);
     outln!(
-        "Wrote {} and {} in {:.1} s.",
+        "Wrote {}, {} and {} in {:.1} s.",
         findings_path.display(),
         summary_path.display(),
+        report_path.display(),
         started.elapsed().as_secs_f64()
     );
     match (&args.save, save) {
@@ -280,6 +294,19 @@ impl RulesetArgs {
             alternate_login_id: self.alternate_login_id.clone(),
             tenant: self.tenant.clone(),
         }
+    }
+}
+
+/// The engine advice, then the pages it rests on, once each.
+fn print_engine(lines: &[engine::EngineLine]) {
+    outln!("  Before installing a sync engine:");
+    for line in lines {
+        outln!("    {}", line.text);
+    }
+    let mut sources: Vec<&str> = lines.iter().map(|l| l.source).collect();
+    sources.dedup();
+    for source in sources {
+        outln!("    see {source}");
     }
 }
 

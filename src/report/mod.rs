@@ -5,6 +5,8 @@
 
 pub mod baseline;
 pub mod csv;
+pub mod engine;
+pub mod page;
 pub mod summary;
 
 use std::fs::File;
