@@ -1,6 +1,6 @@
 //! Scans against an earlier report: the demo against its own report changes nothing; against
 //! one with 5 findings removed and 3 that no longer occur, exactly 5 are new and 3 fixed, in the
-//! terminal, summary.csv and diff.csv; `--fail-on new` fails only on new findings.
+//! terminal, summary.csv, report.html and diff.csv; `--fail-on new` fails only on new findings.
 
 use std::path::Path;
 
@@ -17,6 +17,20 @@ fn scan_demo(out: &Path, extra: &[&str]) -> std::process::Output {
 fn summary_row(out: &Path, key: &str) -> String {
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     summary.lines().find(|l| l.starts_with(&format!("baseline,{key},"))).unwrap_or_default().to_owned()
+}
+
+/// The counts report.html's "since the baseline" table shows, as (change, findings).
+fn report_counts(out: &Path) -> Vec<(String, u64)> {
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let table = html.split("<table id=\"baseline-table\">").nth(1).unwrap().split("</table>").next().unwrap();
+    let body = table.split("<tbody>").nth(1).unwrap();
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let cells: Vec<&str> = row.split("<td>").skip(1).map(|c| c.split("</td>").next().unwrap()).collect();
+            (cells[0].to_owned(), cells[1].parse().unwrap())
+        })
+        .collect()
 }
 
 fn changes(out: &Path) -> Vec<String> {
@@ -41,6 +55,9 @@ fn the_demo_against_its_own_report_and_against_an_edited_one() {
     assert_eq!(summary_row(&same, "fixed"), "baseline,fixed,,,0,");
     assert_eq!(summary_row(&same, "unchanged"), format!("baseline,unchanged,,,{total},"));
     assert_eq!(changes(&same), vec!["unchanged"; total]);
+    let counts =
+        |new, fixed, unchanged| vec![("new".into(), new), ("fixed".into(), fixed), ("unchanged".into(), unchanged)];
+    assert_eq!(report_counts(&same), counts(0, 0, total as u64));
 
     // Five findings the old report did not have, three it had that are gone.
     let mut rows = read_rows(&baseline, std::fs::File::open(&baseline).unwrap()).unwrap();
@@ -59,6 +76,7 @@ fn the_demo_against_its_own_report_and_against_an_edited_one() {
     assert!(stdout.contains(&format!("since the baseline: new 5 · fixed 3 · unchanged {}", total - 5)), "{stdout}");
     assert_eq!(summary_row(&after, "new"), "baseline,new,,,5,");
     assert_eq!(summary_row(&after, "fixed"), "baseline,fixed,,,3,");
+    assert_eq!(report_counts(&after), counts(5, 3, total as u64 - 5));
     let diff = changes(&after);
     assert_eq!(diff.iter().filter(|c| *c == "new").count(), 5);
     assert_eq!(diff.iter().filter(|c| *c == "fixed").count(), 3);

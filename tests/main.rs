@@ -7,6 +7,7 @@ mod beyond_idfix;
 mod browser;
 mod cli;
 mod demo;
+mod engine;
 mod generated;
 #[cfg(feature = "gui")]
 mod gui;
