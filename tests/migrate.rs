@@ -757,7 +757,7 @@ fn a_plan_written_over_an_older_one_leaves_none_of_its_files_behind() {
     let mut names: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["anchors-wave-2.csv", "notes.txt", "plan.md", "readiness.csv", "waves.csv"]);
+    assert_eq!(names, ["anchors-wave-2.csv", "notes.txt", "plan.html", "plan.md", "readiness.csv", "waves.csv"]);
     let anchors = std::fs::read_to_string(out.join("anchors-wave-2.csv")).unwrap();
     assert!(anchors.starts_with("\u{feff}DISTINGUISHEDNAME,"), "the new plan's wave 2");
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub(crate) mod expressions;
 mod output;
 pub(crate) mod plan;
+mod plan_html;
 mod plan_md;
 mod policy_json;
 pub mod readiness;

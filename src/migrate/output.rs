@@ -1,6 +1,6 @@
 //! The planner's files: `readiness.csv`, `waves.csv` (every user, group and contact: its
 //! fate under each engine and its wave), `anchors-wave-N.csv` (accepted anchor fixes for
-//! `syncready apply`) and `plan.md`. CSVs are written like the scan's reports (BOM, CRLF,
+//! `syncready apply`), `plan.md` and `plan.html`. CSVs are written like the scan's reports (BOM, CRLF,
 //! formulas neutralized), and all files are put in place together; an earlier plan's anchor
 //! files for waves this plan lacks are removed with them.
 
@@ -72,6 +72,10 @@ pub fn write_plan(dir: &Path, plan: &MigrationPlan, objects: &[DirObject]) -> Re
     let text = render(plan, objects);
     reports.file(&plan_path, |out| out.write_all(text.as_bytes()))?;
     written.push(plan_path);
+    let page_path = dir.join("plan.html");
+    let page = super::plan_html::render_html(plan, objects);
+    reports.file(&page_path, |out| out.write_all(page.as_bytes()))?;
+    written.push(page_path);
     // An earlier plan's anchor files for waves this plan does not have would look current.
     for stale in earlier_anchor_files(dir)?.into_iter().filter(|path| !written.contains(path)) {
         reports.remove_stale(&stale);

@@ -138,3 +138,36 @@ fn hostile_directory_values_show_as_text_and_run_nothing() {
     let labels = chromium.eval("[...document.querySelectorAll('#chart-ou a')].map(a => a.dataset.label)");
     assert_eq!(labels, json!(["OU=Staff,DC=contoso,DC=com"]));
 }
+
+#[test]
+fn the_sample_export_plan_page_shows_its_blockers() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/connect-sync-export/contoso-pilot");
+    let out = temp_dir("browser-plan");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_syncready"))
+        .args(["migrate", "--config", sample.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "the sample is not ready");
+    let blockers: Vec<(String, String)> = csv_rows(&out.join("readiness.csv"))
+        .into_iter()
+        .filter(|r| r["SEVERITY"] == "blocker")
+        .map(|r| (r["CODE"].clone(), r["REASON"].clone()))
+        .collect();
+    assert_eq!(blockers.iter().map(|(code, _)| code.as_str()).collect::<Vec<_>>(), ["MIG001", "MIG029"]);
+    let mut chromium = Chromium::launch("plan");
+    let url = chromium.open(&out.join("plan.html"));
+    assert_eq!(chromium.problems(), Vec::<String>::new());
+    assert_eq!(chromium.requests_besides(&url), Vec::<String>::new());
+    assert_eq!(chromium.eval("document.querySelector('#verdict h2').textContent"), json!("Not ready"));
+    let shown = chromium.eval(
+        "[...document.querySelectorAll('#readiness-table tbody tr')].map(tr => [...tr.children].map(td => td.textContent))\
+         .filter(cells => cells[0] === 'blocker').map(cells => [cells[1], cells[3]])",
+    );
+    let expected: Vec<[String; 2]> = blockers.into_iter().map(|(code, reason)| [code, reason]).collect();
+    assert_eq!(shown, json!(expected));
+    assert_eq!(
+        chromium.eval("document.querySelector('#readiness h2').textContent"),
+        json!("Readiness: 2 blockers and 2 warnings")
+    );
+}
