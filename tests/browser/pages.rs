@@ -35,7 +35,7 @@ fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
 
 fn open_report(chromium: &mut Chromium, out: &Path) -> String {
     let url = chromium.open(&out.join("report.html"));
-    chromium.wait_for("document.body.dataset.ready");
+    chromium.wait_for("document.body && document.body.dataset.ready");
     url
 }
 
