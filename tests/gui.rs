@@ -213,6 +213,13 @@ fn scan_the_demo_filter_accept_safe_fixes_and_export() {
             std::fs::read_to_string(&target).unwrap_or_else(|e| panic!("{name}: {e}; {}", harness.state().status()));
         assert_eq!(text.matches(expected).count(), count, "{name}");
     }
+    // The scan's report page, as the scan command writes it.
+    let page = dir.join("report.html");
+    export_to(&mut harness, &page);
+    assert_eq!(harness.state().status(), format!("Exported the report of {total} findings to {}.", page.display()));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains(&format!("id=\"card-findings\" data-count=\"{total}\"")), "{html}");
+    assert!(html.contains("<span class=\"n\">2000</span><span class=\"k\">objects read</span>"));
     // Decisions made elsewhere come back through the reviewed CSV.
     harness.state_mut().clear_decisions();
     import_from(&mut harness, &path);

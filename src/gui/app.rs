@@ -23,6 +23,7 @@ use super::worker::{ScanDone, ScanProgress, Scanner, answer, read_and_check, spa
 use super::{details, source_panel, table};
 use crate::fix::{Action, ReviewState};
 use crate::model::DirObject;
+use crate::report::page::report::ReportContext;
 use crate::rules::{Finding, Ruleset, RulesetOptions, Severity, add_attributes, needed_attributes};
 use crate::source::SourceSpec;
 
@@ -51,6 +52,8 @@ pub struct SyncreadyApp {
     pub(super) model: ReviewModel,
     /// The ruleset of the last scan (the migration planner uses it).
     pub(super) ruleset: Option<Ruleset>,
+    /// What an exported report.html of the last scan shows besides the findings.
+    report: Option<Arc<ReportContext>>,
     view: View,
     migration: MigrationView,
     scroll_to: Option<usize>,
@@ -91,6 +94,7 @@ impl SyncreadyApp {
             scan: None,
             model: ReviewModel::default(),
             ruleset: None,
+            report: None,
             view: View::Findings,
             migration: MigrationView::default(),
             scroll_to: None,
@@ -329,6 +333,7 @@ impl SyncreadyApp {
                 let title = format!("syncready: {} findings in {}", done.findings.len(), names.join(", "));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
                 self.ruleset = Some(done.ruleset);
+                self.report = Some(Arc::new(done.report));
                 self.load_findings(done.findings, done.objects);
                 self.migration.clear();
                 self.sources = done.sources.iter().map(|s| s.name.clone()).collect();
@@ -452,7 +457,7 @@ impl SyncreadyApp {
         self.file_job = Some(match direction {
             Direction::Export => {
                 self.status = format!("Exporting to {}…", path.display());
-                FileJob::export(path, findings, decisions, ctx)
+                FileJob::export(path, findings, decisions, self.report.clone(), ctx)
             }
             Direction::Import => {
                 self.status = format!("Importing {}…", path.display());

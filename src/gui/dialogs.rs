@@ -217,6 +217,7 @@ fn files(ui: &mut egui::Ui, direction: Direction, path: &mut String) -> Click {
             ui.label("  .csv: every row with its ACTION and UPDATE, for syncready apply or Excel");
             ui.label("  .ldif: the accepted changes only, as LDIF (to read, or for ldifde)");
             ui.label("  .json: every row with its decision, for scripts");
+            ui.label("  .html: the scan's report page, to open in a browser or send (the decisions are not in it)");
         }
         Direction::Import => {
             ui.label(

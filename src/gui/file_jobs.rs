@@ -10,6 +10,7 @@ use eframe::egui;
 use super::review_files;
 use super::worker::answer;
 use crate::fix::Action;
+use crate::report::page::report::ReportContext;
 use crate::rules::Finding;
 
 /// What a finished job gives the window.
@@ -35,11 +36,18 @@ pub struct FileJob {
 }
 
 impl FileJob {
-    /// Writes the review (`decisions` of `findings`) to `path`.
-    pub fn export(path: PathBuf, findings: Arc<Vec<Finding>>, decisions: Vec<Action>, ctx: &egui::Context) -> FileJob {
+    /// Writes the review (`decisions` of `findings`) to `path`; a `.html` path gets the scan's
+    /// report page (`report` is the scan's).
+    pub fn export(
+        path: PathBuf,
+        findings: Arc<Vec<Finding>>,
+        decisions: Vec<Action>,
+        report: Option<Arc<ReportContext>>,
+        ctx: &egui::Context,
+    ) -> FileJob {
         let job_findings = findings.clone();
         FileJob::spawn(Direction::Export, findings, ctx, move || {
-            review_files::export(&path, &job_findings, &decisions).map(FileJobDone::Exported)
+            review_files::export(&path, &job_findings, &decisions, report.as_deref()).map(FileJobDone::Exported)
         })
     }
 

@@ -7,7 +7,9 @@ use std::path::Path;
 use crate::fix::ldif::changes_ldif;
 use crate::fix::{self, Action, Change, Decision, PlanError, plan_rows};
 use crate::model::DnKey;
+use crate::report::ReportSet;
 use crate::report::csv::{FindingRow, read_numbered_rows, write_rows};
+use crate::report::page::report::{ReportContext, add_report};
 use crate::rules::Finding;
 
 /// The findings as report rows with the review's decisions in ACTION and UPDATE (empty for a
@@ -43,9 +45,20 @@ pub fn plan(path: &Path, findings: &[Finding], decisions: &[Action]) -> Result<V
 }
 
 /// Writes the review to `path`; returns what was written.
-pub fn export(path: &Path, findings: &[Finding], decisions: &[Action]) -> Result<String, String> {
+pub fn export(
+    path: &Path,
+    findings: &[Finding],
+    decisions: &[Action],
+    report: Option<&ReportContext>,
+) -> Result<String, String> {
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     match extension.as_str() {
+        "html" | "htm" => {
+            let report = report.ok_or("Scan first: the report describes a scan.")?;
+            ReportSet::alone(|reports| add_report(reports, path, &report.input(findings)))
+                .map_err(|e| e.to_string())?;
+            Ok(format!("Exported the report of {} findings to {}.", findings.len(), path.display()))
+        }
         "ldif" | "ldf" => {
             let changes = plan(path, findings, decisions).map_err(|e| e.to_string())?;
             std::fs::write(path, changes_ldif(&changes)).map_err(|e| format!("{}: {e}", path.display()))?;

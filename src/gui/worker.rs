@@ -11,6 +11,7 @@ use std::time::Instant;
 use eframe::egui;
 
 use crate::model::DirObject;
+use crate::report::page::report::ReportContext;
 use crate::rules::{Finding, Ruleset, RulesetOptions, ScanStats, scan_counting};
 use crate::source::{Progress, SourceSpec, SourceSummary, read_all};
 
@@ -21,6 +22,8 @@ pub struct ScanDone {
     pub stats: ScanStats,
     pub sources: Vec<SourceSummary>,
     pub ruleset: Ruleset,
+    /// What an exported report.html shows besides the findings.
+    pub report: ReportContext,
 }
 
 /// One source as it is read.
@@ -133,11 +136,14 @@ pub fn read_and_check(
     crate::rules::tenant::check_coverage(&snapshot.objects, ruleset)?;
     state.checking.store(true, Ordering::Relaxed);
     let result = scan_counting(&snapshot.objects, ruleset, &state.findings);
+    let report =
+        ReportContext::of(&snapshot.objects, &result, &snapshot.sources, ruleset).map_err(|e| e.to_string())?;
     Ok(ScanDone {
         objects: snapshot.objects,
         findings: result.findings,
         stats: result.stats,
         sources: snapshot.sources,
         ruleset: ruleset.clone(),
+        report,
     })
 }

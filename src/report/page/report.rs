@@ -71,6 +71,35 @@ pub struct ReportInput<'a> {
     pub run: &'a RunInfo,
 }
 
+/// What a report shows besides the findings, kept with a scan's findings (the app exports the
+/// page later).
+#[derive(Debug, Clone)]
+pub struct ReportContext {
+    pub summary: Vec<SummaryRow>,
+    pub engine: Vec<EngineLine>,
+    pub run: RunInfo,
+}
+
+impl ReportContext {
+    /// The context of a finished scan of `objects`.
+    pub fn of(
+        objects: &[crate::model::DirObject],
+        result: &crate::rules::ScanResult,
+        sources: &[SourceSummary],
+        ruleset: &Ruleset,
+    ) -> Result<ReportContext, ReportError> {
+        let summary = crate::report::summary::summarize(&result.findings, &result.stats, &[], &[])?;
+        let engine = crate::report::engine::engine_lines(&crate::report::engine::DirectoryShape::of(objects));
+        let mut summary = summary;
+        summary.extend(crate::report::engine::summary_rows(&engine));
+        Ok(ReportContext { summary, engine, run: RunInfo::new(sources, ruleset) })
+    }
+
+    pub fn input<'a>(&'a self, findings: &'a [Finding]) -> ReportInput<'a> {
+        ReportInput { findings, summary: &self.summary, engine: &self.engine, run: &self.run }
+    }
+}
+
 /// Writes `report.html` to `path`.
 pub fn add_report(reports: &mut ReportSet, path: &Path, input: &ReportInput) -> Result<(), ReportError> {
     let html = report_html(input);
