@@ -9,6 +9,8 @@
   const FILTERS = [["error", "ERROR"], ["severity", "SEVERITY"], ["attribute", "ATTRIBUTE"], ["class", "OBJECTCLASS"], ["rule", "RULE"], ["ou", "OU"]];
   const SHOWN = ["DISTINGUISHEDNAME", "OBJECTCLASS", "ATTRIBUTE", "ERROR", "VALUE", "UPDATE", "RULE", "SEVERITY", "FIX", "DETAIL"];
   const SHORT = ["OBJECTCLASS", "SEVERITY", "FIX"];
+  const LABELS = { DISTINGUISHEDNAME: "DN", OBJECTCLASS: "Class", ATTRIBUTE: "Attribute", ERROR: "Error", VALUE: "Value",
+    UPDATE: "Update", RULE: "Rule", SEVERITY: "Severity", FIX: "Fix", DETAIL: "Detail" };
   const state = { text: "", page: 0, sort: null, descending: false };
   FILTERS.forEach(([key]) => { state[key] = ""; });
   const rulesOf = (row) => row[column.RULE].split(", ");
@@ -43,7 +45,7 @@
     const th = document.createElement("th");
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = name;
+    button.textContent = LABELS[name];
     button.addEventListener("click", () => {
       state.descending = state.sort === name ? !state.descending : false;
       state.sort = name;

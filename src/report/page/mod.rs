@@ -108,7 +108,7 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar]) -> String {
     for (i, bar) in bars.iter().enumerate() {
         let y = i * ROW;
         let length = ((WIDTH - LABEL - 60) as u64 * bar.count / most).max(1);
-        let label: String = bar.label.chars().take(38).collect();
+        let label: String = bar.label.chars().take(34).collect();
         let label = if label.len() < bar.label.len() { format!("{label}…") } else { label };
         let inner = format!(
             "<title>{}: {}</title><text x=\"0\" y=\"{}\">{}</text>\

@@ -304,7 +304,7 @@ fn findings_section(count: usize) -> String {
          <div class=\"controls\" id=\"findings-controls\" hidden><label>Text<input id=\"filter-text\" type=\"search\" \
          placeholder=\"DN, value, detail…\"></label>{}{}{}{}{}{}<button type=\"button\" id=\"filter-clear\">Show all</button>\
          <span id=\"findings-count\"></span></div>\
-         <table id=\"findings-table\" hidden><thead><tr id=\"findings-head\"></tr></thead><tbody id=\"findings-body\"></tbody></table>\
+         <div class=\"scroll\"><table id=\"findings-table\" hidden><thead><tr id=\"findings-head\"></tr></thead><tbody id=\"findings-body\"></tbody></table></div>\
          <div class=\"pager\"><button type=\"button\" id=\"page-previous\">Previous</button><span id=\"page-text\"></span>\
          <button type=\"button\" id=\"page-next\">Next</button></div></section>",
         select("error", "Error"),
