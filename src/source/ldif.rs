@@ -1,6 +1,8 @@
 //! Streaming LDIF reader (RFC 2849, as `ldifde -f` writes it): `dn:` and `::` base64 values,
 //! folded lines, comments, `version:`, `changetype: add`, CRLF or LF, a UTF-8 BOM. Only one
-//! record is held at a time; any malformation is an error naming the file and line.
+//! record is held at a time; any malformation is an error naming the file and line. A file is
+//! read on every core by [`read_file`]: cut into parts where records end, parsed side by side,
+//! with the same objects, in the same order, and the same first error.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,8 @@ pub struct LdifReader<R> {
     failed: bool,
     /// Whether the last physical line read ended with a line break.
     last_line_ended: bool,
+    /// Whether the input is the start of the file (where a byte-order mark and `version:` may be).
+    at_file_start: bool,
 }
 
 impl<R: BufRead> LdifReader<R> {
@@ -46,7 +50,14 @@ impl<R: BufRead> LdifReader<R> {
             records: 0,
             failed: false,
             last_line_ended: true,
+            at_file_start: true,
         }
+    }
+
+    /// A reader of a part of a file that starts where a record ended (after a blank line);
+    /// its line numbers count from the part's first line.
+    fn continuing(input: R, path: &Path) -> LdifReader<R> {
+        LdifReader { records: 1, at_file_start: false, ..LdifReader::new(input, path) }
     }
 
     fn error(&self, line: u64, message: impl Into<String>) -> SourceError {
@@ -69,7 +80,7 @@ impl<R: BufRead> LdifReader<R> {
         }
         self.bytes_read += n as u64;
         self.lines_read += 1;
-        if self.lines_read == 1 {
+        if self.lines_read == 1 && self.at_file_start {
             if self.ahead.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 self.ahead.drain(..3);
             } else if self.ahead.starts_with(&[0xFF, 0xFE]) || self.ahead.starts_with(&[0xFE, 0xFF]) {
@@ -287,6 +298,144 @@ impl<R: BufRead> ObjectReader for LdifReader<R> {
     }
 }
 
+/// How large a part of a file [`read_file`] parses on one core, before it is extended to the
+/// end of its last record.
+const PART: usize = 8 << 20;
+
+/// What a part of a file gave: its objects, and its lines and bytes.
+struct Part {
+    objects: Vec<DirObject>,
+    lines: u64,
+    bytes: u64,
+}
+
+fn parse_part(bytes: &[u8], path: &Path, first: bool) -> Result<Part, SourceError> {
+    let mut reader = if first { LdifReader::new(bytes, path) } else { LdifReader::continuing(bytes, path) };
+    let objects = reader.by_ref().collect::<Result<Vec<_>, _>>()?;
+    Ok(Part { objects, lines: reader.lines_read, bytes: reader.bytes_read })
+}
+
+/// An error of a part, with the file's line number (the part began after `lines_before`).
+fn in_file(error: SourceError, lines_before: u64) -> SourceError {
+    match error {
+        SourceError::Syntax { path, line, message } => SourceError::Syntax { path, line: line + lines_before, message },
+        other => other,
+    }
+}
+
+/// Where the part that starts `pending` ends: after the first blank line at or beyond `part`
+/// bytes (a blank line ends a record, and nothing folds onto it), or None when there is none
+/// yet.
+fn part_end(pending: &[u8], part: usize) -> Option<usize> {
+    let from = part.min(pending.len()).saturating_sub(1);
+    let mut at = from;
+    while let Some(newline) = pending[at..].iter().position(|&b| b == b'\n') {
+        let next = at + newline + 1;
+        match pending.get(next..) {
+            Some([b'\n', ..]) => return Some(next + 1),
+            Some([b'\r', b'\n', ..]) => return Some(next + 2),
+            _ => at = next,
+        }
+    }
+    None
+}
+
+/// Where the first line that starts a record (`dn:`, any case) ends, if `pending` holds one.
+fn first_record(pending: &[u8]) -> Option<usize> {
+    let starts =
+        std::iter::once(0).chain(pending.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(at, _)| at + 1));
+    let is_dn = |at: usize| pending.get(at..at + 3).is_some_and(|t| t.eq_ignore_ascii_case(b"dn:"));
+    let at = starts
+        .into_iter()
+        .find(|&at| is_dn(at) || (at == 0 && pending.starts_with(&[0xEF, 0xBB, 0xBF]) && is_dn(3)))?;
+    Some(at + pending[at..].iter().position(|&b| b == b'\n').map_or(pending.len() - at, |n| n + 1))
+}
+
+/// Reads an LDIF file on every core: cut into parts of about 8 MB where records end, read a
+/// few at a time and parsed side by side. The objects come in file order, and the error is the
+/// first in the file, with its line, as the streaming reader gives them. `advanced` hears the
+/// objects and bytes read so far after each batch of parts, and can stop the read.
+pub fn read_file(
+    input: impl std::io::Read,
+    path: &Path,
+    advanced: impl FnMut(u64, u64) -> Result<(), SourceError>,
+) -> Result<(Vec<DirObject>, u64), SourceError> {
+    read_in_parts(input, path, PART, advanced)
+}
+
+fn read_in_parts(
+    mut input: impl std::io::Read,
+    path: &Path,
+    part_size: usize,
+    mut advanced: impl FnMut(u64, u64) -> Result<(), SourceError>,
+) -> Result<(Vec<DirObject>, u64), SourceError> {
+    use rayon::prelude::*;
+    let io = |error| SourceError::Io { path: path.to_owned(), error };
+    let batch = rayon::current_num_threads().max(1) * 2;
+    let mut objects = Vec::new();
+    let (mut lines, mut bytes) = (0u64, 0u64);
+    let mut pending: Vec<u8> = Vec::new();
+    let mut ended = false;
+    let mut first = true;
+    while !ended || !pending.is_empty() {
+        // A batch of parts, each ending where a record ends (the last at the end of the file).
+        let mut parts: Vec<Vec<u8>> = Vec::with_capacity(batch);
+        while parts.len() < batch && (!ended || !pending.is_empty()) {
+            // The first part holds the first record, so that only the end of the file can find
+            // none, and `version:` is allowed only before it.
+            let least = if first && parts.is_empty() {
+                first_record(&pending).map(|at| at.max(part_size))
+            } else {
+                Some(part_size)
+            };
+            match least.filter(|&least| pending.len() >= least).and_then(|least| part_end(&pending, least)) {
+                Some(end) => {
+                    let rest = pending.split_off(end);
+                    parts.push(std::mem::replace(&mut pending, rest));
+                }
+                _ if ended => parts.push(std::mem::take(&mut pending)),
+                _ => {
+                    let have = pending.len();
+                    pending.resize(have + part_size, 0);
+                    let read = read_full(&mut input, &mut pending[have..]).map_err(io)?;
+                    pending.truncate(have + read);
+                    ended = read == 0;
+                }
+            }
+        }
+        let results: Vec<Result<Part, SourceError>> =
+            parts.par_iter().enumerate().map(|(i, part)| parse_part(part, path, first && i == 0)).collect();
+        drop(parts);
+        first = false;
+        for result in results {
+            let part = result.map_err(|e| in_file(e, lines))?;
+            objects.extend(part.objects);
+            lines += part.lines;
+            bytes += part.bytes;
+        }
+        advanced(objects.len() as u64, bytes)?;
+    }
+    if objects.is_empty() {
+        // The streaming reader's own words for a file without records.
+        parse_part(&[], path, true)?;
+    }
+    Ok((objects, bytes))
+}
+
+/// Reads until `buffer` is full or the input ends; how much was read.
+fn read_full(input: &mut impl std::io::Read, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match input.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 /// Parses a whole LDIF text (tests, fuzzing, small inputs).
 pub fn parse_str(text: &[u8], path: &Path) -> Result<Vec<DirObject>, SourceError> {
     LdifReader::new(text, path).collect()
@@ -303,6 +452,39 @@ mod tests {
 
     fn error_of(text: &[u8]) -> String {
         parse_str(text, Path::new("t.ldif")).unwrap_err().to_string()
+    }
+
+    /// Reads `text` in parts of `part` bytes, as `read_file` reads a file in 8 MB parts.
+    /// The objects as text (every DN, attribute and value, in order).
+    fn in_parts(text: &str, part: usize) -> Result<String, SourceError> {
+        read_in_parts(text.as_bytes(), Path::new("t.ldif"), part, |_, _| Ok(()))
+            .map(|(objects, _)| format!("{objects:?}"))
+    }
+
+    #[test]
+    fn a_file_read_in_parts_gives_the_same_objects_and_the_same_first_error() {
+        let mut text = String::from("\u{feff}version: 1\r\n\r\n");
+        for i in 0..300 {
+            let folded = if i % 7 == 0 { "description: a long\r\n  folded value\r\n" } else { "" };
+            text.push_str(&format!(
+                "# record {i}\r\ndn: CN=User {i},DC=x\r\nobjectClass: user\r\n{folded}cn:: {}\r\n\r\n",
+                STANDARD.encode(format!("User {i} é"))
+            ));
+        }
+        let whole = format!("{:?}", parse(&text).unwrap());
+        assert_eq!(whole.matches("CN=User 299,DC=x").count(), 1);
+        for part in [1, 40, 333, 4096, 1 << 20] {
+            assert_eq!(in_parts(&text, part).unwrap(), whole, "parts of {part} bytes");
+        }
+        // Two errors in different parts: the first, with the file's line number, as the streaming reader says.
+        let broken = text.replacen("dn: CN=User 120,", "dn CN=User 120,", 1).replacen("cn:: ", "cn:: ***", 250);
+        let streaming = error_of(broken.as_bytes());
+        assert!(streaming.contains(":"), "{streaming}");
+        for part in [1, 40, 333, 4096] {
+            assert_eq!(in_parts(&broken, part).unwrap_err().to_string(), streaming, "parts of {part} bytes");
+        }
+        assert_eq!(in_parts("", 40).unwrap_err().to_string(), error_of(b""));
+        assert_eq!(in_parts("# only a comment\n", 4).unwrap_err().to_string(), error_of(b"# only a comment\n"));
     }
 
     #[test]

@@ -135,8 +135,19 @@ fn read_files(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Snapshot,
             SourceSpec::Ldap(_) => continue,
             SourceSpec::Ldif(path) => {
                 let (file, total) = open(path)?;
-                let reader = ldif::LdifReader::new(BufReader::with_capacity(1 << 20, file), path);
-                (path.display().to_string(), total, Box::new(reader))
+                let name = path.display().to_string();
+                progress.started(&name, total);
+                let advanced = |count, bytes| {
+                    progress.advanced(&name, count, bytes);
+                    if progress.cancelled() {
+                        return Err(SourceError::Cancelled { source_name: name.clone() });
+                    }
+                    Ok(())
+                };
+                let (objects, bytes) = ldif::read_file(file, path, advanced)?;
+                snapshot.objects.extend(objects);
+                finish_source(&mut snapshot, before, name, bytes)?;
+                continue;
             }
             SourceSpec::Csvde(path) => {
                 let (file, total) = open(path)?;
@@ -149,18 +160,24 @@ fn read_files(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Snapshot,
             }
         };
         let bytes = collect(reader.as_mut(), &name, total, progress, &mut snapshot.objects)?;
-        if !snapshot.objects[before..].iter().any(|o| o.has(&AttrName::ObjectClass)) {
-            return Err(SourceError::Content {
-                path: PathBuf::from(&name),
-                message: "no object in it has objectClass, so none can be checked (a user cannot be told from a \
-                          computer): export objectClass too (ldifde -l \"objectClass,...\")"
-                    .into(),
-            });
-        }
-        let objects = (snapshot.objects.len() - before) as u64;
-        snapshot.sources.push(SourceSummary { name, objects, bytes });
+        finish_source(&mut snapshot, before, name, bytes)?;
     }
     Ok(snapshot)
+}
+
+/// Checks what a source added to the snapshot (from `before` on) and records it.
+fn finish_source(snapshot: &mut Snapshot, before: usize, name: String, bytes: u64) -> Result<(), SourceError> {
+    if !snapshot.objects[before..].iter().any(|o| o.has(&AttrName::ObjectClass)) {
+        return Err(SourceError::Content {
+            path: PathBuf::from(&name),
+            message: "no object in it has objectClass, so none can be checked (a user cannot be told from a \
+                      computer): export objectClass too (ldifde -l \"objectClass,...\")"
+                .into(),
+        });
+    }
+    let objects = (snapshot.objects.len() - before) as u64;
+    snapshot.sources.push(SourceSummary { name, objects, bytes });
+    Ok(())
 }
 
 /// Opens a file, with its size when known.
