@@ -160,7 +160,9 @@ impl<R: BufRead> LdifReader<R> {
             if self.logical[0] == b'#' {
                 continue;
             }
-            let (name, value) = self.parse_line(line)?;
+            let parsed = Line::parse(&self.logical).map_err(|message| self.error(line, message))?;
+            let values = Values { path: &self.path, logical: &self.logical, line };
+            let name = values.name(&parsed);
             if !in_record {
                 if name.eq_ignore_ascii_case("version") && self.records == 0 {
                     continue;
@@ -168,7 +170,7 @@ impl<R: BufRead> LdifReader<R> {
                 if !name.eq_ignore_ascii_case("dn") {
                     return Err(self.error(line, format!("record starts with '{name}:' instead of 'dn:'")));
                 }
-                let dn = self.text(line, &name, value)?;
+                let dn = values.text(name, parsed.value)?;
                 if dn.trim().is_empty() {
                     return Err(self.error(line, "empty dn"));
                 }
@@ -176,7 +178,7 @@ impl<R: BufRead> LdifReader<R> {
                 in_record = true;
                 continue;
             }
-            self.add_attribute(line, &name, value)?;
+            values.add_to(&mut self.builder, name, parsed.value)?;
         }
     }
 
@@ -184,93 +186,105 @@ impl<R: BufRead> LdifReader<R> {
         self.records += 1;
         self.builder.build()
     }
+}
 
-    fn add_attribute(&mut self, line: u64, name: &str, value: RawValue) -> Result<(), SourceError> {
-        if name.eq_ignore_ascii_case("dn") {
-            return Err(self.error(line, "a second 'dn:' in one record (is a blank line missing?)"));
-        }
-        if name.eq_ignore_ascii_case("changetype") {
-            let kind = self.text(line, name, value)?;
-            if kind.trim().eq_ignore_ascii_case("add") {
-                return Ok(());
-            }
-            return Err(self.error(line, format!("'changetype: {kind}' is a change record, not a directory export")));
-        }
-        let (base, options) = name.split_once(';').unwrap_or((name, ""));
-        let attr = AttrName::parse(base);
-        let binary_option = options.split(';').any(|o| o.eq_ignore_ascii_case("binary"));
-        if attr.is_binary() || binary_option {
-            let bytes = self.bytes(line, name, value)?;
-            self.builder.add_binary(attr, &bytes);
-            return Ok(());
-        }
-        match value {
-            RawValue::Base64(range) => {
-                let bytes = self.decode(line, name, range)?;
-                match String::from_utf8(bytes) {
-                    Ok(text) => self.builder.add_text(attr, &text),
-                    Err(e) if !attr.is_known() => self.builder.add_binary(attr, e.as_bytes()),
-                    Err(_) => {
-                        return Err(self.error(line, format!("value of {name} is not valid UTF-8 text")));
-                    }
-                }
-            }
-            RawValue::Plain(range) => {
-                let text = self.plain(line, name, range)?.to_owned();
-                self.builder.add_text(attr, &text);
-            }
-        }
-        Ok(())
-    }
+/// One logical line, split: where the attribute name ends and where the value lies.
+struct Line {
+    name_end: usize,
+    value: RawValue,
+}
 
-    /// Splits `name[;options]:[:] value`, returning the name and where the value lies.
-    fn parse_line(&self, line: u64) -> Result<(String, RawValue), SourceError> {
-        let text = &self.logical;
+impl Line {
+    /// Splits `name[;options]:[:] value`.
+    fn parse(text: &[u8]) -> Result<Line, String> {
         let Some(colon) = text.iter().position(|&b| b == b':') else {
-            return Err(self.error(line, "expected 'attribute: value' (no ':' on this line)"));
+            return Err("expected 'attribute: value' (no ':' on this line)".into());
         };
         let name = &text[..colon];
         let valid_name = !name.is_empty()
             && name.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b';' | b'=' | b'.'));
         if !valid_name {
-            let shown = String::from_utf8_lossy(name);
-            return Err(self.error(line, format!("'{shown}' is not an attribute name")));
+            return Err(format!("'{}' is not an attribute name", String::from_utf8_lossy(name)));
         }
-        let name = String::from_utf8_lossy(name).into_owned();
         let skip_fill = |from: usize| from + text[from..].iter().take_while(|&&b| b == b' ').count();
         let value = match text.get(colon + 1) {
             Some(b':') => RawValue::Base64(skip_fill(colon + 2)..text.len()),
             Some(b'<') => {
-                return Err(self.error(line, format!("URL values ('{name}:<') are not supported")));
+                return Err(format!("URL values ('{}:<') are not supported", String::from_utf8_lossy(name)));
             }
             _ => RawValue::Plain(skip_fill(colon + 1)..text.len()),
         };
-        Ok((name, value))
+        Ok(Line { name_end: colon, value })
+    }
+}
+
+/// The values of one logical line, read where they lie (no copy of a plain value), with what
+/// an error names.
+struct Values<'a> {
+    path: &'a Path,
+    logical: &'a [u8],
+    line: u64,
+}
+
+impl<'a> Values<'a> {
+    fn error(&self, message: impl Into<String>) -> SourceError {
+        SourceError::Syntax { path: self.path.to_owned(), line: self.line, message: message.into() }
     }
 
-    fn plain(&self, line: u64, name: &str, range: std::ops::Range<usize>) -> Result<&str, SourceError> {
-        std::str::from_utf8(&self.logical[range])
-            .map_err(|_| self.error(line, format!("value of {name} is not valid UTF-8")))
+    /// The attribute name (checked to be ASCII by `Line::parse`).
+    fn name(&self, line: &Line) -> &'a str {
+        std::str::from_utf8(&self.logical[..line.name_end]).unwrap_or_default()
     }
 
-    fn decode(&self, line: u64, name: &str, range: std::ops::Range<usize>) -> Result<Vec<u8>, SourceError> {
-        let encoded = &self.logical[range];
-        let trimmed = encoded.trim_ascii_end();
-        STANDARD.decode(trimmed).map_err(|e| self.error(line, format!("value of {name} is not valid base64 ({e})")))
-    }
-
-    fn text(&self, line: u64, name: &str, value: RawValue) -> Result<String, SourceError> {
-        match value {
-            RawValue::Plain(range) => Ok(self.plain(line, name, range)?.to_owned()),
-            RawValue::Base64(range) => String::from_utf8(self.decode(line, name, range)?)
-                .map_err(|_| self.error(line, format!("value of {name} is not valid UTF-8 text"))),
+    fn add_to(&self, builder: &mut ObjectBuilder, name: &str, value: RawValue) -> Result<(), SourceError> {
+        if name.eq_ignore_ascii_case("dn") {
+            return Err(self.error("a second 'dn:' in one record (is a blank line missing?)"));
         }
+        if name.eq_ignore_ascii_case("changetype") {
+            let kind = self.text(name, value)?;
+            if kind.trim().eq_ignore_ascii_case("add") {
+                return Ok(());
+            }
+            return Err(self.error(format!("'changetype: {kind}' is a change record, not a directory export")));
+        }
+        let (base, options) = name.split_once(';').unwrap_or((name, ""));
+        let attr = AttrName::parse(base);
+        let binary_option = options.split(';').any(|o| o.eq_ignore_ascii_case("binary"));
+        if attr.is_binary() || binary_option {
+            match value {
+                RawValue::Plain(range) => builder.add_binary(attr, &self.logical[range]),
+                RawValue::Base64(range) => builder.add_binary(attr, &self.decode(name, range)?),
+            }
+            return Ok(());
+        }
+        match value {
+            RawValue::Base64(range) => {
+                let bytes = self.decode(name, range)?;
+                match std::str::from_utf8(&bytes) {
+                    Ok(text) => builder.add_text(attr, text),
+                    Err(_) if !attr.is_known() => builder.add_binary(attr, &bytes),
+                    Err(_) => return Err(self.error(format!("value of {name} is not valid UTF-8 text"))),
+                }
+            }
+            RawValue::Plain(range) => builder.add_text(attr, self.plain(name, range)?),
+        }
+        Ok(())
     }
 
-    fn bytes(&self, line: u64, name: &str, value: RawValue) -> Result<Vec<u8>, SourceError> {
+    fn plain(&self, name: &str, range: std::ops::Range<usize>) -> Result<&'a str, SourceError> {
+        std::str::from_utf8(&self.logical[range]).map_err(|_| self.error(format!("value of {name} is not valid UTF-8")))
+    }
+
+    fn decode(&self, name: &str, range: std::ops::Range<usize>) -> Result<Vec<u8>, SourceError> {
+        let trimmed = self.logical[range].trim_ascii_end();
+        STANDARD.decode(trimmed).map_err(|e| self.error(format!("value of {name} is not valid base64 ({e})")))
+    }
+
+    fn text(&self, name: &str, value: RawValue) -> Result<String, SourceError> {
         match value {
-            RawValue::Plain(range) => Ok(self.logical[range].to_vec()),
-            RawValue::Base64(range) => self.decode(line, name, range),
+            RawValue::Plain(range) => Ok(self.plain(name, range)?.to_owned()),
+            RawValue::Base64(range) => String::from_utf8(self.decode(name, range)?)
+                .map_err(|_| self.error(format!("value of {name} is not valid UTF-8 text"))),
         }
     }
 }
