@@ -6,25 +6,26 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rayon::prelude::*;
 
+use super::groups::Groups;
 use super::scope::{ObjectKind, Scope};
 use crate::model::{AttrName, DirObject};
 
 /// Which attribute an indexed 16-byte value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {
     ConsistencyGuid,
     ObjectGuid,
 }
 
 /// Every checked object's objectGUID and every checked user's 16-byte mS-DS-ConsistencyGuid,
-/// sorted for lookups.
+/// grouped by value and source.
 pub struct AnchorIndex {
-    entries: Vec<([u8; 16], Source, u32)>,
+    holders: Groups<([u8; 16], Source)>,
 }
 
 impl AnchorIndex {
     pub fn build(objects: &[DirObject], scopes: &[Scope]) -> AnchorIndex {
-        let mut entries: Vec<([u8; 16], Source, u32)> = objects
+        let entries: Vec<(([u8; 16], Source), u32)> = objects
             .par_iter()
             .zip(scopes.par_iter())
             .enumerate()
@@ -32,33 +33,24 @@ impl AnchorIndex {
                 let mut found = Vec::new();
                 let Scope::Checked(kind) = scope else { return found };
                 if let Some(guid) = object.guid() {
-                    found.push((guid.0, Source::ObjectGuid, index as u32));
+                    found.push(((guid.0, Source::ObjectGuid), index as u32));
                 }
                 if kind.is_user() {
                     for (_, value) in object.values(&AttrName::MsDsConsistencyGuid) {
                         if let Ok(bytes) = value.as_bytes().try_into() {
-                            found.push((bytes, Source::ConsistencyGuid, index as u32));
+                            found.push(((bytes, Source::ConsistencyGuid), index as u32));
                         }
                     }
                 }
                 found
             })
             .collect();
-        entries.par_sort_unstable();
-        AnchorIndex { entries }
+        AnchorIndex { holders: Groups::of(entries) }
     }
 
     /// Objects other than `except` holding `bytes` as `source`, in snapshot order.
     pub fn holders(&self, bytes: &[u8; 16], source: Source, except: u32) -> Vec<u32> {
-        let start = self.entries.partition_point(|(b, s, _)| (b, s) < (bytes, &source));
-        let mut found: Vec<u32> = self.entries[start..]
-            .iter()
-            .take_while(|(b, s, _)| b == bytes && *s == source)
-            .map(|&(_, _, object)| object)
-            .filter(|&object| object != except)
-            .collect();
-        found.dedup();
-        found
+        self.holders.get((*bytes, source)).map(|object| object as u32).filter(|&object| object != except).collect()
     }
 }
 

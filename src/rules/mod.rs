@@ -9,6 +9,7 @@ pub mod docs;
 pub(crate) mod duplicates;
 mod email;
 mod finding;
+mod groups;
 mod options;
 pub(crate) mod ruleset;
 pub mod scope;

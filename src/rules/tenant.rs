@@ -8,6 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
 
+use super::groups::Groups;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
@@ -18,43 +20,6 @@ use crate::source::tenant::{CloudObject, Tenant};
 
 /// Connect Sync's default accidental-delete threshold: more deletions in one run stop the export.
 pub const DELETE_THRESHOLD: u64 = 500;
-
-/// Cloud objects grouped by a key: the objects in one list, grouped by key, the last of each
-/// group marked, and where each key's group starts (one hash lookup and one contiguous read per
-/// query; a binary search of a million entries was a cache miss per step). Keys are hashes:
-/// objects whose keys collide share a group, and every query checks what it finds.
-#[derive(Debug)]
-struct Groups<K> {
-    objects: Vec<u32>,
-    start: HashMap<K, u32, FixedState>,
-}
-
-/// Marks the last object of a group in `Groups::objects` (object indexes are below 2^31).
-const LAST: u32 = 1 << 31;
-
-impl<K: std::hash::Hash + Eq + Ord + Copy> Groups<K> {
-    /// Groups (key, object) pairs (a pair given twice counts once), in object order within a
-    /// group.
-    fn of(mut pairs: Vec<(K, u32)>) -> Groups<K> {
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut start = HashMap::with_capacity_and_hasher(pairs.len(), FixedState::default());
-        let mut objects = Vec::with_capacity(pairs.len());
-        for (at, &(key, object)) in pairs.iter().enumerate() {
-            start.entry(key).or_insert(at as u32);
-            let last = pairs.get(at + 1).is_none_or(|(next, _)| *next != key);
-            objects.push(if last { object | LAST } else { object });
-        }
-        Groups { objects, start }
-    }
-
-    /// The objects of `key`'s group.
-    fn get(&self, key: K) -> impl Iterator<Item = usize> {
-        let group = self.start.get(&key).map_or(&[][..], |&at| &self.objects[at as usize..]);
-        let end = group.iter().position(|&o| o & LAST != 0).map_or(0, |last| last + 1);
-        group[..end].iter().map(|&o| (o & !LAST) as usize)
-    }
-}
 
 /// A tenant's cloud objects by address and by immutable id, indexed once when the export is
 /// read (on its own thread, while the directory is read).
