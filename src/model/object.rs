@@ -102,8 +102,11 @@ impl DirObject {
         if raw_end & BINARY_FLAG != 0 {
             ValueRef::Binary(bytes)
         } else {
-            // Text values were valid UTF-8 when the builder stored them.
-            ValueRef::Text(std::str::from_utf8(bytes).unwrap_or_default())
+            // SAFETY: a value without BINARY_FLAG is the bytes of a `&str` that
+            // `ObjectBuilder::add_text` took, copied whole into `data`, which nothing changes
+            // after `build`; so it is valid UTF-8. (Checking it again on every read was 6% of a
+            // scan.)
+            ValueRef::Text(unsafe { std::str::from_utf8_unchecked(bytes) })
         }
     }
 
