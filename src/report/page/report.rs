@@ -57,9 +57,16 @@ impl RunInfo {
             anchor: ruleset.anchor.as_str(),
             tenant: tenant.iter().map(|f| f.display().to_string()).collect(),
             version: env!("CARGO_PKG_VERSION"),
-            finished: chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            finished: finished().format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         }
     }
+}
+
+/// Now, or the time `SOURCE_DATE_EPOCH` gives (seconds since 1970, the reproducible-builds
+/// convention), so that two runs can write the same page.
+fn finished() -> chrono::DateTime<chrono::Utc> {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    fixed.and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0)).unwrap_or_else(chrono::Utc::now)
 }
 
 /// Everything the report shows.
