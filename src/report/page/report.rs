@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::{Bar, bar_chart, escape, filter_link, page, script_json, table};
 use crate::model::parent_dn;
-use crate::report::csv::FindingRow;
+use crate::report::csv::{COLUMNS, FindingRow};
 use crate::report::engine::EngineLine;
 use crate::report::summary::SummaryRow;
 use crate::report::{ReportError, ReportSet};
@@ -18,21 +18,8 @@ use crate::source::SourceSummary;
 
 const SCRIPT: &str = include_str!("findings.js");
 
-/// The columns of the findings the page holds, in order.
-const COLUMNS: [&str; 12] = [
-    "DISTINGUISHEDNAME",
-    "COMMONNAME",
-    "OBJECTCLASS",
-    "ATTRIBUTE",
-    "ERROR",
-    "VALUE",
-    "UPDATE",
-    "RULE",
-    "SEVERITY",
-    "FIX",
-    "DETAIL",
-    "OU",
-];
+/// findings.csv's columns the page leaves out: ACTION is for the review, OBJECTGUID for tools.
+const HIDDEN: [&str; 2] = ["ACTION", "OBJECTGUID"];
 
 /// What the run was: shown at the top of the report.
 #[derive(Debug, Clone)]
@@ -164,26 +151,16 @@ pub fn report_html(input: &ReportInput) -> String {
     body.push_str(&charts(findings, summary));
     body.push_str(&findings_section(findings.len()));
     body.push_str(&rules_section(findings));
+    // findings.csv's columns but the hidden ones, then the OU.
+    let shown = |column: &&str| !HIDDEN.contains(column);
     let data = FindingsData {
-        columns: COLUMNS,
+        columns: COLUMNS.iter().copied().filter(shown).chain(["OU"]).collect(),
         rows: findings
             .iter()
             .map(|f| {
                 let row = FindingRow::from_finding(f);
-                [
-                    row.distinguished_name,
-                    row.common_name,
-                    row.object_class,
-                    row.attribute,
-                    row.error,
-                    row.value,
-                    row.update,
-                    row.rule,
-                    row.severity,
-                    row.fix,
-                    row.detail,
-                    parent_dn(&f.dn).to_owned(),
-                ]
+                let cells = row.cells().into_iter().zip(&COLUMNS).filter(|(_, c)| shown(c)).map(|(cell, _)| cell);
+                cells.map(str::to_owned).chain([parent_dn(&f.dn).to_owned()]).collect()
             })
             .collect(),
     };
@@ -194,8 +171,8 @@ pub fn report_html(input: &ReportInput) -> String {
 
 #[derive(serde::Serialize)]
 struct FindingsData {
-    columns: [&'static str; 12],
-    rows: Vec<[String; 12]>,
+    columns: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
 }
 
 fn cards(findings: &[Finding], summary: &[SummaryRow]) -> String {
