@@ -254,19 +254,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<(JournalState, usize), JournalErro
 
 /// The UTC time as `YYYYMMDD-HHMMSS`, for journal names.
 pub fn timestamp() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}{month:02}{day:02}-{:02}{:02}{:02}", rest / 3600, rest % 3600 / 60, rest % 60)
+    chrono::Utc::now().format("%Y%m%d-%H%M%S").to_string()
 }
 
 /// A journal path in `folder` that no run has used: the time, the process, and a number when
@@ -285,6 +273,14 @@ pub fn new_journal_path(folder: &Path, kind: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_journal_time_is_the_utc_date_and_time_in_digits() {
+        let time = timestamp();
+        let (date, clock) = time.split_once('-').unwrap();
+        assert!(date.len() == 8 && clock.len() == 6 && (date.to_owned() + clock).bytes().all(|b| b.is_ascii_digit()));
+        assert!(date.starts_with("20"), "{time}");
+    }
 
     #[test]
     fn journal_paths_are_never_reused_within_a_second() {
