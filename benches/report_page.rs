@@ -13,9 +13,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use syncready::report::ReportSet;
-use syncready::report::engine::{DirectoryShape, engine_lines};
-use syncready::report::page::report::{ReportInput, RunInfo, add_report};
-use syncready::report::summary::summarize;
+use syncready::report::page::report::{ReportContext, add_report};
 use syncready::rules::{Ruleset, scan};
 use syncready::source::generate::{GenerateOptions, generate};
 use syncready::source::ldif::parse_str;
@@ -34,15 +32,12 @@ fn main() {
     let mut result = scan(&objects, &ruleset);
     assert!(result.findings.len() >= FINDINGS, "{} findings: raise the defect rate", result.findings.len());
     result.findings.truncate(FINDINGS);
-    let summary = summarize(&result.findings, &result.stats, &[], &[]).unwrap();
-    let engine = engine_lines(&DirectoryShape::of(&objects));
     let sources =
         [syncready::source::SourceSummary { name: "generated".into(), objects: objects.len() as u64, bytes: 0 }];
-    let run = RunInfo::new(&sources, &ruleset);
+    let report = ReportContext::of(&objects, &result, &sources, &ruleset, &[], &[]).unwrap();
     let path = dir.join("report.html");
-    let input = ReportInput { findings: &result.findings, summary: &summary, engine: &engine, run: &run };
     let written = Instant::now();
-    ReportSet::alone(|reports| add_report(reports, &path, &input)).unwrap();
+    ReportSet::alone(|reports| add_report(reports, &path, &report.input(&result.findings))).unwrap();
     let write_ms = written.elapsed().as_secs_f64() * 1e3;
     let bytes = std::fs::metadata(&path).unwrap().len();
     println!(

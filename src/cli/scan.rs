@@ -15,9 +15,9 @@ use super::output::outln;
 use super::progress::TerminalProgress;
 use crate::report::baseline;
 use crate::report::csv::add_findings;
-use crate::report::engine::{self, DirectoryShape, engine_lines};
-use crate::report::page::report::{ReportInput, RunInfo, add_report};
-use crate::report::summary::{SummaryRow, add_summary, summarize};
+use crate::report::engine::EngineLine;
+use crate::report::page::report::{ReportContext, add_report};
+use crate::report::summary::{SummaryRow, add_summary};
 use crate::report::{ReportSet, count};
 use crate::rules::{Ruleset, RulesetOptions, add_attributes, needed_attributes, scan};
 use crate::source::ldap::LdapOptions;
@@ -165,14 +165,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let save = args.save.as_deref().filter(|_| incomplete.is_empty());
     crate::rules::tenant::check_coverage(&read.snapshot.objects, &ruleset).map_err(anyhow::Error::msg)?;
     let result = scan(&read.snapshot.objects, &ruleset);
-    let mut summary = summarize(&result.findings, &result.stats, &incomplete, &not_read)?;
-    let engine = engine_lines(&DirectoryShape::of(&read.snapshot.objects));
-    summary.extend(engine::summary_rows(&engine));
+    let snapshot = &read.snapshot;
+    let mut report =
+        ReportContext::of(&snapshot.objects, &result, &snapshot.sources, &ruleset, &incomplete, &not_read)?;
     let comparison = baseline.map(|rows| baseline::compare(rows, &result.findings));
     if let Some(comparison) = &comparison {
-        summary.extend(baseline::summary_rows(comparison));
+        report.summary.extend(baseline::summary_rows(comparison));
     }
-    let run = RunInfo::new(&read.snapshot.sources, &ruleset);
     let report_path = args.out.join("report.html");
     let diff_path = args.out.join("diff.csv");
     let findings_path = args.out.join("findings.csv");
@@ -180,9 +179,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     interrupt::deferred(|interrupted| -> anyhow::Result<()> {
         let mut reports = ReportSet::default();
         add_findings(&mut reports, &findings_path, &result.findings)?;
-        add_summary(&mut reports, &summary_path, &summary)?;
-        let page = ReportInput { findings: &result.findings, summary: &summary, engine: &engine, run: &run };
-        add_report(&mut reports, &report_path, &page)?;
+        add_summary(&mut reports, &summary_path, &report.summary)?;
+        add_report(&mut reports, &report_path, &report.input(&result.findings))?;
         match &comparison {
             Some(comparison) => baseline::add_diff(&mut reports, &diff_path, comparison)?,
             None => reports.remove_stale(&diff_path),
@@ -212,8 +210,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     for reference in &not_read {
         outln!("  NOT READ: {reference}");
     }
-    print_summary(&summary);
-    print_engine(&engine);
+    print_summary(&report.summary);
+    print_engine(&report.engine);
     outln!(
         "Wrote {}, {} and {} in {:.1} s.",
         findings_path.display(),
@@ -298,7 +296,7 @@ impl RulesetArgs {
 }
 
 /// The engine advice, then the pages it rests on, once each.
-fn print_engine(lines: &[engine::EngineLine]) {
+fn print_engine(lines: &[EngineLine]) {
     outln!("  Before installing a sync engine:");
     for line in lines {
         outln!("    {}", line.text);

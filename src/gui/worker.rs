@@ -136,8 +136,8 @@ pub fn read_and_check(
     crate::rules::tenant::check_coverage(&snapshot.objects, ruleset)?;
     state.checking.store(true, Ordering::Relaxed);
     let result = scan_counting(&snapshot.objects, ruleset, &state.findings);
-    let report =
-        ReportContext::of(&snapshot.objects, &result, &snapshot.sources, ruleset).map_err(|e| e.to_string())?;
+    let report = ReportContext::of(&snapshot.objects, &result, &snapshot.sources, ruleset, &[], &[])
+        .map_err(|e| e.to_string())?;
     Ok(ScanDone {
         objects: snapshot.objects,
         findings: result.findings,

@@ -10,8 +10,8 @@ use std::path::Path;
 use super::{Bar, bar_chart, escape, filter_link, page, script_json, table};
 use crate::model::parent_dn;
 use crate::report::csv::{COLUMNS, FindingRow};
-use crate::report::engine::EngineLine;
-use crate::report::summary::SummaryRow;
+use crate::report::engine::{self, DirectoryShape, EngineLine, engine_lines};
+use crate::report::summary::{SummaryRow, summarize};
 use crate::report::{ReportError, ReportSet};
 use crate::rules::{Finding, RuleId, Ruleset, Severity};
 use crate::source::SourceSummary;
@@ -75,17 +75,19 @@ pub struct ReportContext {
 }
 
 impl ReportContext {
-    /// The context of a finished scan of `objects`.
+    /// The context of a finished scan of `objects`: summary.csv's rows (with `incomplete` and
+    /// `not_read` as for [`summarize`], then the engine advice's), the advice and the run.
     pub fn of(
         objects: &[crate::model::DirObject],
         result: &crate::rules::ScanResult,
         sources: &[SourceSummary],
         ruleset: &Ruleset,
+        incomplete: &[String],
+        not_read: &[String],
     ) -> Result<ReportContext, ReportError> {
-        let summary = crate::report::summary::summarize(&result.findings, &result.stats, &[], &[])?;
-        let engine = crate::report::engine::engine_lines(&crate::report::engine::DirectoryShape::of(objects));
-        let mut summary = summary;
-        summary.extend(crate::report::engine::summary_rows(&engine));
+        let mut summary = summarize(&result.findings, &result.stats, incomplete, not_read)?;
+        let engine = engine_lines(&DirectoryShape::of(objects));
+        summary.extend(engine::summary_rows(&engine));
         Ok(ReportContext { summary, engine, run: RunInfo::new(sources, ruleset) })
     }
 
