@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::summary::SummaryRow;
+use crate::migrate::readiness::{MAX_GROUP_MEMBERS, MAX_OBJECTS_PER_DOMAIN};
 use crate::model::{AttrName, DirObject, rdns};
 
 /// Microsoft's comparison of Connect Sync and Cloud Sync.
@@ -14,10 +15,9 @@ pub const DECISION_GUIDE: &str = "https://learn.microsoft.com/entra/identity/hyb
 /// Connect Sync's hardware and SQL Server requirements.
 pub const PREREQUISITES: &str = "https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-prerequisites#hardware-requirements-for-microsoft-entra-connect";
 
-/// Cloud Sync: objects per AD domain.
-pub const CLOUD_SYNC_OBJECTS_PER_DOMAIN: u64 = 150_000;
-/// Cloud Sync: members of one group.
-pub const CLOUD_SYNC_GROUP_MEMBERS: u64 = 50_000;
+/// Cloud Sync's limits, as the migration planner checks them.
+const CLOUD_SYNC_OBJECTS_PER_DOMAIN: u64 = MAX_OBJECTS_PER_DOMAIN as u64;
+const CLOUD_SYNC_GROUP_MEMBERS: u64 = MAX_GROUP_MEMBERS as u64;
 /// Connect Sync: members of one group.
 pub const CONNECT_SYNC_GROUP_MEMBERS: u64 = 250_000;
 /// SQL Server Express LocalDB's 10 GB holds about this many objects.
