@@ -131,53 +131,43 @@ fn read_files(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Snapshot,
     let mut snapshot = Snapshot::default();
     for spec in specs {
         let before = snapshot.objects.len();
-        let (name, total, mut reader): (String, Option<u64>, Box<dyn ObjectReader>) = match spec {
+        let (name, bytes) = match spec {
             SourceSpec::Ldap(_) => continue,
             SourceSpec::Ldif(path) => {
                 let (file, total) = open(path)?;
                 let name = path.display().to_string();
                 progress.started(&name, total);
-                let advanced = |count, bytes| {
-                    progress.advanced(&name, count, bytes);
-                    if progress.cancelled() {
-                        return Err(SourceError::Cancelled { source_name: name.clone() });
-                    }
-                    Ok(())
-                };
+                let advanced = |count, bytes| advance(progress, &name, count, bytes);
                 let (objects, bytes) = ldif::read_file(file, path, advanced)?;
                 snapshot.objects.extend(objects);
-                finish_source(&mut snapshot, before, name, bytes)?;
-                continue;
+                (name, bytes)
             }
             SourceSpec::Csvde(path) => {
                 let (file, total) = open(path)?;
-                let reader = csvde::CsvdeReader::new(BufReader::new(file), path)?;
-                (path.display().to_string(), total, Box::new(reader))
+                let mut reader = csvde::CsvdeReader::new(BufReader::new(file), path)?;
+                let name = path.display().to_string();
+                let bytes = collect(&mut reader, &name, total, progress, &mut snapshot.objects)?;
+                (name, bytes)
             }
             SourceSpec::Demo => {
-                let reader = ldif::LdifReader::new(DEMO_LDIF.as_bytes(), Path::new("demo.ldif"));
-                ("demo directory (built in)".to_owned(), Some(DEMO_LDIF.len() as u64), Box::new(reader))
+                let mut reader = ldif::LdifReader::new(DEMO_LDIF.as_bytes(), Path::new("demo.ldif"));
+                let name = "demo directory (built in)".to_owned();
+                let bytes = collect(&mut reader, &name, Some(DEMO_LDIF.len() as u64), progress, &mut snapshot.objects)?;
+                (name, bytes)
             }
         };
-        let bytes = collect(reader.as_mut(), &name, total, progress, &mut snapshot.objects)?;
-        finish_source(&mut snapshot, before, name, bytes)?;
+        if !snapshot.objects[before..].iter().any(|o| o.has(&AttrName::ObjectClass)) {
+            return Err(SourceError::Content {
+                path: PathBuf::from(&name),
+                message: "no object in it has objectClass, so none can be checked (a user cannot be told from a \
+                          computer): export objectClass too (ldifde -l \"objectClass,...\")"
+                    .into(),
+            });
+        }
+        let objects = (snapshot.objects.len() - before) as u64;
+        snapshot.sources.push(SourceSummary { name, objects, bytes });
     }
     Ok(snapshot)
-}
-
-/// Checks what a source added to the snapshot (from `before` on) and records it.
-fn finish_source(snapshot: &mut Snapshot, before: usize, name: String, bytes: u64) -> Result<(), SourceError> {
-    if !snapshot.objects[before..].iter().any(|o| o.has(&AttrName::ObjectClass)) {
-        return Err(SourceError::Content {
-            path: PathBuf::from(&name),
-            message: "no object in it has objectClass, so none can be checked (a user cannot be told from a \
-                      computer): export objectClass too (ldifde -l \"objectClass,...\")"
-                .into(),
-        });
-    }
-    let objects = (snapshot.objects.len() - before) as u64;
-    snapshot.sources.push(SourceSummary { name, objects, bytes });
-    Ok(())
 }
 
 /// Opens a file, with its size when known.
@@ -219,12 +209,18 @@ fn collect(
         into.push(object?);
         count += 1;
         if count.is_multiple_of(4096) {
-            progress.advanced(name, count, reader.bytes_read());
-            if progress.cancelled() {
-                return Err(SourceError::Cancelled { source_name: name.to_owned() });
-            }
+            advance(progress, name, count, reader.bytes_read())?;
         }
     }
     progress.advanced(name, count, reader.bytes_read());
     Ok(reader.bytes_read())
+}
+
+/// Tells `progress` how far a source is, and stops the read when it was cancelled.
+fn advance(progress: &dyn Progress, name: &str, objects: u64, bytes: u64) -> Result<(), SourceError> {
+    progress.advanced(name, objects, bytes);
+    if progress.cancelled() {
+        return Err(SourceError::Cancelled { source_name: name.to_owned() });
+    }
+    Ok(())
 }
