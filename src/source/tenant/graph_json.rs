@@ -41,9 +41,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// A text, trimmed, or "" when absent.
-fn borrow<'t>(text: &'t Option<Text>) -> &'t str {
-    text.as_ref().map_or("", |t| t.0.trim())
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A text (borrowed from the file, or a `String`), trimmed, or "" when absent.
+fn borrow<S: AsRef<str>>(text: &Option<S>) -> &str {
+    text.as_ref().map_or("", |t| t.as_ref().trim())
 }
 
 /// Whether a key is there at all, whatever it holds (PowerShell writes `"CompanyName": null`).
@@ -134,10 +140,6 @@ struct Item<'a> {
 /// A key that is there (even as null), with its text.
 fn present_text<'de: 'a, 'a, D: Deserializer<'de>>(deserializer: D) -> Result<(bool, Option<Text<'a>>), D::Error> {
     Option::<Text>::deserialize(deserializer).map(|text| (true, text))
-}
-
-fn text(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 impl Item<'_> {
@@ -336,13 +338,13 @@ impl<'de> Visitor<'de> for ItemsSeed<'_, '_> {
 }
 
 /// A text, trimmed, owned, when there and not empty.
-fn text_of(value: &Option<Text>) -> Option<String> {
+fn text_of<S: AsRef<str>>(value: &Option<S>) -> Option<String> {
     Some(borrow(value)).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 fn role(item: Item) -> (String, Vec<String>) {
     let name = text_of(&item.display_name).or_else(|| text_of(&item.id)).unwrap_or_default();
-    let members = item.members.unwrap_or_default().into_iter().filter_map(|m| text(&m.id)).collect();
+    let members = item.members.unwrap_or_default().into_iter().filter_map(|m| text_of(&m.id)).collect();
     (name, members)
 }
 
@@ -368,10 +370,10 @@ fn cloud_object(item: Item, kind: CloudKind) -> Option<CloudObject> {
 
 fn provisioning_error(entry: ErrorItem) -> Option<ProvisioningError> {
     Some(ProvisioningError {
-        category: text(&entry.category).unwrap_or_default(),
-        property: text(&entry.property_causing_error)?,
-        value: text(&entry.value).unwrap_or_default(),
-        occurred: text(&entry.occurred_date_time).unwrap_or_default(),
+        category: text_of(&entry.category).unwrap_or_default(),
+        property: text_of(&entry.property_causing_error)?,
+        value: text_of(&entry.value).unwrap_or_default(),
+        occurred: text_of(&entry.occurred_date_time).unwrap_or_default(),
     })
 }
 
