@@ -362,21 +362,19 @@ fn wave_chart(ui: &mut egui::Ui, plan: &MigrationPlan) {
 fn wave_table(ui: &mut egui::Ui, plan: &MigrationPlan) -> Option<usize> {
     let mut stamp = None;
     for wave in &plan.waves {
-        let blocking: usize = wave.blocking.iter().map(|(_, n)| n).sum();
         egui::CollapsingHeader::new(format!(
             "Wave {}: {} objects, {} to stamp, {} blocking findings",
             wave.name(),
             wave.objects.len(),
             wave.anchors_missing,
-            blocking
+            wave.blocking_count()
         ))
         .id_salt(("wave", wave.number))
         .show(ui, |ui| {
             for container in &wave.containers {
                 ui.label(container);
             }
-            let classes: Vec<String> = wave.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
-            ui.label(classes.join(", "));
+            ui.label(wave.classes_text());
         });
         if wave.anchors_missing > 0
             && ui.button(format!("Stamp {} of wave {}…", count(wave.anchors_missing, "anchor"), wave.number)).clicked()

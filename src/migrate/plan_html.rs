@@ -5,15 +5,13 @@
 use std::fmt::Write as _;
 
 use super::plan::MigrationPlan;
+use super::plan_md::{LISTED, LISTED_CHANGES};
 use super::readiness::ReadinessItem;
 use super::scope::ScopeChange;
 use crate::model::DirObject;
 use crate::report::count;
 use crate::report::page::{Bar, bar_chart, escape, page, table};
 use crate::rules::Severity;
-
-/// How many deleted or created objects the page lists.
-const LISTED: usize = 50;
 
 pub fn render_html(plan: &MigrationPlan, objects: &[DirObject]) -> String {
     let mut body = String::new();
@@ -67,22 +65,19 @@ pub fn render_html(plan: &MigrationPlan, objects: &[DirObject]) -> String {
     let changes = [ScopeChange::Kept, ScopeChange::Deleted, ScopeChange::Created, ScopeChange::Neither];
     let rows = changes.iter().map(|c| vec![c.as_str().to_owned(), simulation.count(*c).to_string()]);
     body.push_str(&table("scope-table", &["change", "objects"], rows));
-    for (change, title) in
-        [(ScopeChange::Deleted, "Deleted from Entra ID"), (ScopeChange::Created, "Created in Entra ID")]
-    {
-        let listed: Vec<_> = simulation.objects.iter().filter(|o| o.change() == change).collect();
+    for (change, title) in LISTED_CHANGES {
+        let listed: Vec<_> = simulation.with_change(change).collect();
         if listed.is_empty() {
             continue;
         }
         let _ = write!(body, "<h3>{title} ({})</h3><ul>", listed.len());
         for scoped in listed.iter().take(LISTED) {
-            let why = if change == ScopeChange::Deleted { &scoped.cloud } else { &scoped.connect };
             let _ = write!(
                 body,
                 "<li><code>{}</code> ({}): {}</li>",
                 escape(objects[scoped.object].dn()),
                 escape(scoped.class),
-                escape(why.as_deref().unwrap_or_default())
+                escape(scoped.why())
             );
         }
         if listed.len() > LISTED {
@@ -97,15 +92,13 @@ pub fn render_html(plan: &MigrationPlan, objects: &[DirObject]) -> String {
         plan.waves.iter().map(|w| Bar { label: w.name(), count: w.objects.len() as u64, link: None }).collect();
     body.push_str(&bar_chart("chart-waves", "Objects per wave", &bars));
     let rows = plan.waves.iter().map(|w| {
-        let classes: Vec<String> = w.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        let blocking: usize = w.blocking.iter().map(|(_, n)| n).sum();
         vec![
             w.name(),
             w.containers.join("; "),
             w.objects.len().to_string(),
-            classes.join(", "),
+            w.classes_text(),
             w.anchors_missing.to_string(),
-            blocking.to_string(),
+            w.blocking_count().to_string(),
         ]
     });
     let header = ["wave", "containers", "objects", "by class", "anchors to stamp", "blocking findings"];

@@ -14,7 +14,10 @@ use crate::model::DirObject;
 use crate::report::count;
 
 /// How many objects a list of deletions or creations shows.
-const LISTED: usize = 50;
+pub(super) const LISTED: usize = 50;
+/// The changes of scope the plans list, with their titles.
+pub(super) const LISTED_CHANGES: [(ScopeChange, &str); 2] =
+    [(ScopeChange::Deleted, "Deleted from Entra ID"), (ScopeChange::Created, "Created in Entra ID")];
 /// Where the proposed rules' precedences start: Microsoft's guide puts its cloudNoFlow rules
 /// at 50; custom rules must stay below the standard rules' 100.
 const FIRST_PRECEDENCE: u32 = 50;
@@ -205,17 +208,14 @@ fn scope(md: &mut String, plan: &MigrationPlan, objects: &[DirObject]) {
         "\nDeletions against the threshold of {threshold}: {deleted} ({}).\n",
         if deleted > threshold { "over: the first export would stop" } else { "within" }
     );
-    for (change, title, reason) in
-        [(ScopeChange::Deleted, "Deleted from Entra ID", true), (ScopeChange::Created, "Created in Entra ID", false)]
-    {
-        let listed: Vec<_> = simulation.objects.iter().filter(|o| o.change() == change).collect();
+    for (change, title) in LISTED_CHANGES {
+        let listed: Vec<_> = simulation.with_change(change).collect();
         if listed.is_empty() {
             continue;
         }
         let _ = writeln!(md, "### {title} ({})\n", listed.len());
         for scoped in listed.iter().take(LISTED) {
-            let why = if reason { scoped.cloud.as_deref() } else { scoped.connect.as_deref() }.unwrap_or_default();
-            let _ = writeln!(md, "- `{}` ({}): {}", objects[scoped.object].dn(), scoped.class, why);
+            let _ = writeln!(md, "- `{}` ({}): {}", objects[scoped.object].dn(), scoped.class, scoped.why());
         }
         if listed.len() > LISTED {
             let _ = writeln!(md, "- … and {} more (waves.csv lists them all)", listed.len() - LISTED);
@@ -230,17 +230,15 @@ fn waves(md: &mut String, plan: &MigrationPlan) {
         "## Waves\n\n| Wave | Containers | Objects | By class | Anchors to stamp | Blocking findings |\n|---|---|---|---|---|---|"
     );
     for wave in &plan.waves {
-        let classes: Vec<String> = wave.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        let blocking: usize = wave.blocking.iter().map(|(_, n)| n).sum();
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} |",
             wave.name(),
             wave.containers.len(),
             wave.objects.len(),
-            classes.join(", "),
+            wave.classes_text(),
             wave.anchors_missing,
-            blocking
+            wave.blocking_count()
         );
     }
     md.push('\n');

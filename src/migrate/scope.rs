@@ -54,6 +54,13 @@ impl ObjectScope {
             (false, false) => ScopeChange::Neither,
         }
     }
+
+    /// Why the object changes: why Cloud Sync leaves out an object it deletes, why Connect
+    /// Sync left out one it creates.
+    pub fn why(&self) -> &str {
+        let reason = if self.change() == ScopeChange::Deleted { &self.cloud } else { &self.connect };
+        reason.as_deref().unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -68,7 +75,12 @@ pub struct ScopeSimulation {
 
 impl ScopeSimulation {
     pub fn count(&self, change: ScopeChange) -> usize {
-        self.objects.iter().filter(|o| o.change() == change).count()
+        self.with_change(change).count()
+    }
+
+    /// The objects whose scope changes so, in snapshot order.
+    pub fn with_change(&self, change: ScopeChange) -> impl Iterator<Item = &ObjectScope> {
+        self.objects.iter().filter(move |o| o.change() == change)
     }
 }
 

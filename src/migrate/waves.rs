@@ -49,6 +49,17 @@ impl Wave {
     pub fn name(&self) -> String {
         if self.number == 1 { "1 (pilot)".into() } else { self.number.to_string() }
     }
+
+    /// The wave's objects by class, as the plans show them: "user 713, group 104".
+    pub fn classes_text(&self) -> String {
+        let classes: Vec<String> = self.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        classes.join(", ")
+    }
+
+    /// How many error-severity findings the wave's objects hold.
+    pub fn blocking_count(&self) -> usize {
+        self.blocking.iter().map(|(_, n)| n).sum()
+    }
 }
 
 /// A container taken by one wave.
