@@ -384,6 +384,7 @@ fn read_in_parts(
     mut advanced: impl FnMut(u64, u64) -> Result<(), SourceError>,
 ) -> Result<(Vec<DirObject>, u64), SourceError> {
     use rayon::prelude::*;
+    use std::io::Read as _;
     let io = |error| SourceError::Io { path: path.to_owned(), error };
     let batch = rayon::current_num_threads().max(1) * 2;
     let mut objects = Vec::new();
@@ -409,10 +410,7 @@ fn read_in_parts(
                 }
                 _ if ended => parts.push(std::mem::take(&mut pending)),
                 _ => {
-                    let have = pending.len();
-                    pending.resize(have + part_size, 0);
-                    let read = read_full(&mut input, &mut pending[have..]).map_err(io)?;
-                    pending.truncate(have + read);
+                    let read = (&mut input).take(part_size as u64).read_to_end(&mut pending).map_err(io)?;
                     ended = read == 0;
                 }
             }
@@ -434,20 +432,6 @@ fn read_in_parts(
         parse_part(&[], path, true)?;
     }
     Ok((objects, bytes))
-}
-
-/// Reads until `buffer` is full or the input ends; how much was read.
-fn read_full(input: &mut impl std::io::Read, buffer: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match input.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 /// Parses a whole LDIF text (tests, fuzzing, small inputs).
