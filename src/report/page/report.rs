@@ -150,7 +150,7 @@ pub fn report_html(input: &ReportInput) -> String {
     if !engine.is_empty() {
         body.push_str(&engine_section(engine));
     }
-    body.push_str(&charts(findings, summary));
+    body.push_str(&charts(summary));
     body.push_str(&findings_section(findings.len()));
     body.push_str(&rules_section(findings));
     // findings.csv's columns but the hidden ones, then the OU.
@@ -244,14 +244,12 @@ fn engine_section(engine: &[EngineLine]) -> String {
     out
 }
 
-fn charts(findings: &[Finding], summary: &[SummaryRow]) -> String {
-    let mut by_error: BTreeMap<&str, u64> = BTreeMap::new();
+fn charts(summary: &[SummaryRow]) -> String {
+    // The `error name` view counts each finding once, by ERROR cell and object class.
+    let (mut by_error, mut by_class): (BTreeMap<&str, u64>, BTreeMap<&str, u64>) = Default::default();
     for row in rows_of(summary, "error name") {
         *by_error.entry(&row.key).or_default() += row.findings.unwrap_or(0);
-    }
-    let mut by_class: BTreeMap<&str, u64> = BTreeMap::new();
-    for finding in findings {
-        *by_class.entry(finding.object_class).or_default() += 1;
+        *by_class.entry(&row.object_class).or_default() += row.findings.unwrap_or(0);
     }
     let bars = |counts: BTreeMap<&str, u64>, key: &str| {
         let mut bars: Vec<Bar> = counts
