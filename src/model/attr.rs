@@ -40,6 +40,19 @@ macro_rules! known_attributes {
             pub fn is_known(&self) -> bool {
                 !matches!(self, AttrName::Other(_))
             }
+
+            /// Every name the rules know, each at its [`known_code`](Self::known_code).
+            pub(crate) const KNOWN: &[AttrName] = &[$(AttrName::$variant,)*];
+
+            /// A known name's position in [`KNOWN`](Self::KNOWN) (how a `DirObject` stores it).
+            pub(crate) fn known_code(&self) -> Option<u32> {
+                /// The known names' positions, numbered by the compiler.
+                enum Code { $($variant,)* }
+                match self {
+                    $(AttrName::$variant => Some(Code::$variant as u32),)*
+                    AttrName::Other(_) => None,
+                }
+            }
         }
     };
 }
@@ -121,5 +134,14 @@ mod tests {
         assert_eq!(AttrName::parse("extensionAttribute1").as_str(), "extensionAttribute1");
         assert!(AttrName::parse("objectguid").is_binary());
         assert!(!AttrName::parse("mail").is_binary());
+    }
+
+    #[test]
+    fn each_known_name_sits_at_its_code() {
+        for name in AttrName::KNOWN {
+            assert_eq!(&AttrName::KNOWN[name.known_code().unwrap() as usize], name);
+        }
+        assert_eq!(AttrName::KNOWN[AttrName::Mail.known_code().unwrap() as usize].as_str(), "mail");
+        assert_eq!(AttrName::parse("extensionAttribute1").known_code(), None);
     }
 }

@@ -1,6 +1,6 @@
-//! `DirObject`: one directory object, stored compactly (one byte buffer for all values, one
-//! slot per attribute) so a million objects fit in memory, and `ObjectBuilder` that sources
-//! use to assemble one.
+//! `DirObject`: one directory object, stored compactly (one byte buffer for its DN and values,
+//! one list of numbers for where each attribute and value ends) so millions of objects fit in
+//! memory, and `ObjectBuilder` that sources use to assemble one.
 
 use super::{AttrName, ObjectGuid};
 
@@ -29,38 +29,44 @@ impl<'a> ValueRef<'a> {
 
 const BINARY_FLAG: u32 = 1 << 31;
 
-#[derive(Debug, Clone)]
-struct AttrSlot {
-    name: AttrName,
-    /// Index of the first value in `value_ends`, and one past the last.
-    first: u32,
-    end: u32,
-}
+/// Marks an attribute code that is a position in `DirObject::others` rather than in
+/// `AttrName::KNOWN`.
+const OTHER: u32 = 1 << 31;
 
 /// A directory object: its DN and its attributes, each with one or more values in the order
 /// the source gave them. Attribute lookups are case-insensitive.
-#[derive(Debug, Clone)]
+///
+/// Stored in two allocations (three with attributes the rules do not know), because a million
+/// of them must fit in memory: 8 bytes per attribute and 4 per value besides the texts.
+#[derive(Clone)]
 pub struct DirObject {
-    dn: Box<str>,
+    /// The DN's bytes, then every value's.
     data: Box<[u8]>,
-    attrs: Box<[AttrSlot]>,
-    /// End offset of each value in `data`, with `BINARY_FLAG` set for binary values.
-    value_ends: Box<[u32]>,
+    /// `[code, end]` for each attribute (its name's code, and one past the object-wide index
+    /// of its last value), then the end offset of each value in `data`, with `BINARY_FLAG`
+    /// set for binary values.
+    layout: Box<[u32]>,
+    dn_end: u32,
+    attr_count: u32,
+    /// The names of the attributes the rules do not know, in order of first appearance.
+    others: Box<[AttrName]>,
 }
 
 impl DirObject {
     pub fn dn(&self) -> &str {
-        &self.dn
+        // SAFETY: `data` starts with the bytes of the `&str` that `ObjectBuilder::set_dn`
+        // took, copied whole, and nothing changes `data` after `build`.
+        unsafe { std::str::from_utf8_unchecked(&self.data[..self.dn_end as usize]) }
     }
 
     /// Every attribute with its values.
     pub fn attributes(&self) -> impl Iterator<Item = (&AttrName, Values<'_>)> {
-        self.attrs.iter().map(|slot| (&slot.name, self.slot_values(slot)))
+        (0..self.attr_count as usize).map(|slot| (self.name_at(slot), self.slot_values(slot)))
     }
 
     /// The values of one attribute (none when the object lacks it).
     pub fn values(&self, name: &AttrName) -> Values<'_> {
-        match self.attrs.iter().find(|slot| slot.name == *name) {
+        match self.slot_of(name) {
             Some(slot) => self.slot_values(slot),
             None => Values { object: self, next: 0, end: 0 },
         }
@@ -77,7 +83,7 @@ impl DirObject {
     }
 
     pub fn has(&self, name: &AttrName) -> bool {
-        self.attrs.iter().any(|slot| slot.name == *name)
+        self.slot_of(name).is_some()
     }
 
     /// The objectGUID, when the object carries a 16-byte one.
@@ -93,11 +99,12 @@ impl DirObject {
 
     /// The value with a given object-wide index (as handed out by `values`).
     pub fn value(&self, index: u32) -> ValueRef<'_> {
+        let ends = self.value_ends();
         let start = match index {
-            0 => 0,
-            i => (self.value_ends[i as usize - 1] & !BINARY_FLAG) as usize,
+            0 => self.dn_end as usize,
+            i => (ends[i as usize - 1] & !BINARY_FLAG) as usize,
         };
-        let raw_end = self.value_ends[index as usize];
+        let raw_end = ends[index as usize];
         let bytes = &self.data[start..(raw_end & !BINARY_FLAG) as usize];
         if raw_end & BINARY_FLAG != 0 {
             ValueRef::Binary(bytes)
@@ -112,12 +119,47 @@ impl DirObject {
 
     /// The attribute a value (by object-wide index) belongs to.
     pub fn attribute_of(&self, index: u32) -> &AttrName {
-        let slot = self.attrs.iter().find(|slot| index < slot.end).expect("value index in range");
-        &slot.name
+        let slot = self.slots().iter().position(|&[_, end]| index < end).expect("value index in range");
+        self.name_at(slot)
     }
 
-    fn slot_values(&self, slot: &AttrSlot) -> Values<'_> {
-        Values { object: self, next: slot.first, end: slot.end }
+    /// `[code, end]` of each attribute.
+    fn slots(&self) -> &[[u32; 2]] {
+        self.layout[..2 * self.attr_count as usize].as_chunks().0
+    }
+
+    fn value_ends(&self) -> &[u32] {
+        &self.layout[2 * self.attr_count as usize..]
+    }
+
+    fn slot_of(&self, name: &AttrName) -> Option<usize> {
+        let slots = self.slots();
+        match name.known_code() {
+            Some(code) => slots.iter().position(|&[c, _]| c == code),
+            None => slots.iter().position(|&[c, _]| c & OTHER != 0 && self.others[(c & !OTHER) as usize] == *name),
+        }
+    }
+
+    fn name_at(&self, slot: usize) -> &AttrName {
+        let code = self.slots()[slot][0];
+        match code & OTHER {
+            0 => &AttrName::KNOWN[code as usize],
+            _ => &self.others[(code & !OTHER) as usize],
+        }
+    }
+
+    fn slot_values(&self, slot: usize) -> Values<'_> {
+        let first = slot.checked_sub(1).map_or(0, |before| self.slots()[before][1]);
+        Values { object: self, next: first, end: self.slots()[slot][1] }
+    }
+}
+
+/// The DN and each attribute with its values, as text where they are text.
+impl std::fmt::Debug for DirObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let attributes: Vec<(&str, Vec<ValueRef>)> =
+            self.attributes().map(|(name, values)| (name.as_str(), values.map(|(_, v)| v).collect())).collect();
+        f.debug_struct("DirObject").field("dn", &self.dn()).field("attributes", &attributes).finish()
     }
 }
 
@@ -191,27 +233,29 @@ impl ObjectBuilder {
     /// Packs the collected values, grouped by attribute in order of first appearance.
     pub fn build(&mut self) -> DirObject {
         self.pending.sort_by_key(|&(slot, ..)| slot); // stable: keeps value order
-        let mut data = Vec::with_capacity(self.buf.len());
-        let mut value_ends = Vec::with_capacity(self.pending.len());
-        let mut attrs = Vec::with_capacity(self.names.len());
-        let mut names = std::mem::take(&mut self.names).into_iter();
-        let mut current = usize::MAX;
-        for &(slot, start, end, binary) in &self.pending {
-            if slot != current {
-                current = slot;
-                let first = value_ends.len() as u32;
-                attrs.push(AttrSlot { name: names.next().expect("one name per slot"), first, end: first });
-            }
+        let mut data = Vec::with_capacity(self.dn.len() + self.buf.len());
+        data.extend_from_slice(self.dn.as_bytes());
+        let mut layout = vec![0; 2 * self.names.len()];
+        layout.reserve_exact(self.pending.len());
+        let mut others = Vec::new();
+        for (slot, name) in std::mem::take(&mut self.names).into_iter().enumerate() {
+            layout[2 * slot] = name.known_code().unwrap_or_else(|| {
+                others.push(name);
+                OTHER | (others.len() as u32 - 1)
+            });
+        }
+        for (count, &(slot, start, end, binary)) in self.pending.iter().enumerate() {
             data.extend_from_slice(&self.buf[start as usize..end as usize]);
             let flag = if binary { BINARY_FLAG } else { 0 };
-            value_ends.push(data.len() as u32 | flag);
-            attrs.last_mut().expect("slot pushed above").end += 1;
+            layout.push(data.len() as u32 | flag);
+            layout[2 * slot + 1] = count as u32 + 1;
         }
         let object = DirObject {
-            dn: self.dn.as_str().into(),
+            dn_end: self.dn.len() as u32,
+            attr_count: (layout.len() - self.pending.len()) as u32 / 2,
             data: data.into_boxed_slice(),
-            attrs: attrs.into_boxed_slice(),
-            value_ends: value_ends.into_boxed_slice(),
+            layout: layout.into_boxed_slice(),
+            others: others.into_boxed_slice(),
         };
         self.dn.clear();
         self.pending.clear();
@@ -240,5 +284,27 @@ mod tests {
         assert_eq!(object.guid(), Some(ObjectGuid([7; 16])));
         assert!(!object.has(&AttrName::Sn));
         assert!(builder.is_empty());
+    }
+
+    #[test]
+    fn unknown_names_keep_their_spelling_and_find_their_values() {
+        let mut builder = ObjectBuilder::default();
+        builder.set_dn("CN=b,DC=x");
+        builder.add_text(AttrName::parse("extensionAttribute1"), "one");
+        builder.add_text(AttrName::Cn, "b");
+        builder.add_text(AttrName::parse("Description"), "first");
+        builder.add_text(AttrName::parse("EXTENSIONATTRIBUTE1"), "two");
+        let object = builder.build();
+        let names: Vec<(&str, usize)> =
+            object.attributes().map(|(name, values)| (name.as_str(), values.len())).collect();
+        assert_eq!(names, [("extensionAttribute1", 2), ("cn", 1), ("Description", 1)]);
+        let described: Vec<(u32, &str)> =
+            object.values(&AttrName::parse("description")).map(|(i, v)| (i, v.as_text().unwrap())).collect();
+        assert_eq!(described, [(3, "first")]);
+        assert_eq!(object.attribute_of(1).as_str(), "extensionAttribute1");
+        assert_eq!(object.attribute_of(2), &AttrName::Cn);
+        assert_eq!(object.value(0), ValueRef::Text("one"));
+        assert_eq!(object.dn(), "CN=b,DC=x");
+        assert!(!object.has(&AttrName::parse("extensionAttribute2")));
     }
 }
