@@ -17,15 +17,15 @@ pub enum Source {
     ObjectGuid,
 }
 
-/// Every checked object's objectGUID and every checked user's 16-byte mS-DS-ConsistencyGuid,
-/// grouped by value and source.
+/// Every checked object's objectGUID and every checked user's 16-byte mS-DS-ConsistencyGuid
+/// that another object holds too, grouped by value and source.
 pub struct AnchorIndex {
     holders: Groups<([u8; 16], Source)>,
 }
 
 impl AnchorIndex {
     pub fn build(objects: &[DirObject], scopes: &[Scope]) -> AnchorIndex {
-        let entries: Vec<(([u8; 16], Source), u32)> = objects
+        let mut entries: Vec<(([u8; 16], Source), u32)> = objects
             .par_iter()
             .zip(scopes.par_iter())
             .enumerate()
@@ -45,10 +45,21 @@ impl AnchorIndex {
                 found
             })
             .collect();
-        AnchorIndex { holders: Groups::of(entries) }
+        // Every query comes from an object that holds the value itself, so a value only one
+        // object holds answers none: only values two or more objects hold are kept (a few, where
+        // a million GUIDs were a cache miss per query).
+        entries.par_sort_unstable();
+        let shared: Vec<_> = entries
+            .chunk_by(|a, b| a.0.0 == b.0.0)
+            .filter(|holders| holders.iter().any(|&(_, object)| object != holders[0].1))
+            .flatten()
+            .copied()
+            .collect();
+        AnchorIndex { holders: Groups::of(shared) }
     }
 
-    /// Objects other than `except` holding `bytes` as `source`, in snapshot order.
+    /// Objects other than `except` holding `bytes` as `source`, in snapshot order. `except`
+    /// must hold `bytes` itself (as its objectGUID or, for a checked user, its anchor).
     pub fn holders(&self, bytes: &[u8; 16], source: Source, except: u32) -> Vec<u32> {
         self.holders.get((*bytes, source)).map(|object| object as u32).filter(|&object| object != except).collect()
     }

@@ -2,6 +2,8 @@
 //! records its rule when it fails and hands its fixed value to the next (IdFix chains fixes
 //! the same way). Encoding (NFC) always runs first.
 
+use std::borrow::Cow;
+
 use super::catalog::{FixSafety, RuleId, rule_family};
 use super::ruleset::Ruleset;
 use super::text::nfc;
@@ -56,7 +58,8 @@ pub struct Outcome {
 
 pub struct Chain<'a> {
     original: &'a str,
-    current: String,
+    /// The value as fixed so far: borrowed until a fix changes it.
+    current: Cow<'a, str>,
     rules: Vec<RuleId>,
     safety: FixSafety,
     notes: Vec<String>,
@@ -69,7 +72,7 @@ impl<'a> Chain<'a> {
     pub fn new(original: &'a str, ruleset: &'a Ruleset) -> Chain<'a> {
         let mut chain = Chain {
             original,
-            current: original.to_owned(),
+            current: Cow::Borrowed(original),
             rules: Vec::new(),
             safety: FixSafety::Safe,
             notes: Vec::new(),
@@ -77,8 +80,8 @@ impl<'a> Chain<'a> {
             ruleset,
         };
         chain.check(RuleId::Encoding, |value| match nfc(value) {
-            std::borrow::Cow::Owned(normalized) => Some(Fix::to(normalized, FixSafety::Safe)),
-            std::borrow::Cow::Borrowed(_) => None,
+            Cow::Owned(normalized) => Some(Fix::to(normalized, FixSafety::Safe)),
+            Cow::Borrowed(_) => None,
         });
         chain
     }
@@ -87,7 +90,7 @@ impl<'a> Chain<'a> {
     pub fn empty(ruleset: &'a Ruleset) -> Chain<'a> {
         Chain {
             original: "",
-            current: String::new(),
+            current: Cow::Borrowed(""),
             rules: Vec::new(),
             safety: FixSafety::Safe,
             notes: Vec::new(),
@@ -113,9 +116,14 @@ impl<'a> Chain<'a> {
         self.rules.push(rule);
         self.safety = self.safety.max(fix.safety);
         if let Some(value) = fix.value {
-            self.current = value;
+            self.current = Cow::Owned(value);
         }
         true
+    }
+
+    /// Whether a check has failed (the chain has a finding).
+    pub fn has_failed(&self) -> bool {
+        !self.rules.is_empty()
     }
 
     /// The rules that failed, for a check of a proposed value.
@@ -146,7 +154,7 @@ impl<'a> Chain<'a> {
             fix = FixSafety::Manual;
             notes.push("the fixes leave nothing: enter a value or remove it".into());
         }
-        let update = (changed && !self.current.is_empty()).then_some(self.current);
+        let update = (changed && !self.current.is_empty()).then(|| self.current.into_owned());
         Some(Outcome { rules: self.rules, update, fix, notes, holders: self.holders })
     }
 }

@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher as _;
+
+use foldhash::fast::FixedState;
 
 use rayon::prelude::*;
 
@@ -60,10 +62,7 @@ pub fn key_of<'v>(attr: &AttrName, value: &'v str, login: &AttrName) -> Option<(
 }
 
 fn hash_key(namespace: Namespace, key: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    namespace.hash(&mut hasher);
-    key.hash(&mut hasher);
-    hasher.finish()
+    FixedState::default().hash_one((namespace, key))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -89,7 +88,7 @@ const MAX_LISTED: usize = 10;
 /// Duplicated values of a snapshot's checked objects.
 pub struct DuplicateIndex {
     entries: Vec<Entry>,
-    holders: HashMap<(u32, u32), Holders>,
+    holders: HashMap<(u32, u32), Holders, FixedState>,
     login: AttrName,
 }
 
@@ -122,8 +121,11 @@ impl DuplicateIndex {
             })
             .collect();
         entries.par_sort_unstable_by_key(|e| (e.hash, e.object, e.value));
-        let runs: Vec<&[Entry]> = entries.chunk_by(|a, b| a.hash == b.hash).filter(|run| run.len() > 1).collect();
-        let holders = runs.par_iter().flat_map_iter(|run| duplicates_in_run(objects, run, login)).collect();
+        let holders = entries
+            .par_chunk_by(|a, b| a.hash == b.hash)
+            .filter(|run| run.len() > 1 && !held_once(objects, run))
+            .flat_map_iter(|run| duplicates_in_run(objects, run, login))
+            .collect();
         DuplicateIndex { entries, holders, login: login.clone() }
     }
 
@@ -158,6 +160,18 @@ fn entry_key<'o>(objects: &'o [DirObject], entry: &Entry, login: &AttrName) -> O
     let object = &objects[entry.object as usize];
     let attr = object.attribute_of(entry.value);
     key_of(attr, object.value(entry.value).as_text()?, login)
+}
+
+/// Whether a run of equal hashes holds no duplicate because one object holds it, each time in
+/// another attribute (most users: their mail is their primary SMTP proxy address).
+fn held_once(objects: &[DirObject], run: &[Entry]) -> bool {
+    let object = run[0].object;
+    let holder = &objects[object as usize];
+    run.iter().all(|e| e.object == object)
+        && run.iter().enumerate().all(|(at, e)| {
+            let attr = holder.attribute_of(e.value);
+            run[..at].iter().all(|before| holder.attribute_of(before.value) != attr)
+        })
 }
 
 /// The duplicated holders within one run of equal hashes.

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::catalog::{RULE_COUNT, RuleId, Severity, rules};
+use super::text::ascii_lowercase;
 use crate::model::AttrName;
 
 const MULTI_TENANT: &str = include_str!("../../rulesets/multi-tenant.toml");
@@ -369,13 +370,13 @@ impl Ruleset {
 
     /// Whether `tld` (one label, any case) is a real top-level domain or one the ruleset adds.
     pub fn is_known_tld(&self, tld: &str) -> bool {
-        let lower = tld.to_ascii_lowercase();
-        psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known()) || self.extra_tlds.contains(&lower)
+        let lower = ascii_lowercase(tld);
+        psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known()) || self.extra_tlds.contains(lower.as_ref())
     }
 
     /// Whether a UPN suffix can never be verified: a single label, or a non-routable suffix.
     pub fn is_non_routable(&self, domain: &str) -> bool {
-        let domain = domain.to_ascii_lowercase();
+        let domain = ascii_lowercase(domain);
         !domain.contains('.') || self.non_routable_suffixes.iter().any(|s| is_same_or_subdomain(&domain, s))
     }
 
@@ -386,7 +387,7 @@ impl Ruleset {
 
     /// Whether `domain` is a verified domain, a subdomain of one, or under onmicrosoft.com.
     pub fn is_verified(&self, domain: &str) -> bool {
-        let domain = domain.to_ascii_lowercase();
+        let domain = ascii_lowercase(domain);
         is_same_or_subdomain(&domain, "onmicrosoft.com")
             || self.verified_domains.iter().any(|v| is_same_or_subdomain(&domain, v))
     }

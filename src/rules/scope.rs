@@ -222,16 +222,17 @@ pub fn classify(object: &DirObject, ruleset: &Ruleset) -> Scope {
 /// AD appends to a deleted object's RDN.
 fn is_deleted(object: &DirObject) -> bool {
     let is_true = |attr: &AttrName| object.first_text(attr).is_some_and(|v| v.trim().eq_ignore_ascii_case("TRUE"));
-    is_true(&AttrName::IsDeleted) || is_true(&AttrName::IsRecycled) || first_rdn(object).contains("\\0adel:")
+    is_true(&AttrName::IsDeleted) || is_true(&AttrName::IsRecycled) || rdn_holds(object, "\\0adel:")
 }
 
-/// The DN's first RDN, lower-cased (`cn=ann\\0acnf:...`).
-fn first_rdn(object: &DirObject) -> String {
-    crate::model::first_rdn(object.dn()).to_ascii_lowercase()
+/// Whether the DN's first RDN holds `marker` (lower case), in any case (`CN=Ann\\0ACNF:...`).
+fn rdn_holds(object: &DirObject, marker: &str) -> bool {
+    let rdn = crate::model::first_rdn(object.dn()).as_bytes();
+    rdn.windows(marker.len()).any(|window| window.eq_ignore_ascii_case(marker.as_bytes()))
 }
 
 fn skip_reason(object: &DirObject, kind: ObjectKind, ruleset: &Ruleset) -> Option<SkipReason> {
-    if first_rdn(object).contains("\\0acnf:") {
+    if rdn_holds(object, "\\0acnf:") {
         return Some(SkipReason::ReplicationConflict);
     }
     // Connect Sync filters an object on IsPresent([isCriticalSystemObject]), whatever its value.

@@ -17,12 +17,17 @@ pub fn nfc(value: &str) -> Cow<'_, str> {
 /// The comparison key for duplicates: NFC, then lower case.
 pub fn fold(value: &str) -> Cow<'_, str> {
     if value.is_ascii() {
-        if value.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Cow::Owned(value.to_ascii_lowercase());
-        }
-        return Cow::Borrowed(value);
+        return ascii_lowercase(value);
     }
     Cow::Owned(nfc(value).to_lowercase())
+}
+
+/// `value` in ASCII lower case, copied only when it holds an upper-case letter.
+pub fn ascii_lowercase(value: &str) -> Cow<'_, str> {
+    match value.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => Cow::Owned(value.to_ascii_lowercase()),
+        false => Cow::Borrowed(value),
+    }
 }
 
 /// Latin letters for every script, through the `deunicode` crate (a maintained port of

@@ -51,9 +51,9 @@ impl<'a> ObjectChecker<'a> {
             return;
         }
         let attr = AttrName::MsDsConsistencyGuid;
-        let stamp = guid.map(|g| immutable_id(&g.0));
-        let stamp_fix = |safety| stamp.clone().map_or_else(Fix::manual, |s| Fix::to(s, safety));
-        let values: Vec<Vec<u8>> = self.object.values(&attr).map(|(_, v)| v.as_bytes().to_vec()).collect();
+        let stamp_fix = |safety| guid.map_or_else(Fix::manual, |g| Fix::to(immutable_id(&g.0), safety));
+        let object: &'a DirObject = self.object;
+        let values: Vec<&[u8]> = object.values(&attr).map(|(_, v)| v.as_bytes()).collect();
         if values.is_empty() {
             let mut chain = Chain::empty(self.ruleset());
             if chain.check(RuleId::AnchorMissing, |_| Some(stamp_fix(FixSafety::Safe))) {
@@ -64,7 +64,7 @@ impl<'a> ObjectChecker<'a> {
         for bytes in values {
             let shown = immutable_id(&bytes);
             let mut chain = Chain::new(&shown, self.ruleset());
-            let anchor: Option<[u8; 16]> = bytes.as_slice().try_into().ok();
+            let anchor: Option<[u8; 16]> = bytes.try_into().ok();
             if chain.check(RuleId::AnchorLength, |_| anchor.is_none().then(|| stamp_fix(FixSafety::Unsafe))) {
                 chain.note(format!("{} bytes", bytes.len()));
             }
@@ -78,7 +78,9 @@ impl<'a> ObjectChecker<'a> {
                     chain.note(format!("objectGUID of: {}", self.dns(&owners)));
                 }
                 chain.check(RuleId::AnchorDiffers, |_| guid.is_some_and(|g| g.0 != anchor).then(Fix::manual));
-                chain.note(format!("ImmutableId {shown}"));
+                if chain.has_failed() {
+                    chain.note(format!("ImmutableId {shown}"));
+                }
             }
             self.emit(&attr, &shown, chain);
         }

@@ -95,8 +95,8 @@ impl<'a> ObjectChecker<'a> {
     pub(super) fn mail_nickname(&mut self) {
         let attr = AttrName::MailNickname;
         let recheck = |checker: &Self, value: &str| checker.nickname_chain(value, None).into_rules();
-        let values = self.text_values(&attr);
-        if values.is_empty() && self.kind == ObjectKind::Contact {
+        let mut values = self.text_values(&attr).peekable();
+        if values.peek().is_none() && self.kind == ObjectKind::Contact {
             let mut chain = Chain::empty(self.ruleset());
             let proposed = self.proposed_nickname();
             chain.check(RuleId::NicknameBlank, |_| Some(Fix::to(proposed, FixSafety::Unsafe)));

@@ -211,8 +211,11 @@ impl<'a> ObjectChecker<'a> {
         self.ctx.ruleset
     }
 
-    fn text_values(&self, attr: &AttrName) -> Vec<(u32, &'a str)> {
-        self.object.values(attr).filter_map(|(i, v)| Some((i, v.as_text()?))).collect()
+    /// The text values of `attr` with their object-wide indexes (borrowing the object, not the
+    /// checker, so that findings can be recorded on the way).
+    fn text_values(&self, attr: &AttrName) -> impl Iterator<Item = (u32, &'a str)> + use<'a> {
+        let object: &'a DirObject = self.object;
+        object.values(attr).filter_map(|(i, v)| Some((i, v.as_text()?)))
     }
 
     /// Unverified-domain warnings are for users and groups: contacts are external by nature.

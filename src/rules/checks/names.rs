@@ -38,8 +38,8 @@ impl<'a> ObjectChecker<'a> {
     pub(super) fn display_name(&mut self) {
         let attr = AttrName::DisplayName;
         let recheck = |checker: &Self, value: &str| checker.display_name_chain(Some(value)).into_rules();
-        let values = self.text_values(&attr);
-        if values.is_empty() {
+        let mut values = self.text_values(&attr).peekable();
+        if values.peek().is_none() {
             let chain = self.display_name_chain(None);
             return self.emit_checked(&attr, "", chain, recheck);
         }
@@ -54,8 +54,7 @@ impl<'a> ObjectChecker<'a> {
     where
         'a: 'v,
     {
-        let cn = common_name(self.object);
-        let cn_fix = |v: &str| v.is_empty().then(|| Fix::to(cn.clone(), FixSafety::Safe));
+        let cn_fix = |v: &str| v.is_empty().then(|| Fix::to(common_name(self.object), FixSafety::Safe));
         let mut chain = match value {
             Some(value) => {
                 let mut chain = Chain::new(value, self.ruleset());

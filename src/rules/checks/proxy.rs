@@ -55,7 +55,7 @@ impl<'a> ObjectChecker<'a> {
     pub(super) fn proxy_addresses(&mut self) {
         let attr = AttrName::ProxyAddresses;
         let limits = &self.ruleset().limits;
-        let values = self.text_values(&attr);
+        let values: Vec<(u32, &str)> = self.text_values(&attr).collect();
         for &(index, value) in &values {
             let chain = self.proxy_chain(value, Some(index));
             self.emit_checked(&attr, value, chain, |checker, value| checker.proxy_chain(value, None).into_rules());

@@ -38,8 +38,8 @@ impl<'a> ObjectChecker<'a> {
     pub(super) fn target_address(&mut self) {
         let attr = AttrName::TargetAddress;
         let recheck = |checker: &Self, value: &str| checker.target_chain(value, None).into_rules();
-        let values = self.text_values(&attr);
-        if values.is_empty()
+        let mut values = self.text_values(&attr).peekable();
+        if values.peek().is_none()
             && self.kind == ObjectKind::Contact
             && let Some(mail) = self.object.first_text(&AttrName::Mail)
         {

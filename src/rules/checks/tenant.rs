@@ -207,7 +207,7 @@ impl<'a> ObjectChecker<'a> {
     /// The value of `attr` the object holds that is `value` (a proxy address may be named
     /// without its prefix), or `value` itself.
     fn held_value(&self, attr: &AttrName, value: &str) -> String {
-        let held = self.text_values(attr).into_iter().map(|(_, v)| v).find(|v| {
+        let held = self.text_values(attr).map(|(_, v)| v).find(|v| {
             v.eq_ignore_ascii_case(value) || v.split_once(':').is_some_and(|(_, a)| a.eq_ignore_ascii_case(value))
         });
         held.unwrap_or(value).to_owned()
