@@ -2,15 +2,17 @@
 //! Comparison is case-insensitive, as in Active Directory; display keeps AD's spelling.
 
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! known_attributes {
     ($($variant:ident => $name:literal, binary = $binary:literal;)*) => {
         /// An attribute name. Known names compare by identity; `Other` keeps the source's
-        /// spelling and compares case-insensitively.
+        /// spelling and compares case-insensitively (shared, so that the objects of one source
+        /// keep one copy of each spelling).
         #[derive(Debug, Clone, Eq)]
         pub enum AttrName {
             $($variant,)*
-            Other(Box<str>),
+            Other(Arc<str>),
         }
 
         impl AttrName {

@@ -232,9 +232,21 @@ impl ObjectBuilder {
 
     /// Packs the collected values, grouped by attribute in order of first appearance.
     pub fn build(&mut self) -> DirObject {
-        self.pending.sort_by_key(|&(slot, ..)| slot); // stable: keeps value order
+        if !self.pending.is_sorted_by_key(|&(slot, ..)| slot) {
+            // An attribute's values came apart: gather them (exporters write them together).
+            self.pending.sort_by_key(|&(slot, ..)| slot); // stable: keeps value order
+            let mut gathered = Vec::with_capacity(self.buf.len());
+            for (_, start, end, _) in &mut self.pending {
+                let from = gathered.len() as u32;
+                gathered.extend_from_slice(&self.buf[*start as usize..*end as usize]);
+                (*start, *end) = (from, gathered.len() as u32);
+            }
+            self.buf = gathered;
+        }
+        let dn_end = self.dn.len() as u32;
         let mut data = Vec::with_capacity(self.dn.len() + self.buf.len());
         data.extend_from_slice(self.dn.as_bytes());
+        data.extend_from_slice(&self.buf);
         let mut layout = vec![0; 2 * self.names.len()];
         layout.reserve_exact(self.pending.len());
         let mut others = Vec::new();
@@ -244,14 +256,13 @@ impl ObjectBuilder {
                 OTHER | (others.len() as u32 - 1)
             });
         }
-        for (count, &(slot, start, end, binary)) in self.pending.iter().enumerate() {
-            data.extend_from_slice(&self.buf[start as usize..end as usize]);
+        for (count, &(slot, _, end, binary)) in self.pending.iter().enumerate() {
             let flag = if binary { BINARY_FLAG } else { 0 };
-            layout.push(data.len() as u32 | flag);
+            layout.push((dn_end + end) | flag);
             layout[2 * slot + 1] = count as u32 + 1;
         }
         let object = DirObject {
-            dn_end: self.dn.len() as u32,
+            dn_end,
             attr_count: (layout.len() - self.pending.len()) as u32 / 2,
             data: data.into_boxed_slice(),
             layout: layout.into_boxed_slice(),

@@ -26,6 +26,9 @@ pub struct LdifReader<R> {
     bytes_read: u64,
     logical: Vec<u8>,
     builder: ObjectBuilder,
+    names: NameCache,
+    /// Where base64 values are decoded (one buffer for the whole file).
+    decoded: Vec<u8>,
     records: u64,
     failed: bool,
     /// Whether the last physical line read ended with a line break.
@@ -47,6 +50,8 @@ impl<R: BufRead> LdifReader<R> {
             bytes_read: 0,
             logical: Vec::new(),
             builder: ObjectBuilder::default(),
+            names: NameCache::default(),
+            decoded: Vec::new(),
             records: 0,
             failed: false,
             last_line_ended: true,
@@ -178,7 +183,8 @@ impl<R: BufRead> LdifReader<R> {
                 in_record = true;
                 continue;
             }
-            values.add_to(&mut self.builder, name, parsed.value)?;
+            let attr = values.attribute(name, &mut self.names)?;
+            values.add_to(&mut self.builder, attr, &mut self.decoded, name, parsed.value)?;
         }
     }
 
@@ -236,37 +242,51 @@ impl<'a> Values<'a> {
         std::str::from_utf8(&self.logical[..line.name_end]).unwrap_or_default()
     }
 
-    fn add_to(&self, builder: &mut ObjectBuilder, name: &str, value: RawValue) -> Result<(), SourceError> {
+    /// The attribute a line names (with `binary` when its options say `;binary`), or `None`
+    /// for `changetype: add`, which adds nothing.
+    fn attribute(&self, name: &str, names: &mut NameCache) -> Result<Option<(AttrName, bool)>, SourceError> {
         if name.eq_ignore_ascii_case("dn") {
             return Err(self.error("a second 'dn:' in one record (is a blank line missing?)"));
         }
         if name.eq_ignore_ascii_case("changetype") {
+            return Ok(None);
+        }
+        let (base, options) = name.split_once(';').unwrap_or((name, ""));
+        let attr = names.get(base);
+        let binary = attr.is_binary() || options.split(';').any(|o| o.eq_ignore_ascii_case("binary"));
+        Ok(Some((attr, binary)))
+    }
+
+    fn add_to(
+        &self,
+        builder: &mut ObjectBuilder,
+        attr: Option<(AttrName, bool)>,
+        decoded: &mut Vec<u8>,
+        name: &str,
+        value: RawValue,
+    ) -> Result<(), SourceError> {
+        let Some((attr, binary)) = attr else {
             let kind = self.text(name, value)?;
             if kind.trim().eq_ignore_ascii_case("add") {
                 return Ok(());
             }
             return Err(self.error(format!("'changetype: {kind}' is a change record, not a directory export")));
-        }
-        let (base, options) = name.split_once(';').unwrap_or((name, ""));
-        let attr = AttrName::parse(base);
-        let binary_option = options.split(';').any(|o| o.eq_ignore_ascii_case("binary"));
-        if attr.is_binary() || binary_option {
-            match value {
-                RawValue::Plain(range) => builder.add_binary(attr, &self.logical[range]),
-                RawValue::Base64(range) => builder.add_binary(attr, &self.decode(name, range)?),
-            }
-            return Ok(());
-        }
+        };
         match value {
+            RawValue::Plain(range) if binary => builder.add_binary(attr, &self.logical[range]),
+            RawValue::Plain(range) => builder.add_text(attr, self.plain(name, range)?),
             RawValue::Base64(range) => {
-                let bytes = self.decode(name, range)?;
-                match std::str::from_utf8(&bytes) {
+                self.decode_into(name, range, decoded)?;
+                if binary {
+                    builder.add_binary(attr, decoded);
+                    return Ok(());
+                }
+                match std::str::from_utf8(decoded) {
                     Ok(text) => builder.add_text(attr, text),
-                    Err(_) if !attr.is_known() => builder.add_binary(attr, &bytes),
+                    Err(_) if !attr.is_known() => builder.add_binary(attr, decoded),
                     Err(_) => return Err(self.error(format!("value of {name} is not valid UTF-8 text"))),
                 }
             }
-            RawValue::Plain(range) => builder.add_text(attr, self.plain(name, range)?),
         }
         Ok(())
     }
@@ -275,17 +295,48 @@ impl<'a> Values<'a> {
         std::str::from_utf8(&self.logical[range]).map_err(|_| self.error(format!("value of {name} is not valid UTF-8")))
     }
 
-    fn decode(&self, name: &str, range: std::ops::Range<usize>) -> Result<Vec<u8>, SourceError> {
+    /// Decodes a base64 value into `decoded`, replacing what it held.
+    fn decode_into(&self, name: &str, range: std::ops::Range<usize>, decoded: &mut Vec<u8>) -> Result<(), SourceError> {
+        decoded.clear();
         let trimmed = self.logical[range].trim_ascii_end();
-        STANDARD.decode(trimmed).map_err(|e| self.error(format!("value of {name} is not valid base64 ({e})")))
+        STANDARD
+            .decode_vec(trimmed, decoded)
+            .map_err(|e| self.error(format!("value of {name} is not valid base64 ({e})")))
     }
 
     fn text(&self, name: &str, value: RawValue) -> Result<String, SourceError> {
         match value {
             RawValue::Plain(range) => Ok(self.plain(name, range)?.to_owned()),
-            RawValue::Base64(range) => String::from_utf8(self.decode(name, range)?)
-                .map_err(|_| self.error(format!("value of {name} is not valid UTF-8 text"))),
+            RawValue::Base64(range) => {
+                let mut decoded = Vec::new();
+                self.decode_into(name, range, &mut decoded)?;
+                String::from_utf8(decoded).map_err(|_| self.error(format!("value of {name} is not valid UTF-8 text")))
+            }
         }
+    }
+}
+
+/// The attribute names a file has used, as spelled there: each line's name is looked up
+/// among them (a few dozen at most), not parsed and, for names the rules do not know, copied
+/// again.
+#[derive(Default)]
+struct NameCache {
+    seen: Vec<(Box<str>, AttrName)>,
+}
+
+/// More names than any schema's export uses in practice; past it, names are parsed each time.
+const MAX_CACHED_NAMES: usize = 256;
+
+impl NameCache {
+    fn get(&mut self, spelled: &str) -> AttrName {
+        if let Some((_, name)) = self.seen.iter().find(|(seen, _)| **seen == *spelled) {
+            return name.clone();
+        }
+        let name = AttrName::parse(spelled);
+        if self.seen.len() < MAX_CACHED_NAMES {
+            self.seen.push((spelled.into(), name.clone()));
+        }
+        name
     }
 }
 
