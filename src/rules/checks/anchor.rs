@@ -62,7 +62,7 @@ impl<'a> ObjectChecker<'a> {
             return self.emit(&attr, "", chain);
         }
         for bytes in values {
-            let shown = immutable_id(&bytes);
+            let shown = immutable_id(bytes);
             let mut chain = Chain::new(&shown, self.ruleset());
             let anchor: Option<[u8; 16]> = bytes.try_into().ok();
             if chain.check(RuleId::AnchorLength, |_| anchor.is_none().then(|| stamp_fix(FixSafety::Unsafe))) {
