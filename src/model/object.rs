@@ -247,10 +247,10 @@ impl ObjectBuilder {
         let mut data = Vec::with_capacity(self.dn.len() + self.buf.len());
         data.extend_from_slice(self.dn.as_bytes());
         data.extend_from_slice(&self.buf);
-        let mut layout = vec![0; 2 * self.names.len()];
-        layout.reserve_exact(self.pending.len());
+        let mut layout = Vec::with_capacity(2 * self.names.len() + self.pending.len());
+        layout.resize(2 * self.names.len(), 0);
         let mut others = Vec::new();
-        for (slot, name) in std::mem::take(&mut self.names).into_iter().enumerate() {
+        for (slot, name) in self.names.drain(..).enumerate() {
             layout[2 * slot] = name.known_code().unwrap_or_else(|| {
                 others.push(name);
                 OTHER | (others.len() as u32 - 1)

@@ -4,7 +4,7 @@
 //! read on every core by [`read_file`]: cut into parts where records end, parsed side by side,
 //! with the same objects, in the same order, and the same first error.
 
-use std::io::BufRead;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
@@ -13,18 +13,21 @@ use base64::engine::general_purpose::STANDARD;
 use super::{ObjectReader, SourceError, fused_next};
 use crate::model::{AttrName, DirObject, ObjectBuilder};
 
-/// Reads `DirObject`s from LDIF content records.
-pub struct LdifReader<R> {
-    input: R,
+/// Reads `DirObject`s from LDIF content records in a byte buffer, where they lie: a line is
+/// copied only when it is folded.
+pub struct LdifReader<'a> {
+    input: &'a [u8],
     path: PathBuf,
     /// Physical line read ahead of the current logical line, with its number.
-    ahead: Vec<u8>,
+    ahead: &'a [u8],
     ahead_line: u64,
     ahead_valid: bool,
-    eof: bool,
     lines_read: u64,
     bytes_read: u64,
-    logical: Vec<u8>,
+    /// The current logical line: one physical line of `input`, or `folded`.
+    logical: Logical<'a>,
+    /// A logical line made of a line and its continuations.
+    folded: Vec<u8>,
     builder: ObjectBuilder,
     names: NameCache,
     /// Where base64 values are decoded (one buffer for the whole file).
@@ -37,18 +40,25 @@ pub struct LdifReader<R> {
     at_file_start: bool,
 }
 
-impl<R: BufRead> LdifReader<R> {
-    pub fn new(input: R, path: &Path) -> LdifReader<R> {
+/// Where the current logical line is.
+#[derive(Clone, Copy)]
+enum Logical<'a> {
+    Line(&'a [u8]),
+    Folded,
+}
+
+impl<'a> LdifReader<'a> {
+    pub fn new(input: &'a [u8], path: &Path) -> LdifReader<'a> {
         LdifReader {
             input,
             path: path.to_owned(),
-            ahead: Vec::new(),
+            ahead: &[],
             ahead_line: 0,
             ahead_valid: false,
-            eof: false,
             lines_read: 0,
             bytes_read: 0,
-            logical: Vec::new(),
+            logical: Logical::Line(&[]),
+            folded: Vec::new(),
             builder: ObjectBuilder::default(),
             names: NameCache::default(),
             decoded: Vec::new(),
@@ -61,7 +71,7 @@ impl<R: BufRead> LdifReader<R> {
 
     /// A reader of a part of a file that starts where a record ended (after a blank line);
     /// its line numbers count from the part's first line.
-    fn continuing(input: R, path: &Path) -> LdifReader<R> {
+    fn continuing(input: &'a [u8], path: &Path) -> LdifReader<'a> {
         LdifReader { records: 1, at_file_start: false, ..LdifReader::new(input, path) }
     }
 
@@ -71,24 +81,19 @@ impl<R: BufRead> LdifReader<R> {
 
     /// Reads the next physical line into `ahead`, without its line ending.
     fn read_physical(&mut self) -> Result<bool, SourceError> {
-        self.ahead.clear();
-        if self.eof {
+        if self.input.is_empty() {
+            self.ahead = &[];
             return Ok(false);
         }
-        let n = self
-            .input
-            .read_until(b'\n', &mut self.ahead)
-            .map_err(|source| SourceError::Io { path: self.path.clone(), error: source })?;
-        if n == 0 {
-            self.eof = true;
-            return Ok(false);
-        }
+        let n = memchr::memchr(b'\n', self.input).map_or(self.input.len(), |at| at + 1);
+        let mut line;
+        (line, self.input) = self.input.split_at(n);
         self.bytes_read += n as u64;
         self.lines_read += 1;
         if self.lines_read == 1 && self.at_file_start {
-            if self.ahead.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                self.ahead.drain(..3);
-            } else if self.ahead.starts_with(&[0xFF, 0xFE]) || self.ahead.starts_with(&[0xFE, 0xFF]) {
+            if let Some(rest) = line.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+                line = rest;
+            } else if line.starts_with(&[0xFF, 0xFE]) || line.starts_with(&[0xFE, 0xFF]) {
                 return Err(self.error(
                     1,
                     "the file is UTF-16 (ldifde -u writes that); convert it first: \
@@ -96,13 +101,11 @@ impl<R: BufRead> LdifReader<R> {
                 ));
             }
         }
-        self.last_line_ended = self.ahead.last() == Some(&b'\n');
-        if self.last_line_ended {
-            self.ahead.pop();
-            if self.ahead.last() == Some(&b'\r') {
-                self.ahead.pop();
-            }
+        self.last_line_ended = line.last() == Some(&b'\n');
+        if let Some(ended) = line.strip_suffix(b"\n") {
+            line = ended.strip_suffix(b"\r").unwrap_or(ended);
         }
+        self.ahead = line;
         self.ahead_line = self.lines_read;
         Ok(true)
     }
@@ -113,9 +116,10 @@ impl<R: BufRead> LdifReader<R> {
         if !self.ahead_valid && !self.read_physical()? {
             return Ok(None);
         }
-        std::mem::swap(&mut self.logical, &mut self.ahead);
+        let first = self.ahead;
+        self.logical = Logical::Line(first);
         let start = self.ahead_line;
-        if self.logical.first() == Some(&b' ') {
+        if first.first() == Some(&b' ') {
             return Err(self.error(start, "line starts with a space but there is no line before it to continue"));
         }
         loop {
@@ -124,8 +128,13 @@ impl<R: BufRead> LdifReader<R> {
                 break;
             }
             // A blank line ends a record: nothing folds onto it.
-            if self.ahead.first() == Some(&b' ') && !self.logical.is_empty() {
-                self.logical.extend_from_slice(&self.ahead[1..]);
+            if self.ahead.first() == Some(&b' ') && !first.is_empty() {
+                if let Logical::Line(line) = self.logical {
+                    self.folded.clear();
+                    self.folded.extend_from_slice(line);
+                    self.logical = Logical::Folded;
+                }
+                self.folded.extend_from_slice(&self.ahead[1..]);
             } else {
                 self.ahead_valid = true;
                 break;
@@ -156,17 +165,21 @@ impl<R: BufRead> LdifReader<R> {
                 }
                 return Ok(None);
             };
-            if self.logical.is_empty() {
+            let text = match self.logical {
+                Logical::Line(text) => text,
+                Logical::Folded => &self.folded,
+            };
+            if text.is_empty() {
                 if in_record {
                     return Ok(Some(self.finish_record()));
                 }
                 continue;
             }
-            if self.logical[0] == b'#' {
+            if text[0] == b'#' {
                 continue;
             }
-            let parsed = Line::parse(&self.logical).map_err(|message| self.error(line, message))?;
-            let values = Values { path: &self.path, logical: &self.logical, line };
+            let parsed = Line::parse(text).map_err(|message| self.error(line, message))?;
+            let values = Values { path: &self.path, logical: text, line };
             let name = values.name(&parsed);
             if !in_record {
                 if name.eq_ignore_ascii_case("version") && self.records == 0 {
@@ -304,13 +317,15 @@ impl<'a> Values<'a> {
             .map_err(|e| self.error(format!("value of {name} is not valid base64 ({e})")))
     }
 
-    fn text(&self, name: &str, value: RawValue) -> Result<String, SourceError> {
+    fn text(&self, name: &str, value: RawValue) -> Result<Cow<'a, str>, SourceError> {
         match value {
-            RawValue::Plain(range) => Ok(self.plain(name, range)?.to_owned()),
+            RawValue::Plain(range) => Ok(Cow::Borrowed(self.plain(name, range)?)),
             RawValue::Base64(range) => {
                 let mut decoded = Vec::new();
                 self.decode_into(name, range, &mut decoded)?;
-                String::from_utf8(decoded).map_err(|_| self.error(format!("value of {name} is not valid UTF-8 text")))
+                String::from_utf8(decoded)
+                    .map(Cow::Owned)
+                    .map_err(|_| self.error(format!("value of {name} is not valid UTF-8 text")))
             }
         }
     }
@@ -346,7 +361,7 @@ enum RawValue {
     Base64(std::ops::Range<usize>),
 }
 
-impl<R: BufRead> Iterator for LdifReader<R> {
+impl Iterator for LdifReader<'_> {
     type Item = Result<DirObject, SourceError>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -357,7 +372,7 @@ impl<R: BufRead> Iterator for LdifReader<R> {
     }
 }
 
-impl<R: BufRead> ObjectReader for LdifReader<R> {
+impl ObjectReader for LdifReader<'_> {
     fn bytes_read(&self) -> u64 {
         self.bytes_read
     }
@@ -388,21 +403,14 @@ fn in_file(error: SourceError, lines_before: u64) -> SourceError {
     }
 }
 
-/// Where the part that starts `pending` ends: after the first blank line at or beyond `part`
-/// bytes (a blank line ends a record, and nothing folds onto it), or None when there is none
-/// yet.
-fn part_end(pending: &[u8], part: usize) -> Option<usize> {
-    let from = part.min(pending.len()).saturating_sub(1);
-    let mut at = from;
-    while let Some(newline) = pending[at..].iter().position(|&b| b == b'\n') {
-        let next = at + newline + 1;
-        match pending.get(next..) {
-            Some([b'\n', ..]) => return Some(next + 1),
-            Some([b'\r', b'\n', ..]) => return Some(next + 2),
-            _ => at = next,
-        }
-    }
-    None
+/// Where the last blank line in `pending` that ends at or after `least` ends (a blank line
+/// ends a record, and nothing folds onto it), if there is one.
+fn last_part_end(pending: &[u8], least: usize) -> Option<usize> {
+    memchr::memrchr_iter(b'\n', pending)
+        .map(|newline| (newline, newline + 1))
+        .take_while(|&(_, end)| end >= least)
+        .find(|&(newline, _)| pending[..newline].ends_with(b"\n") || pending[..newline].ends_with(b"\n\r"))
+        .map(|(_, end)| end)
 }
 
 /// Where the first line that starts a record (`dn:`, any case) ends, if `pending` holds one.
@@ -416,12 +424,13 @@ fn first_record(pending: &[u8]) -> Option<usize> {
     Some(at + pending[at..].iter().position(|&b| b == b'\n').map_or(pending.len() - at, |n| n + 1))
 }
 
-/// Reads an LDIF file on every core: cut into parts of about 8 MB where records end, read a
-/// few at a time and parsed side by side. The objects come in file order, and the error is the
-/// first in the file, with its line, as the streaming reader gives them. `advanced` hears the
-/// objects and bytes read so far after each batch of parts, and can stop the read.
+/// Reads an LDIF file on every core: cut into parts of about 8 MB where records end, a few
+/// parsed side by side while the next few are read. The objects come in file order, and the
+/// error is the first in the file, with its line, as the streaming reader gives them.
+/// `advanced` hears the objects and bytes read so far after each batch of parts, and can stop
+/// the read.
 pub fn read_file(
-    input: impl std::io::Read,
+    input: impl std::io::Read + Send,
     path: &Path,
     advanced: impl FnMut(u64, u64) -> Result<(), SourceError>,
 ) -> Result<(Vec<DirObject>, u64), SourceError> {
@@ -429,46 +438,24 @@ pub fn read_file(
 }
 
 fn read_in_parts(
-    mut input: impl std::io::Read,
+    input: impl std::io::Read + Send,
     path: &Path,
     part_size: usize,
     mut advanced: impl FnMut(u64, u64) -> Result<(), SourceError>,
 ) -> Result<(Vec<DirObject>, u64), SourceError> {
     use rayon::prelude::*;
-    use std::io::Read as _;
     let io = |error| SourceError::Io { path: path.to_owned(), error };
     let batch = rayon::current_num_threads().max(1) * 2;
+    let mut cutter = PartCutter { input, pending: Vec::new(), ended: false, first: true, part_size };
     let mut objects = Vec::new();
     let (mut lines, mut bytes) = (0u64, 0u64);
-    let mut pending: Vec<u8> = Vec::new();
-    let mut ended = false;
+    let mut parts = cutter.batch(batch).map_err(io)?;
     let mut first = true;
-    while !ended || !pending.is_empty() {
-        // A batch of parts, each ending where a record ends (the last at the end of the file).
-        let mut parts: Vec<Vec<u8>> = Vec::with_capacity(batch);
-        while parts.len() < batch && (!ended || !pending.is_empty()) {
-            // The first part holds the first record, so that only the end of the file can find
-            // none, and `version:` is allowed only before it.
-            let least = if first && parts.is_empty() {
-                first_record(&pending).map(|at| at.max(part_size))
-            } else {
-                Some(part_size)
-            };
-            match least.filter(|&least| pending.len() >= least).and_then(|least| part_end(&pending, least)) {
-                Some(end) => {
-                    let rest = pending.split_off(end);
-                    parts.push(std::mem::replace(&mut pending, rest));
-                }
-                _ if ended => parts.push(std::mem::take(&mut pending)),
-                _ => {
-                    let read = (&mut input).take(part_size as u64).read_to_end(&mut pending).map_err(io)?;
-                    ended = read == 0;
-                }
-            }
-        }
-        let results: Vec<Result<Part, SourceError>> =
-            parts.par_iter().enumerate().map(|(i, part)| parse_part(part, path, first && i == 0)).collect();
-        drop(parts);
+    while !parts.is_empty() {
+        let parse = || -> Vec<Result<Part, SourceError>> {
+            parts.par_iter().enumerate().map(|(i, part)| parse_part(part, path, first && i == 0)).collect()
+        };
+        let (results, next) = rayon::join(parse, || cutter.batch(batch));
         first = false;
         for result in results {
             let part = result.map_err(|e| in_file(e, lines))?;
@@ -477,12 +464,63 @@ fn read_in_parts(
             bytes += part.bytes;
         }
         advanced(objects.len() as u64, bytes)?;
+        parts = next.map_err(io)?;
     }
     if objects.is_empty() {
         // The streaming reader's own words for a file without records.
         parse_part(&[], path, true)?;
     }
     Ok((objects, bytes))
+}
+
+/// Cuts a file into parts that end where records end, reading each part's bytes once.
+struct PartCutter<R> {
+    input: R,
+    /// What was read and is not in a part yet: the start of a record, or the file's start.
+    pending: Vec<u8>,
+    ended: bool,
+    /// Whether the next part is the first: it holds the first record, so that only the end of
+    /// the file can find none, and `version:` is allowed only before it.
+    first: bool,
+    part_size: usize,
+}
+
+impl<R: std::io::Read> PartCutter<R> {
+    /// Up to `count` parts (none at the end of the file).
+    fn batch(&mut self, count: usize) -> std::io::Result<Vec<Vec<u8>>> {
+        let mut parts = Vec::with_capacity(count);
+        while parts.len() < count
+            && let Some(part) = self.next_part()?
+        {
+            parts.push(part);
+        }
+        Ok(parts)
+    }
+
+    /// The next part: at least `part_size` bytes (unless the file ends first), to the last
+    /// blank line read.
+    fn next_part(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        use std::io::Read as _;
+        loop {
+            if self.pending.len() >= self.part_size || self.ended {
+                let least = if self.first { first_record(&self.pending) } else { Some(1) };
+                if let Some(end) = least.and_then(|least| last_part_end(&self.pending, least)) {
+                    let rest = self.pending[end..].to_vec();
+                    let mut part = std::mem::replace(&mut self.pending, rest);
+                    part.truncate(end);
+                    self.first = false;
+                    return Ok(Some(part));
+                }
+                if self.ended {
+                    self.first = false;
+                    return Ok(Some(std::mem::take(&mut self.pending)).filter(|part| !part.is_empty()));
+                }
+            }
+            self.pending.reserve_exact(self.part_size);
+            let read = (&mut self.input).take(self.part_size as u64).read_to_end(&mut self.pending)?;
+            self.ended = read == 0;
+        }
+    }
 }
 
 /// Parses a whole LDIF text (tests, fuzzing, small inputs).
