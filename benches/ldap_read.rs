@@ -1,7 +1,8 @@
 //! The live-read benchmark: a Samba AD domain controller holding a generated directory
 //! (20,000 objects by default), read by `ldapsearch -E pr=1000` and by syncready with
 //! `--parallel 1/2/4`, same filter, same attributes, in the same run. Prints both rates and
-//! the ratio. `cargo bench --bench ldap_read`; `SYNCREADY_BENCH_OBJECTS=N` for another size.
+//! the ratio, and the memory the read took at its peak against what the objects take once read.
+//! `cargo bench --bench ldap_read`; `SYNCREADY_BENCH_OBJECTS=N` for another size.
 
 #[path = "../tests/samba.rs"]
 #[allow(dead_code)]
@@ -38,11 +39,15 @@ fn main() {
     let mut default_rate = 0.0f64;
     for parallel in [1, 2, 4] {
         let options = LdapOptions { parallel, attributes: attributes.clone(), ..dc.ldap_options() };
+        let _ = std::fs::write("/proc/self/clear_refs", "5"); // resets the peak (VmHWM)
+        let before = status_bytes("VmRSS:");
         let started = Instant::now();
         let cpu_before = cpu_seconds();
         let snapshot = read_ldap(&options, &NoProgress, &AtomicBool::new(false), false).unwrap();
         let seconds = started.elapsed().as_secs_f64();
         let cpu = cpu_seconds() - cpu_before;
+        let (peak, after) = (status_bytes("VmHWM:") - before, status_bytes("VmRSS:") - before);
+        let packed: usize = snapshot.objects.iter().map(|o| o.memory_size()).sum();
         let rate = snapshot.objects.len() as f64 / seconds;
         if parallel == 4 {
             default_rate = rate;
@@ -52,11 +57,28 @@ fn main() {
             snapshot.objects.len(),
             rate / ldapsearch_rate
         );
+        println!(
+            "  memory: peak {:.1} MB above the start, {:.1} MB held after it with the objects, which take {:.1} MB packed: \
+             peak / packed {:.2}, peak / held {:.2} (target: under 1.5)",
+            peak as f64 / 1e6,
+            after as f64 / 1e6,
+            packed as f64 / 1e6,
+            peak as f64 / packed as f64,
+            peak as f64 / after.max(1) as f64
+        );
+        drop(snapshot);
     }
     println!(
         "syncready (default --parallel 4) / ldapsearch: {:.2} (target: at least 1.0)",
         default_rate / ldapsearch_rate
     );
+}
+
+/// A `/proc/self/status` figure (`VmRSS:`, `VmHWM:`), in bytes (Linux).
+fn status_bytes(key: &str) -> i64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with(key)).unwrap_or("");
+    line.split_whitespace().nth(1).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) * 1024
 }
 
 /// CPU time (user + system) this process has used, in seconds.

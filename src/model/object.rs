@@ -123,6 +123,15 @@ impl DirObject {
         self.name_at(slot)
     }
 
+    /// The bytes this object takes in memory: itself and what it points to (the allocator's
+    /// own overhead aside).
+    pub fn memory_size(&self) -> usize {
+        std::mem::size_of::<DirObject>()
+            + self.data.len()
+            + std::mem::size_of_val(&*self.layout)
+            + self.others.iter().map(|name| std::mem::size_of::<AttrName>() + name.as_str().len()).sum::<usize>()
+    }
+
     /// `[code, end]` of each attribute.
     fn slots(&self) -> &[[u32; 2]] {
         self.layout[..2 * self.attr_count as usize].as_chunks().0
