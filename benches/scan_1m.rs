@@ -2,9 +2,8 @@
 //! parse-only and full scans (all multi-tenant checks, findings.csv and summary.csv written)
 //! on the same file, then the full scan again with a generated tenant export of the same
 //! directory (`--tenant`, read and indexed beside the directory as `scan` does; its reports go
-//! to `reports-tenant`). Prints
-//! objects/s, MB/s, the full/parse ratio, peak RSS per phase, what reading the tenant takes on
-//! its own, and what the tenant adds to the scan.
+//! to `reports-tenant`). Prints objects/s, MB/s, the full/parse ratio, peak RSS per phase,
+//! what reading the tenant takes on its own, and what the tenant adds to the scan.
 //!
 //! `cargo bench --bench scan_1m` (release). `SYNCREADY_BENCH_OBJECTS=N` for another size;
 //! `SYNCREADY_BENCH_NO_TENANT=1` to stop before the tenant phases (for ten million objects,
