@@ -428,17 +428,21 @@ fn first_record(pending: &[u8]) -> Option<usize> {
 /// parsed side by side while the next few are read. The objects come in file order, and the
 /// error is the first in the file, with its line, as the streaming reader gives them.
 /// `advanced` hears the objects and bytes read so far after each batch of parts, and can stop
-/// the read.
+/// the read. With the file's `size`, the list of objects is sized once, from the first batch's
+/// objects per byte (grown by doubling, it would hold the old and the new list at once: 1.4 GB
+/// for ten million objects).
 pub fn read_file(
     input: impl std::io::Read + Send,
+    size: Option<u64>,
     path: &Path,
     advanced: impl FnMut(u64, u64) -> Result<(), SourceError>,
 ) -> Result<(Vec<DirObject>, u64), SourceError> {
-    read_in_parts(input, path, PART, advanced)
+    read_in_parts(input, size, path, PART, advanced)
 }
 
 fn read_in_parts(
     input: impl std::io::Read + Send,
+    size: Option<u64>,
     path: &Path,
     part_size: usize,
     mut advanced: impl FnMut(u64, u64) -> Result<(), SourceError>,
@@ -456,13 +460,18 @@ fn read_in_parts(
             parts.par_iter().enumerate().map(|(i, part)| parse_part(part, path, first && i == 0)).collect()
         };
         let (results, next) = rayon::join(parse, || cutter.batch(batch));
-        first = false;
         for result in results {
             let part = result.map_err(|e| in_file(e, lines))?;
             objects.extend(part.objects);
             lines += part.lines;
             bytes += part.bytes;
         }
+        if let Some(size) = size.filter(|_| first && bytes > 0) {
+            // A twentieth more than the first batch's rate gives, for the records to come.
+            let expected = (objects.len() as u128 * u128::from(size) / u128::from(bytes)) * 21 / 20;
+            objects.reserve_exact((expected as usize).saturating_sub(objects.len()));
+        }
+        first = false;
         advanced(objects.len() as u64, bytes)?;
         parts = next.map_err(io)?;
     }
@@ -544,7 +553,7 @@ mod tests {
     /// Reads `text` in parts of `part` bytes, as `read_file` reads a file in 8 MB parts.
     /// The objects as text (every DN, attribute and value, in order).
     fn in_parts(text: &str, part: usize) -> Result<String, SourceError> {
-        read_in_parts(text.as_bytes(), Path::new("t.ldif"), part, |_, _| Ok(()))
+        read_in_parts(text.as_bytes(), Some(text.len() as u64), Path::new("t.ldif"), part, |_, _| Ok(()))
             .map(|(objects, _)| format!("{objects:?}"))
     }
 

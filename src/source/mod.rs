@@ -138,8 +138,12 @@ fn read_files(specs: &[SourceSpec], progress: &dyn Progress) -> Result<Snapshot,
                 let name = path.display().to_string();
                 progress.started(&name, total);
                 let advanced = |count, bytes| advance(progress, &name, count, bytes);
-                let (objects, bytes) = ldif::read_file(file, path, advanced)?;
-                snapshot.objects.extend(objects);
+                let (objects, bytes) = ldif::read_file(file, total, path, advanced)?;
+                if snapshot.objects.is_empty() {
+                    snapshot.objects = objects; // not copied: a million objects are 56 MB
+                } else {
+                    snapshot.objects.extend(objects);
+                }
                 (name, bytes)
             }
             SourceSpec::Csvde(path) => {
