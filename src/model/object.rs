@@ -252,7 +252,7 @@ impl ObjectBuilder {
             }
             self.buf = gathered;
         }
-        let dn_end = self.dn.len() as u32;
+        let (dn_end, attr_count) = (self.dn.len() as u32, self.names.len() as u32);
         let mut data = Vec::with_capacity(self.dn.len() + self.buf.len());
         data.extend_from_slice(self.dn.as_bytes());
         data.extend_from_slice(&self.buf);
@@ -272,7 +272,7 @@ impl ObjectBuilder {
         }
         let object = DirObject {
             dn_end,
-            attr_count: (layout.len() - self.pending.len()) as u32 / 2,
+            attr_count,
             data: data.into_boxed_slice(),
             layout: layout.into_boxed_slice(),
             others: others.into_boxed_slice(),

@@ -196,8 +196,7 @@ impl<'a> LdifReader<'a> {
                 in_record = true;
                 continue;
             }
-            let attr = values.attribute(name, &mut self.names)?;
-            values.add_to(&mut self.builder, attr, &mut self.decoded, name, parsed.value)?;
+            values.add_to(&mut self.builder, &mut self.names, &mut self.decoded, name, parsed.value)?;
         }
     }
 
@@ -255,36 +254,29 @@ impl<'a> Values<'a> {
         std::str::from_utf8(&self.logical[..line.name_end]).unwrap_or_default()
     }
 
-    /// The attribute a line names (with `binary` when its options say `;binary`), or `None`
-    /// for `changetype: add`, which adds nothing.
-    fn attribute(&self, name: &str, names: &mut NameCache) -> Result<Option<(AttrName, bool)>, SourceError> {
-        if name.eq_ignore_ascii_case("dn") {
-            return Err(self.error("a second 'dn:' in one record (is a blank line missing?)"));
-        }
-        if name.eq_ignore_ascii_case("changetype") {
-            return Ok(None);
-        }
-        let (base, options) = name.split_once(';').unwrap_or((name, ""));
-        let attr = names.get(base);
-        let binary = attr.is_binary() || options.split(';').any(|o| o.eq_ignore_ascii_case("binary"));
-        Ok(Some((attr, binary)))
-    }
-
+    /// Adds the line's value to the object; `names` are the names the file has used, and
+    /// `decoded` is where base64 values are decoded.
     fn add_to(
         &self,
         builder: &mut ObjectBuilder,
-        attr: Option<(AttrName, bool)>,
+        names: &mut NameCache,
         decoded: &mut Vec<u8>,
         name: &str,
         value: RawValue,
     ) -> Result<(), SourceError> {
-        let Some((attr, binary)) = attr else {
+        if name.eq_ignore_ascii_case("dn") {
+            return Err(self.error("a second 'dn:' in one record (is a blank line missing?)"));
+        }
+        if name.eq_ignore_ascii_case("changetype") {
             let kind = self.text(name, value)?;
             if kind.trim().eq_ignore_ascii_case("add") {
                 return Ok(());
             }
             return Err(self.error(format!("'changetype: {kind}' is a change record, not a directory export")));
-        };
+        }
+        let (base, options) = name.split_once(';').unwrap_or((name, ""));
+        let attr = names.get(base);
+        let binary = attr.is_binary() || options.split(';').any(|o| o.eq_ignore_ascii_case("binary"));
         match value {
             RawValue::Plain(range) if binary => builder.add_binary(attr, &self.logical[range]),
             RawValue::Plain(range) => builder.add_text(attr, self.plain(name, range)?),
