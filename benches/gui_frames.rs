@@ -3,6 +3,9 @@
 //! run headlessly with egui_kittest (layout, the accessibility tree) and tessellated, as a
 //! renderer would need; GPU upload is not included. Run with `cargo bench --bench gui_frames`.
 
+#[path = "support/million.rs"]
+mod million;
+
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -10,26 +13,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use syncready::gui::SyncreadyApp;
 use syncready::gui::filters::Filters;
-use syncready::rules::{Finding, Ruleset, scan};
-use syncready::source::{NoProgress, SourceSpec, read_sources};
 
 const FINDINGS: usize = 1_000_000;
 const SCROLL_FRAMES: usize = 300;
-
-/// The demo's findings repeated under distinct names until there are `FINDINGS`.
-fn million_findings() -> Vec<Finding> {
-    let demo = read_sources(&[SourceSpec::Demo], &NoProgress).expect("the demo reads");
-    let findings = scan(&demo.objects, &Ruleset::multi_tenant()).findings;
-    (0..FINDINGS)
-        .map(|i| {
-            let mut finding = findings[i % findings.len()].clone();
-            let copy = i / findings.len();
-            finding.dn = finding.dn.replacen(',', &format!(" {copy:05},"), 1);
-            finding.common_name = format!("{} {copy:05}", finding.common_name);
-            finding
-        })
-        .collect()
-}
 
 /// Runs one frame and tessellates what it drew; returns the time both took.
 fn frame(harness: &mut Harness<'_, SyncreadyApp>) -> Duration {
@@ -49,12 +35,12 @@ fn percentile(times: &mut [Duration], p: f64) -> f64 {
 
 fn main() {
     let started = Instant::now();
-    let findings = million_findings();
+    let (findings, objects) = million::million_review(FINDINGS);
     println!("{} findings built in {:.1} s", findings.len(), started.elapsed().as_secs_f64());
     let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(|cc| SyncreadyApp::new(cc));
     harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
     let loading = Instant::now();
-    harness.state_mut().load_findings(findings, Vec::new());
+    harness.state_mut().load_findings(findings, objects);
     println!("loaded into the app in {:.2} s", loading.elapsed().as_secs_f64());
     for _ in 0..5 {
         frame(&mut harness);

@@ -49,6 +49,14 @@ pub(crate) fn import_from(harness: &mut Harness<'_, SyncreadyApp>, path: &std::p
     click_and_wait_for_files(harness, "Import");
 }
 
+/// Clicks the button `label` that opens the Apply… dialog, and waits while its worker plans the
+/// changes and checks their new values.
+pub(crate) fn open_apply(harness: &mut Harness<'_, SyncreadyApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    run_while(harness, SyncreadyApp::is_planning, 60, "the plan did not finish");
+}
+
 /// Chooses the directory source and types the server Apply… and Undo… write to.
 pub(crate) fn set_write_directory(harness: &mut Harness<'_, SyncreadyApp>, url: &str) {
     harness.get_by_label("Directory (LDAP)").click();
@@ -313,8 +321,7 @@ fn scan_a_domain_controller_apply_the_review_and_undo_it() {
     assert_eq!(rows.len(), 6, "{rows:?}");
 
     // The confirmation shows what will change before anything is written.
-    harness.get_by_label("Apply…").click();
-    harness.run();
+    open_apply(&mut harness, "Apply…");
     harness.get_by_label(&format!("{accepted} edits on 2 objects."));
     harness.get_by_label_contains("By attribute:");
     let dir = temp_dir("gui-apply");
@@ -397,8 +404,7 @@ fn scan_a_domain_controller_apply_the_review_and_undo_it() {
     let plan = harness.state().migration().plan().unwrap_or_else(|| panic!("{}", harness.state().migration().status()));
     let missing = plan.waves[0].anchors_missing;
     assert!(missing >= 2, "Ann Lee and Bo Berg at least: {missing}");
-    harness.get_by_label(&format!("Stamp {missing} anchors of wave 1…")).click();
-    harness.run();
+    open_apply(&mut harness, &format!("Stamp {missing} anchors of wave 1…"));
     harness.get_by_label(&format!("{missing} edits on {missing} objects."));
     replace_text(&mut harness, "Journal file", dir.join("anchors.jsonl").to_str().unwrap());
     harness.get_by_label("Apply changes").click();
@@ -474,8 +480,7 @@ fn every_interactive_widget_has_an_accessible_name() {
     replace_text(&mut harness, "Server URL", "ldaps://dc1.contoso.com");
     harness.get_by_label("Accept safe fixes").click();
     harness.run();
-    harness.get_by_label("Apply…").click();
-    harness.run();
+    open_apply(&mut harness, "Apply…");
     assert_eq!(unnamed_controls(&harness), Vec::<String>::new(), "the apply dialog");
     harness.get_by_label("Cancel").click();
     harness.run();
@@ -558,8 +563,7 @@ fn a_plain_ldap_write_needs_its_own_tick_and_a_worker_panic_closes_the_dialog_wi
     harness.run();
     harness.state_mut().set_writer(panicking_writer);
 
-    harness.get_by_label("Apply…").click();
-    harness.run();
+    open_apply(&mut harness, "Apply…");
     harness.get_by_label_contains("INSECURE: this profile uses plain LDAP.");
     let tick = "Send the password unencrypted for this write";
     assert!(harness.get_by_label("Apply changes").accesskit_node().is_disabled(), "not without the tick");
@@ -576,8 +580,7 @@ fn a_plain_ldap_write_needs_its_own_tick_and_a_worker_panic_closes_the_dialog_wi
     assert!(harness.query_by_label("Applying changes").is_none(), "the dialog is closed");
 
     // The tick holds for one write only: the next dialog asks again, and so does Undo.
-    harness.get_by_label("Apply…").click();
-    harness.run();
+    open_apply(&mut harness, "Apply…");
     assert!(harness.get_by_label("Apply changes").accesskit_node().is_disabled());
     harness.get_by_label("Cancel").click();
     harness.run();
@@ -618,8 +621,7 @@ fn the_apply_dialog_refuses_new_values_the_rules_refuse_and_asks_about_warnings(
     let second = type_new_value(&mut harness, "proxyAddresses", &first, "smtp:same.new@contoso.com");
     assert_ne!(first, second);
     set_write_directory(&mut harness, "ldaps://dc1.contoso.com");
-    harness.get_by_label("Apply…").click();
-    harness.run();
+    open_apply(&mut harness, "Apply…");
     harness.get_by_label("2 new values refused by the rules:");
     harness.get_by_label_contains(&format!("proxyAddresses 'smtp:same.new@contoso.com' on {first}: PRX010"));
     harness.get_by_label("1 new value still with warnings:");
@@ -630,8 +632,7 @@ fn the_apply_dialog_refuses_new_values_the_rules_refuse_and_asks_about_warnings(
 
     // Without the collision, the warning alone needs its tick.
     type_new_value(&mut harness, "proxyAddresses", &first, "smtp:other.new@contoso.com");
-    harness.get_by_label("Apply…").click();
-    harness.run();
+    open_apply(&mut harness, "Apply…");
     assert!(harness.query_by_label_contains("refused by the rules").is_none());
     assert!(harness.get_by_label("Apply changes").accesskit_node().is_disabled());
     harness.get_by_label("Write the values with warnings too").click();

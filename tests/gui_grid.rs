@@ -9,7 +9,7 @@ use egui_kittest::kittest::{NodeT as _, Queryable};
 use syncready::fix::Action;
 use syncready::gui::SyncreadyApp;
 
-use crate::gui::{export_to, import_from, replace_text, run_while, scan_demo, set_write_directory};
+use crate::gui::{export_to, import_from, open_apply, replace_text, run_while, scan_demo, set_write_directory};
 use crate::temp_dir;
 
 /// The app at `size` with its review kept in `review` (not the user's own), demo scanned.
@@ -330,8 +330,7 @@ fn the_finished_dialog_is_titled_by_what_happened() {
     harness.state_mut().set_writer(partly_refusing_writer);
     harness.get_by_label("Accept safe fixes").click();
     harness.run();
-    harness.get_by_label("Apply…").click();
-    harness.run();
+    open_apply(&mut harness, "Apply…");
     harness.get_by_label("Apply changes").click();
     harness.step();
     run_while(&mut harness, SyncreadyApp::is_writing, 30, "the write did not finish");

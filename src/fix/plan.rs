@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use foldhash::fast::FixedState;
 
 use super::review::Action;
 use super::writable;
@@ -145,9 +146,7 @@ pub fn plan<'a>(
     decisions: impl IntoIterator<Item = Result<Decision<'a>, PlanError>>,
 ) -> Result<Vec<Change>, PlanError> {
     let mut changes: Vec<Change> = Vec::new();
-    let mut by_dn: HashMap<DnKey, usize> = HashMap::new();
-    // The decision on each (object, attribute, value), old values and new ones apart.
-    let mut decided: HashMap<(DnKey, String, bool, Vec<u8>), u64> = HashMap::new();
+    let mut by_dn: HashMap<DnKey, usize, FixedState> = HashMap::default();
     for (position, decision) in decisions.into_iter().enumerate() {
         let decision = decision?;
         let line = decision.line;
@@ -200,11 +199,21 @@ pub fn plan<'a>(
             .guid
             .clone()
             .map_err(|e| error("OBJECTGUID", format!("{e}: a row must name the object the scan read")))?;
-        let key = DnKey::of(decision.dn);
+        let index = *by_dn.entry(DnKey::of(decision.dn)).or_insert_with(|| {
+            let dn = decision.dn.to_owned();
+            changes.push(Change { dn, guid, edits: Vec::new(), rows: Vec::new(), decisions: Vec::new() });
+            changes.len() - 1
+        });
+        // One decision per (attribute, value) of an object, old values and new ones apart: an
+        // object has a few edits, so its own are searched.
         let sides = [(false, before.as_ref(), "VALUE"), (true, after.as_ref(), "UPDATE")];
         for (new, value, column) in sides.into_iter().filter_map(|(n, v, c)| Some((n, v?, c))) {
-            let decided_value = (key.clone(), attr.as_str().to_ascii_lowercase(), new, value.clone());
-            if let Some(first) = decided.insert(decided_value, line) {
+            let change = &changes[index];
+            let same = |edit: &Edit| {
+                let decided = if new { &edit.after } else { &edit.before };
+                edit.attribute.eq_ignore_ascii_case(attr.as_str()) && decided.as_ref() == Some(value)
+            };
+            if let Some(first) = change.edits.iter().position(same).map(|e| change.rows[e]) {
                 let side = if new { "new value" } else { "value" };
                 return Err(error(
                     column,
@@ -216,11 +225,6 @@ pub fn plan<'a>(
         }
         let requires_empty = before.is_none();
         let edit = Edit { attribute: attr.as_str().to_owned(), binary, before, after, requires_empty };
-        let index = *by_dn.entry(key).or_insert_with(|| {
-            let dn = decision.dn.to_owned();
-            changes.push(Change { dn, guid, edits: Vec::new(), rows: Vec::new(), decisions: Vec::new() });
-            changes.len() - 1
-        });
         if changes[index].guid != guid {
             return Err(error(
                 "OBJECTGUID",

@@ -6,7 +6,7 @@
 //! refused; what is left (warnings, and errors the old value had already) is listed for the
 //! admin to confirm.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use ldap3::ldap_escape;
 
@@ -59,6 +59,7 @@ pub fn review(changes: &[Change], now: &[DirObject], others: &[DirObject], rules
     };
     let before = snapshot(now.to_vec());
     let after = snapshot(now.iter().zip(changes).map(|(object, change)| applied(object, &change.edits)).collect());
+    let (before, after) = (RulesOnValues::of(&before), RulesOnValues::of(&after));
     let mut review = ValueReview::default();
     for (index, change) in changes.iter().enumerate() {
         for (edit, row) in change.edits.iter().zip(change.rows.iter().chain(std::iter::repeat(&0))) {
@@ -77,10 +78,9 @@ pub fn review(changes: &[Change], now: &[DirObject], others: &[DirObject], rules
                 continue;
             }
             let old = edit.before.as_ref().map(|v| String::from_utf8_lossy(v).into_owned());
-            let old_rules: Vec<RuleId> =
-                old.map(|old| rules_on(&before, index, &edit.attribute, &old).0).unwrap_or_default();
-            let (new_rules, detail) = rules_on(&after, index, &edit.attribute, &value);
-            for rule in new_rules {
+            let old_rules = old.map(|old| before.on(index, &edit.attribute, &old).0).unwrap_or_default();
+            let (new_rules, detail) = after.on(index, &edit.attribute, &value);
+            for &rule in new_rules {
                 let severity = ruleset.severity(rule);
                 let description = rule.rule();
                 let mut reason = format!("{} {}", description.code, description.message);
@@ -103,17 +103,30 @@ pub fn review(changes: &[Change], now: &[DirObject], others: &[DirObject], rules
     review
 }
 
-/// The rules that fail on `value` of `attribute` of object `index`, and the finding's detail.
-fn rules_on(findings: &[Finding], index: usize, attribute: &str, value: &str) -> (Vec<RuleId>, String) {
-    findings
-        .iter()
-        .find(|f| {
-            f.object.is_some_and(|o| o as usize == index)
-                && f.attribute.as_str().eq_ignore_ascii_case(attribute)
-                && f.value == value
-        })
-        .map(|f| (f.rules.clone(), f.detail.clone()))
-        .unwrap_or_default()
+/// The findings of a snapshot by the value they are on: (object, attribute in lower case,
+/// value), the first finding for each. A plan's every edit looks up its old and new value, so
+/// this is built once rather than searched per edit.
+struct RulesOnValues<'a>(HashMap<(usize, String, &'a str), &'a Finding>);
+
+impl<'a> RulesOnValues<'a> {
+    fn of(findings: &'a [Finding]) -> RulesOnValues<'a> {
+        let mut by_value = HashMap::with_capacity(findings.len());
+        for finding in findings {
+            if let Some(object) = finding.object {
+                let key = (object as usize, finding.attribute.as_str().to_ascii_lowercase(), finding.value.as_str());
+                by_value.entry(key).or_insert(finding);
+            }
+        }
+        RulesOnValues(by_value)
+    }
+
+    /// The rules that fail on `value` of `attribute` of object `index`, and the finding's
+    /// detail.
+    fn on(&self, index: usize, attribute: &str, value: &str) -> (&'a [RuleId], &'a str) {
+        self.0
+            .get(&(index, attribute.to_ascii_lowercase(), value))
+            .map_or((&[][..], ""), |f| (f.rules.as_slice(), f.detail.as_str()))
+    }
 }
 
 /// `object` with `edits` made.

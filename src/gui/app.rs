@@ -208,6 +208,11 @@ impl SyncreadyApp {
         self.dialog.is_writing()
     }
 
+    /// Whether the Apply… dialog is still planning its changes or checking their new values.
+    pub fn is_planning(&self) -> bool {
+        self.dialog.is_planning()
+    }
+
     pub fn findings(&self) -> &[Finding] {
         &self.model.findings
     }
@@ -604,7 +609,7 @@ impl SyncreadyApp {
             let apply_ready = blocker.is_none() && has_findings;
             let apply = ui.add_enabled(apply_ready, egui::Button::new("Apply…"));
             if apply.clicked() {
-                self.open_apply();
+                self.open_apply(ui.ctx());
             }
             if ui.add_enabled(blocker.is_none(), egui::Button::new("Undo…")).clicked() {
                 self.open_undo();
@@ -625,6 +630,19 @@ impl SyncreadyApp {
             ui.separator();
             ui.menu_button("Columns", |ui| self.column_menu(ui));
         });
+        if let Some(job) = &self.file_job {
+            match job.rows_done() {
+                Some((done, total)) => {
+                    let bar = egui::ProgressBar::new(done as f32 / total.max(1) as f32).desired_width(320.0);
+                    ui.add(bar.text(format!("{done} of {total} rows")));
+                }
+                None => {
+                    ui.spinner();
+                }
+            }
+            // The count lives in an atomic: look again soon.
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        }
         let status = egui::RichText::new(&self.status);
         ui.label(if self.status_is_failure() { status.color(ui.visuals().error_fg_color) } else { status });
     }
@@ -893,7 +911,7 @@ impl eframe::App for SyncreadyApp {
                 self.migration.show(ui, &mut self.settings, &input, &mut self.files);
             });
             match self.migration.take_stamp_request() {
-                Some((wave, Ok(changes))) => self.open_anchor_stamp(wave, changes),
+                Some((wave, Ok(changes))) => self.open_anchor_stamp(wave, changes, ui.ctx()),
                 Some((wave, Err(e))) => self.fail(format!("Wave {wave}'s anchors cannot be planned: {e}")),
                 None => {}
             }

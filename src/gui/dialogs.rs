@@ -11,6 +11,7 @@ use eframe::egui;
 
 use super::apply::{ChangeSummary, WriteProgress, WriteResult};
 use super::file_jobs::Direction;
+use super::planning::PendingPlan;
 use super::settings::{Settings, TlsMode};
 use super::widgets::labelled_combo;
 use crate::fix::Change;
@@ -35,15 +36,14 @@ pub enum Dialog {
     None,
     ConfirmApply {
         kind: WriteKind,
-        changes: Vec<Change>,
-        summary: ChangeSummary,
+        /// The changes, their summary and the rules' verdict on their new values, as the
+        /// worker makes them.
+        plan: PendingPlan,
         journal: String,
         large_confirmed: bool,
         /// For a profile with plain LDAP: the admin agreed to send the password unencrypted,
         /// for this write only.
         plain_confirmed: bool,
-        /// The rules' verdict on the new values, against the scanned objects.
-        values: ValueReview,
         warnings_confirmed: bool,
         error: String,
     },
@@ -82,6 +82,10 @@ impl Dialog {
 
     pub fn is_writing(&self) -> bool {
         matches!(self, Dialog::Writing { .. })
+    }
+
+    pub fn is_planning(&self) -> bool {
+        matches!(self, Dialog::ConfirmApply { plan, .. } if plan.is_working())
     }
 
     /// A journal chosen in a file dialog.
@@ -145,9 +149,8 @@ fn target(ui: &mut egui::Ui, settings: &mut Settings, plain_confirmed: &mut bool
     *plain_confirmed
 }
 
-/// The rules' verdict on the new values: refusals in red, warnings with a box to tick;
-/// returns whether the write may go.
-fn show_values(ui: &mut egui::Ui, values: &ValueReview, warnings_confirmed: &mut bool) -> bool {
+/// The rules' verdict on the new values: refusals in red, then warnings.
+fn show_values(ui: &mut egui::Ui, values: &ValueReview) {
     const SHOWN: usize = 8;
     let red = egui::Color32::from_rgb(200, 60, 40);
     let list = |ui: &mut egui::Ui, problems: &[ValueProblem], color: egui::Color32| {
@@ -168,9 +171,15 @@ fn show_values(ui: &mut egui::Ui, values: &ValueReview, warnings_confirmed: &mut
     if !values.to_confirm.is_empty() {
         ui.label(format!("{} still with warnings:", crate::report::count(values.to_confirm.len(), "new value")));
         list(ui, &values.to_confirm, ui.visuals().warn_fg_color);
-        ui.checkbox(warnings_confirmed, "Write the values with warnings too");
     }
-    values.refused.is_empty() && (values.to_confirm.is_empty() || *warnings_confirmed)
+}
+
+/// A spinner and what a worker is doing.
+fn working(ui: &mut egui::Ui, doing: &str) {
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(doing);
+    });
 }
 
 /// The "only DNs containing" text, when one is given.
@@ -249,19 +258,36 @@ pub fn show(dialog: &mut Dialog, settings: &mut Settings, ctx: &egui::Context) -
             match dialog {
                 Dialog::None => Click::None,
                 Dialog::ConfirmApply {
-                    summary,
+                    plan,
                     journal,
                     large_confirmed,
                     plain_confirmed,
-                    values,
                     warnings_confirmed,
                     error,
                     ..
                 } => {
                     ui.heading("Write these changes to the directory?");
                     let secure = target(ui, settings, plain_confirmed);
-                    summary.show(ui);
-                    let values_ok = show_values(ui, values, warnings_confirmed);
+                    let Some(summary) = &plan.summary else {
+                        working(ui, "Planning the accepted decisions…");
+                        return buttons(ui, ("Apply changes", false, Click::Apply));
+                    };
+                    // The lists scroll, so the journal and the buttons stay in a small window.
+                    let lists = egui::ScrollArea::vertical().max_height(ui.ctx().content_rect().height() * 0.45);
+                    lists.show(ui, |ui| {
+                        summary.show(ui);
+                        match &plan.checked {
+                            Some(checked) => show_values(ui, &checked.values),
+                            None => working(ui, "Checking the new values with the scan's rules…"),
+                        }
+                    });
+                    let values_ok = plan.checked.as_ref().is_some_and(|checked| {
+                        let values = &checked.values;
+                        if !values.to_confirm.is_empty() {
+                            ui.checkbox(warnings_confirmed, "Write the values with warnings too");
+                        }
+                        values.refused.is_empty() && (values.to_confirm.is_empty() || *warnings_confirmed)
+                    });
                     ui.separator();
                     journal_field(ui, "Journal file", journal);
                     if summary.edits > LARGE_RUN {
@@ -278,10 +304,13 @@ pub fn show(dialog: &mut Dialog, settings: &mut Settings, ctx: &egui::Context) -
                     ui.heading("Undo an apply");
                     let secure = target(ui, settings, plain_confirmed);
                     let mut click = Click::None;
+                    // Two rows: the journal's path takes most of the dialog's width.
                     ui.horizontal(|ui| {
                         if journal_field(ui, "Journal to undo", journal) {
                             *preview = None;
                         }
+                    });
+                    ui.horizontal(|ui| {
                         let label = ui.label("Only DNs containing");
                         let field = egui::TextEdit::singleline(only).desired_width(160.0);
                         if ui.add(field).labelled_by(label.id).changed() {

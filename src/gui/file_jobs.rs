@@ -1,8 +1,10 @@
 //! The review's export and import on a worker thread: writing or reading a million rows never
-//! freezes the window. The window polls the job each frame and takes its answer.
+//! freezes the window. The window polls the job each frame, shows how many rows an export has
+//! written, and takes its answer.
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
 use eframe::egui;
@@ -33,6 +35,8 @@ pub struct FileJob {
     receiver: Receiver<Result<FileJobDone, String>>,
     direction: Direction,
     findings: Arc<Vec<Finding>>,
+    /// The rows an export has made so far.
+    rows_done: Arc<AtomicUsize>,
 }
 
 impl FileJob {
@@ -45,9 +49,14 @@ impl FileJob {
         report: Option<Arc<ReportContext>>,
         ctx: &egui::Context,
     ) -> FileJob {
-        let job_findings = findings.clone();
-        FileJob::spawn(Direction::Export, findings, ctx, move || {
-            review_files::export(&path, &job_findings, &decisions, report.as_deref()).map(FileJobDone::Exported)
+        let (job_findings, rows_done) = (findings.clone(), Arc::new(AtomicUsize::new(0)));
+        let counted = rows_done.clone();
+        FileJob::spawn(Direction::Export, findings, rows_done, ctx, move || {
+            let row_done = || {
+                counted.fetch_add(1, Ordering::Relaxed);
+            };
+            review_files::export(&path, &job_findings, &decisions, report.as_deref(), &row_done)
+                .map(FileJobDone::Exported)
         })
     }
 
@@ -59,7 +68,7 @@ impl FileJob {
         ctx: &egui::Context,
     ) -> FileJob {
         let job_findings = findings.clone();
-        FileJob::spawn(Direction::Import, findings, ctx, move || {
+        FileJob::spawn(Direction::Import, findings, Arc::default(), ctx, move || {
             let message = review_files::import(&path, &job_findings, &mut decisions)?;
             Ok(FileJobDone::Imported { message, decisions })
         })
@@ -68,6 +77,7 @@ impl FileJob {
     fn spawn(
         direction: Direction,
         findings: Arc<Vec<Finding>>,
+        rows_done: Arc<AtomicUsize>,
         ctx: &egui::Context,
         job: impl FnOnce() -> Result<FileJobDone, String> + Send + 'static,
     ) -> FileJob {
@@ -77,7 +87,14 @@ impl FileJob {
             let _ = sender.send(job());
             ctx.request_repaint();
         });
-        FileJob { receiver, direction, findings }
+        FileJob { receiver, direction, findings, rows_done }
+    }
+
+    /// The rows an export has made so far, and of how many (none for an import, and for the
+    /// files an export does not write row by row).
+    pub fn rows_done(&self) -> Option<(usize, usize)> {
+        let done = self.rows_done.load(Ordering::Relaxed);
+        (done > 0).then_some((done, self.findings.len()))
     }
 
     /// The job's answer once it has one (a worker that died is an error).

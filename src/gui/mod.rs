@@ -13,6 +13,7 @@ mod fonts;
 mod look;
 mod marks;
 mod migration;
+mod planning;
 mod review_files;
 pub(crate) mod review_model;
 mod saved_review;
@@ -25,6 +26,7 @@ mod writes;
 
 pub use app::SyncreadyApp;
 pub use apply::{Job, WriteResult, Writer};
+pub use review_model::RowChoice;
 pub use worker::{ScanDone, ScanProgress, Scanner};
 
 /// Opens the app's window and runs until it is closed; with `demo`, it scans the built-in

@@ -15,21 +15,17 @@ use crate::rules::Finding;
 /// The findings as report rows with the review's decisions in ACTION and UPDATE (empty for a
 /// REMOVE, as `syncready apply` requires), so that applying the exported file plans what the
 /// app plans.
-pub fn reviewed_rows(findings: &[Finding], decisions: &[Action]) -> Vec<FindingRow> {
-    findings
-        .iter()
-        .zip(decisions)
-        .map(|(finding, decision)| {
-            let mut row = FindingRow::from_finding(finding);
-            row.action = decision.as_str().to_owned();
-            match decision {
-                Action::Edit(value) => row.update = value.clone(),
-                Action::Remove => row.update.clear(),
-                Action::Undecided | Action::Complete => {}
-            }
-            row
-        })
-        .collect()
+pub fn reviewed_rows<'a>(findings: &'a [Finding], decisions: &'a [Action]) -> impl Iterator<Item = FindingRow> + 'a {
+    findings.iter().zip(decisions).map(|(finding, decision)| {
+        let mut row = FindingRow::from_finding(finding);
+        row.action = decision.as_str().to_owned();
+        match decision {
+            Action::Edit(value) => row.update = value.clone(),
+            Action::Remove => row.update.clear(),
+            Action::Undecided | Action::Complete => {}
+        }
+        row
+    })
 }
 
 /// The line a finding has in an exported CSV (after the header), which plans name.
@@ -44,13 +40,16 @@ pub fn plan(path: &Path, findings: &[Finding], decisions: &[Action]) -> Result<V
     fix::plan(path, decided.map(|(i, (finding, action))| Ok(Decision::from_finding(line_of(i), finding, action))))
 }
 
-/// Writes the review to `path`; returns what was written.
+/// Writes the review to `path`, calling `row_done` for each row of a CSV or JSON file as it is
+/// made; returns what was written.
 pub fn export(
     path: &Path,
     findings: &[Finding],
     decisions: &[Action],
     report: Option<&ReportContext>,
+    row_done: &dyn Fn(),
 ) -> Result<String, String> {
+    let rows = || reviewed_rows(findings, decisions).inspect(|_| row_done());
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     match extension.as_str() {
         "html" | "htm" => {
@@ -65,12 +64,12 @@ pub fn export(
             Ok(format!("Exported {} accepted changes as LDIF to {}.", changes.len(), path.display()))
         }
         "json" => {
-            let json = serde_json::to_string_pretty(&reviewed_rows(findings, decisions)).map_err(|e| e.to_string())?;
+            let json = serde_json::to_string_pretty(&rows().collect::<Vec<_>>()).map_err(|e| e.to_string())?;
             std::fs::write(path, json).map_err(|e| format!("{}: {e}", path.display()))?;
             Ok(format!("Exported {} rows as JSON to {}.", findings.len(), path.display()))
         }
         _ => {
-            write_rows(path, reviewed_rows(findings, decisions)).map_err(|e| e.to_string())?;
+            write_rows(path, rows()).map_err(|e| e.to_string())?;
             Ok(format!("Exported {} rows to {}.", findings.len(), path.display()))
         }
     }

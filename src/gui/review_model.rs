@@ -415,9 +415,11 @@ impl ReviewModel {
         self.selected
     }
 
-    /// The accepted decisions' plan, checked as `syncready apply` checks a CSV.
-    pub fn plan(&self) -> Result<Vec<Change>, String> {
-        review_files::plan(Path::new("review"), &self.findings, &self.review.decisions).map_err(|e| e.to_string())
+    /// What plans the accepted decisions as they are now, on a worker; the plan is checked as
+    /// `syncready apply` checks a CSV.
+    pub fn planner(&self) -> impl FnOnce() -> Result<Vec<Change>, String> + Send + 'static {
+        let (findings, decisions) = (self.findings.clone(), self.review.decisions.clone());
+        move || review_files::plan(Path::new("review"), &findings, &decisions).map_err(|e| e.to_string())
     }
 
     /// Takes a write's results: an apply's by the findings its changes came from, an undo's
@@ -574,7 +576,7 @@ mod tests {
         model.review.decisions[0] = Action::Edit("b@x.com".into());
         model.review.decisions[1] = Action::Remove;
         model.review.decisions[2] = Action::Edit("a@x.com".into());
-        let changes = model.plan().unwrap();
+        let changes = model.planner()().unwrap();
         let planned: Vec<(&str, &[usize])> = changes.iter().map(|c| (c.dn.as_str(), c.decisions.as_slice())).collect();
         assert_eq!(
             planned,
@@ -597,7 +599,7 @@ mod tests {
         assert_eq!(words, [Some("undone"), None, Some("conflict")], "an undo maps to the applied rows of its object");
         model.review.decisions[2] = Action::Edit(String::new());
         assert_eq!(
-            model.plan().unwrap_err(),
+            model.planner()().unwrap_err(),
             "review: row 4, column UPDATE: EDIT with an empty UPDATE would delete the value; use REMOVE"
         );
     }

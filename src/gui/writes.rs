@@ -12,50 +12,54 @@ use super::apply::{ChangeSummary, Job, WriteProgress, spawn_write};
 use super::dialogs::{Click, Dialog, WriteKind, only_filter, show};
 use super::file_dialog::FileTarget;
 use super::file_jobs::Direction;
+use super::planning::PendingPlan;
 use crate::fix::Change;
 use crate::fix::apply::undo_changes;
 use crate::fix::journal::{Outcome, new_journal_path};
-use crate::fix::value_check::{self, ValueReview};
 
 impl SyncreadyApp {
-    /// Plans the accepted decisions and asks for confirmation.
-    pub(super) fn open_apply(&mut self) {
-        match self.model.plan() {
-            Ok(changes) if changes.is_empty() => {
-                self.status = "No accepted changes to apply: accept fixes, edit values or mark removals first.".into();
-            }
-            Ok(changes) => {
-                self.confirm(WriteKind::Review, changes, "apply");
-            }
-            Err(e) => self.fail(format!("The review cannot be applied: {e}")),
-        }
+    /// Asks for confirmation of the accepted decisions, planned and checked on a worker.
+    pub(super) fn open_apply(&mut self, ctx: &egui::Context) {
+        self.confirm(WriteKind::Review, self.model.planner(), "apply", ctx);
     }
 
-    /// Asks for confirmation of `changes`, journaled as `<journal_kind>-<time>.jsonl`.
-    fn confirm(&mut self, kind: WriteKind, changes: Vec<Change>, journal_kind: &str) {
+    /// Asks for confirmation of the changes `plan` makes, journaled as
+    /// `<journal_kind>-<time>.jsonl`.
+    fn confirm(
+        &mut self,
+        kind: WriteKind,
+        plan: impl FnOnce() -> Result<Vec<Change>, String> + Send + 'static,
+        journal_kind: &str,
+        ctx: &egui::Context,
+    ) {
         let journal = new_journal_path(&self.journal_folder(), journal_kind).display().to_string();
-        let summary = ChangeSummary::of(&changes);
-        let values = self.value_review(&changes);
+        let plan = PendingPlan::start(plan, self.model.objects.clone(), self.write_ruleset(), ctx);
         self.dialog = Dialog::ConfirmApply {
             kind,
-            changes,
-            summary,
+            plan,
             journal,
             large_confirmed: false,
             plain_confirmed: false,
-            values,
             warnings_confirmed: false,
             error: String::new(),
         };
     }
 
-    /// What the scan's rules say about the new values of `changes`, on the scanned objects (the
-    /// worker checks again against the directory before it writes).
-    fn value_review(&self, changes: &[Change]) -> ValueReview {
-        let (now, holders) = value_check::from_snapshot(&self.model.objects, changes);
-        let (known, objects): (Vec<Change>, Vec<_>) =
-            changes.iter().cloned().zip(now).filter_map(|(c, o)| Some((c, o?))).unzip();
-        value_check::review(&known, &objects, &holders, &self.write_ruleset())
+    /// Takes the plan worker's answers into the open confirmation; a plan that cannot be made,
+    /// or has nothing to write, closes it and says why.
+    fn poll_plan(&mut self) {
+        let Dialog::ConfirmApply { plan, .. } = &mut self.dialog else { return };
+        let problem = match plan.poll() {
+            Err(e) => format!("The review cannot be applied: {e}"),
+            Ok(()) if plan.summary.as_ref().is_some_and(|s| s.edits == 0) => {
+                self.status = "No accepted changes to apply: accept fixes, edit values or mark removals first.".into();
+                self.dialog = Dialog::None;
+                return;
+            }
+            Ok(()) => return,
+        };
+        self.fail(problem);
+        self.dialog = Dialog::None;
     }
 
     /// The rules new values are checked with: the last scan's.
@@ -64,12 +68,12 @@ impl SyncreadyApp {
     }
 
     /// Asks to stamp the source anchors migration wave `wave` needs (its `anchors-wave-N.csv`).
-    pub(super) fn open_anchor_stamp(&mut self, wave: usize, changes: Vec<Change>) {
+    pub(super) fn open_anchor_stamp(&mut self, wave: usize, changes: Vec<Change>, ctx: &egui::Context) {
         if changes.is_empty() {
             self.status = format!("Wave {wave}: every object already has mS-DS-ConsistencyGuid.");
             return;
         }
-        self.confirm(WriteKind::Anchors { wave }, changes, &format!("anchors-wave-{wave}"));
+        self.confirm(WriteKind::Anchors { wave }, move || Ok(changes), &format!("anchors-wave-{wave}"), ctx);
     }
 
     pub(super) fn open_undo(&mut self) {
@@ -85,6 +89,7 @@ impl SyncreadyApp {
 
     /// Draws the open dialog and carries out what the admin chose in it.
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        self.poll_plan();
         if !self.dialog.is_open() {
             return;
         }
@@ -151,11 +156,17 @@ impl SyncreadyApp {
 
     fn start_apply(&mut self, ctx: &egui::Context) {
         let Some(options) = self.write_options() else { return };
-        let Dialog::ConfirmApply { kind, changes, journal, warnings_confirmed, .. } =
-            std::mem::replace(&mut self.dialog, Dialog::None)
+        let Dialog::ConfirmApply {
+            kind,
+            plan: PendingPlan { checked: Some(checked), .. },
+            journal,
+            warnings_confirmed,
+            ..
+        } = std::mem::replace(&mut self.dialog, Dialog::None)
         else {
             return;
         };
+        let changes = checked.changes;
         let progress = Arc::new(WriteProgress::default());
         let journal = PathBuf::from(journal.trim());
         let source = match &kind {
@@ -190,9 +201,10 @@ impl SyncreadyApp {
 
     /// Takes a finished write's report into the table and the status line.
     pub(super) fn poll_write(&mut self) {
-        let Dialog::Writing { receiver, kind, changes, .. } = &self.dialog else { return };
+        let Dialog::Writing { receiver, .. } = &self.dialog else { return };
         let Some(result) = super::worker::answer(receiver, "write") else { return };
-        let (kind, changes) = (kind.clone(), changes.clone());
+        // The dialog is replaced below: its changes are taken, not copied.
+        let Dialog::Writing { kind, changes, .. } = std::mem::replace(&mut self.dialog, Dialog::None) else { return };
         let title;
         let message = match result {
             Ok((report, journal)) => {

@@ -1,16 +1,17 @@
 //! Distinguished-name helpers that respect RFC 4514 escaping (`CN=Smith\, John,OU=...`),
 //! and [`DnKey`], the one way two DNs are compared.
 
-/// Byte index of the first unescaped comma, if any.
+/// Byte index of the first unescaped comma, if any. (A backslash escapes the byte after it; in
+/// UTF-8 that byte is never a comma or a backslash unless it is one.)
 fn first_separator(dn: &str) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in dn.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            ',' => return Some(i),
-            _ => {}
+    let bytes = dn.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr2(b',', b'\\', bytes.get(from..)?) {
+        let at = from + found;
+        if bytes[at] == b',' {
+            return Some(at);
         }
+        from = at + 2;
     }
     None
 }
@@ -33,7 +34,14 @@ impl DnKey {
             if i > 0 {
                 key.push(',');
             }
-            key.extend(rdn.trim().chars().flat_map(char::to_lowercase));
+            let rdn = rdn.trim();
+            if rdn.is_ascii() {
+                let start = key.len();
+                key.push_str(rdn);
+                key[start..].make_ascii_lowercase();
+            } else {
+                key.extend(rdn.chars().flat_map(char::to_lowercase));
+            }
         }
         DnKey(key.into())
     }
