@@ -5,6 +5,8 @@
 //! that journals the changes as the library does and reports each one applied, so the figures
 //! are the app's own. Run with `cargo bench --bench gui_writes`.
 
+#[path = "support/journal.rs"]
+mod journal;
 #[path = "support/million.rs"]
 mod million;
 
@@ -14,13 +16,12 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
+use syncready::fix::Action;
 use syncready::fix::apply::ApplyReport;
-use syncready::fix::journal::{Journal, Outcome, Record};
-use syncready::fix::target::DomainIdentity;
-use syncready::fix::{Action, Change};
+use syncready::fix::journal::Outcome;
 use syncready::gui::SyncreadyApp;
 use syncready::gui::{Job, RowChoice, WriteResult};
-use syncready::model::{AttrName, ObjectGuid};
+use syncready::model::AttrName;
 use syncready::source::ldap::LdapOptions;
 
 const FINDINGS: usize = 1_000_000;
@@ -32,33 +33,11 @@ const JOURNAL: &str = "target/bench-data/gui-writes.jsonl";
 /// Journals an apply as the library does and reports every change applied.
 fn reporting_writer(_: &LdapOptions, job: Job, progress: &dyn Fn(usize, usize)) -> WriteResult {
     let Job::Apply { changes, journal, .. } = job else { return Err("this benchmark only applies".into()) };
-    write_journal(&journal, &changes);
+    journal::write_applied(&journal, &changes);
     progress(changes.len(), changes.len());
     let results =
         changes.into_iter().enumerate().map(|(i, c)| (i + 1, c.dn, Outcome::Applied, String::new())).collect();
     Ok((ApplyReport { results }, PathBuf::from(JOURNAL)))
-}
-
-fn write_journal(path: &std::path::Path, changes: &[Change]) {
-    let _ = std::fs::remove_file(path);
-    let mut journal = Journal::create(path).expect("the bench's journal");
-    let directory = DomainIdentity {
-        server: "ldaps://dc1.contoso.com".into(),
-        naming_context: "DC=contoso,DC=com".into(),
-        domain_guid: ObjectGuid([7; 16]),
-    };
-    let header = Record::Header {
-        operation: "apply".into(),
-        source: "gui_writes".into(),
-        created: "20261208-000000".into(),
-        directory,
-    };
-    journal.write(&header).expect("written");
-    for (seq, change) in changes.iter().enumerate().map(|(i, c)| (i + 1, c)) {
-        journal.write(&Record::change(seq, change)).expect("written");
-        journal.write(&Record::Outcome { seq, outcome: Outcome::Applied, message: String::new() }).expect("written");
-    }
-    journal.write(&Record::Finished { at: "20261208-000100".into() }).expect("written");
 }
 
 /// Runs one frame; returns how long it took.

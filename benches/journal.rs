@@ -3,55 +3,39 @@
 //! back as a resume reads them and turned into the changes an undo sends. Prints each time
 //! and the ratio of the two sizes (2.0 is linear). `cargo bench --bench journal`.
 
+#[path = "support/journal.rs"]
+mod journal;
+
 use std::path::Path;
 use std::time::Instant;
 
 use syncready::fix::apply::undo_changes;
-use syncready::fix::journal::{Journal, Outcome, Record, read_journal};
-use syncready::fix::target::DomainIdentity;
+use syncready::fix::journal::{Outcome, read_journal};
 use syncready::fix::{Change, Edit};
 use syncready::model::ObjectGuid;
 
 /// Writes a journal of `count` applied changes to `path`.
 fn write_journal(path: &Path, count: usize) {
-    let _ = std::fs::remove_file(path);
-    let mut journal = Journal::create(path).unwrap();
-    let directory = DomainIdentity {
-        server: "ldaps://dc1.contoso.com".into(),
-        naming_context: "DC=contoso,DC=com".into(),
-        domain_guid: ObjectGuid([7; 16]),
-    };
-    let header = Record::Header {
-        operation: "apply".into(),
-        source: "findings.csv".into(),
-        created: "20261202-000000".into(),
-        directory,
-    };
-    journal.write(&header).unwrap();
-    for seq in 1..=count {
-        let mut guid = [0u8; 16];
-        guid[..8].copy_from_slice(&(seq as u64).to_le_bytes());
-        let change = Change {
-            dn: format!("CN=User {seq},OU=Staff,OU=Paris,DC=contoso,DC=com"),
-            guid: ObjectGuid(guid),
-            edits: vec![Edit {
-                attribute: "displayName".into(),
-                binary: false,
-                before: Some(format!(" User {seq} ").into_bytes()),
-                after: Some(format!("User {seq}").into_bytes()),
-                requires_empty: false,
-            }],
-            rows: Vec::new(),
-            decisions: Vec::new(),
-        };
-        journal.write(&Record::change(seq, &change)).unwrap();
-    }
-    for seq in 1..=count {
-        journal.write(&Record::Started { seq }).unwrap();
-        journal.write(&Record::Outcome { seq, outcome: Outcome::Applied, message: String::new() }).unwrap();
-    }
-    journal.write(&Record::Finished { at: "20261202-000100".into() }).unwrap();
-    journal.sync().unwrap();
+    let changes: Vec<Change> = (1..=count)
+        .map(|seq| {
+            let mut guid = [0u8; 16];
+            guid[..8].copy_from_slice(&(seq as u64).to_le_bytes());
+            Change {
+                dn: format!("CN=User {seq},OU=Staff,OU=Paris,DC=contoso,DC=com"),
+                guid: ObjectGuid(guid),
+                edits: vec![Edit {
+                    attribute: "displayName".into(),
+                    binary: false,
+                    before: Some(format!(" User {seq} ").into_bytes()),
+                    after: Some(format!("User {seq}").into_bytes()),
+                    requires_empty: false,
+                }],
+                rows: Vec::new(),
+                decisions: Vec::new(),
+            }
+        })
+        .collect();
+    journal::write_applied(path, &changes);
 }
 
 fn main() {
